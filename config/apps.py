@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ConfigConfig(AppConfig):
+    """The project package, installed for its template tags and shared templates."""
+
+    name = "config"
+    verbose_name = "Plea"

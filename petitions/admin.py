@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from petitions.models import Organiser, Petition, Signature
+
+
+class OrganiserInline(admin.TabularInline):
+    model = Organiser
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Petition)
+class PetitionAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "signature_count", "opened_at", "closes_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "slug", "organiser_name", "addressed_to"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["signature_count", "created_at", "opened_at", "closed_at"]
+    inlines = [OrganiserInline]
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    """Read-only: signatures change state only through their transitions,
+    which keep the public count exact."""
+
+    list_display = ["pk", "petition", "state", "country", "created_at", "confirmed_at"]
+    list_filter = ["state", "petition"]
+    list_select_related = ["petition"]
+    search_fields = ["full_name", "email_key"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

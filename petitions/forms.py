@@ -1,0 +1,57 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from config.validators import reject_control_characters, reject_control_characters_multiline
+from petitions.email_keys import email_key
+
+
+class SignForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=120,
+        validators=[reject_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("We send a link to confirm your signature. Your email is never shown publicly."),
+        validators=[reject_control_characters],
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    country = CountryField(blank_label=_("Choose your country")).formfield(label=_("Country"))
+    reason = forms.CharField(
+        label=_("Why are you signing? (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[reject_control_characters_multiline],
+    )
+    show_publicly = forms.BooleanField(label=_("Show my name and reason publicly"), required=False)
+    wants_updates = forms.BooleanField(label=_("Email me updates about this petition"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "full_name",
+            "email",
+            "country",
+            "reason",
+            "show_publicly",
+            "wants_updates",
+            HTML('{% include "petitions/includes/privacy_notice.html" %}'),
+            Submit("sign", _("Sign this petition"), css_class="btn-primary btn-lg w-100"),
+        )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        try:
+            email_key(email)
+        except ValueError:
+            raise forms.ValidationError(_("Enter a valid email address."), code="invalid") from None
+        return email

@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from petitions import counting
+
+
+class Command(BaseCommand):
+    help = "Check every petition's public count against its confirmed signatures, and repair any that differ."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--check", action="store_true", help="Only report mismatches; exit with an error if there are any."
+        )
+
+    def handle(self, *args, check: bool = False, **options):
+        mismatches = counting.find_mismatches()
+        for mismatch in mismatches:
+            self.stdout.write(f"{mismatch.slug}: stored {mismatch.stored}, confirmed signatures {mismatch.actual}")
+        if not mismatches:
+            self.stdout.write(self.style.SUCCESS("All counts are exact."))
+            return
+        if check:
+            raise CommandError(f"{len(mismatches)} petition count(s) differ from their signatures.")
+        counting.repair(petition_ids=[mismatch.petition_id for mismatch in mismatches])
+        self.stdout.write(self.style.SUCCESS(f"Repaired {len(mismatches)} petition count(s)."))

@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from petitions import counting
+from petitions.goals import last_milestone, next_goal
+
+
+class InvalidTransition(Exception):
+    """A state change asked of a record that is not in a state it starts from."""
+
+
+class PetitionQuerySet(models.QuerySet):
+    def published(self) -> PetitionQuerySet:
+        """Petitions the public may see: open ones and those that have closed."""
+        return self.filter(status__in=Petition.PUBLISHED_STATES)
+
+    def open(self, *, now: datetime.datetime | None = None) -> PetitionQuerySet:
+        now = now or timezone.now()
+        return self.filter(status=Petition.Status.OPEN).filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+
+    def most_signed(self) -> PetitionQuerySet:
+        return self.order_by("-signature_count", F("opened_at").desc(nulls_last=True), "-pk")
+
+    def newest(self) -> PetitionQuerySet:
+        return self.order_by(F("opened_at").desc(nulls_last=True), "-pk")
+
+
+class Petition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    PUBLISHED_STATES = (Status.OPEN, Status.CLOSED)
+
+    slug = models.SlugField(_("web address"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    addressed_to = models.CharField(_("addressed to"), max_length=200)
+    organiser_name = models.CharField(
+        _("organiser"), max_length=200, help_text=_("The person or group the public sees as the organiser.")
+    )
+    story = models.TextField(_("story"), max_length=20_000, help_text=_("Markdown."))
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
+    goal = models.PositiveIntegerField(
+        _("fixed goal"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to let the goal climb as support grows (100, 200, 500, 1,000 …)."),
+    )
+    # Maintained by petitions.counting in the same transaction as every change
+    # that moves a signature in or out of the count; `manage.py recount` checks it.
+    signature_count = models.PositiveIntegerField(_("signatures"), default=0, editable=False)
+    closes_at = models.DateTimeField(
+        _("closing date"), null=True, blank=True, help_text=_("Signing stops by itself at this time.")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Organiser", related_name="organised_petitions", blank=True
+    )
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        indexes = [models.Index(fields=["status", "-signature_count"], name="petition_status_count")]
+        constraints = [
+            models.CheckConstraint(condition=Q(goal__isnull=True) | Q(goal__gt=0), name="petition_goal_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:detail", kwargs={"slug": self.slug})
+
+    def accepts_signatures(self, *, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.OPEN and (self.closes_at is None or self.closes_at > now)
+
+    def is_closed(self, *, now: datetime.datetime | None = None) -> bool:
+        return self.status == self.Status.CLOSED or (
+            self.status == self.Status.OPEN and not self.accepts_signatures(now=now)
+        )
+
+    @property
+    def next_goal(self) -> int:
+        return next_goal(self.signature_count, fixed_goal=self.goal)
+
+    @property
+    def last_milestone(self) -> int | None:
+        return last_milestone(self.signature_count)
+
+    def open(self, *, now: datetime.datetime | None = None) -> None:
+        if self.status != self.Status.DRAFT:
+            raise InvalidTransition(_("Only a draft petition can be opened."))
+        self.status = self.Status.OPEN
+        self.opened_at = now or timezone.now()
+        self.save(update_fields=["status", "opened_at"])
+
+    def close(self, *, now: datetime.datetime | None = None) -> None:
+        if self.status != self.Status.OPEN:
+            raise InvalidTransition(_("Only an open petition can be closed."))
+        self.status = self.Status.CLOSED
+        self.closed_at = now or timezone.now()
+        self.save(update_fields=["status", "closed_at"])
+
+
+class Organiser(models.Model):
+    """A person who runs a petition, and what they may do on it."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MODERATOR = "moderator", _("Moderator")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="petition_roles")
+    role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.MODERATOR)
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("organiser")
+        verbose_name_plural = _("organisers")
+        constraints = [models.UniqueConstraint(fields=["petition", "user"], name="organiser_once_per_petition")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) — {self.petition}"
+
+
+class SignatureQuerySet(models.QuerySet):
+    def counted(self) -> SignatureQuerySet:
+        """The signatures in the public count: confirmed and not invalidated."""
+        return self.filter(state=Signature.State.CONFIRMED)
+
+    def public_signers(self) -> models.QuerySet:
+        """What the public may see of counted signatures, newest first.
+
+        Returns plain rows with only the public columns, so an email address or
+        IP hash can never reach a template by accident. Names and reasons that
+        the signer kept private or an organiser hid come back empty.
+        """
+        shown = Q(show_publicly=True, hidden=False)
+        return (
+            self.counted()
+            .order_by("-confirmed_at", "-pk")
+            .values("country", "confirmed_at")
+            .annotate(
+                public_name=models.Case(
+                    models.When(shown, then="full_name"), default=models.Value(""), output_field=models.CharField()
+                ),
+                public_reason=models.Case(
+                    models.When(shown, then="reason"), default=models.Value(""), output_field=models.TextField()
+                ),
+            )
+        )
+
+
+class Signature(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for email confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        INVALIDATED = "invalidated", _("Invalidated")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
+    state = models.CharField(_("state"), max_length=16, choices=State, default=State.PENDING)
+    full_name = models.CharField(_("full name"), max_length=120, blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    # Normalised address (see petitions.email_keys); NULL once withdrawn so the
+    # person may sign again. NULLs never collide in a unique constraint.
+    email_key = models.CharField(max_length=254, null=True, blank=True, editable=False)  # noqa: DJ001
+    country = CountryField(_("country"), blank=True)
+    reason = models.TextField(_("reason for signing"), max_length=500, blank=True)
+    show_publicly = models.BooleanField(_("show name and reason publicly"), default=False)
+    wants_updates = models.BooleanField(_("wants email updates"), default=False)
+    hidden = models.BooleanField(_("hidden by an organiser"), default=False)
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    language = models.CharField(max_length=16, blank=True, editable=False)
+    created_at = models.DateTimeField(_("signed"), default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    last_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "email_key"], name="signature_one_per_person"),
+        ]
+        indexes = [
+            models.Index(fields=["petition", "state", "-confirmed_at"], name="signature_public_list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} on {self.petition_id} ({self.state})"
+
+    # Transitions are conditional UPDATEs: the row lock the UPDATE takes makes
+    # two racing requests see one winner, on SQLite and PostgreSQL alike, and
+    # the counter moves in the same transaction as the state.
+
+    def confirm(self, *, now: datetime.datetime | None = None) -> None:
+        now = now or timezone.now()
+        with transaction.atomic():
+            moved = Signature.objects.filter(pk=self.pk, state=self.State.PENDING).update(
+                state=self.State.CONFIRMED, confirmed_at=now
+            )
+            if not moved:
+                self.refresh_from_db(fields=["state"])
+                raise InvalidTransition(_("Only a signature waiting for confirmation can be confirmed."))
+            counting.record_change(petition_id=self.petition_id, delta=1)
+        self.state, self.confirmed_at = self.State.CONFIRMED, now
+
+    def withdraw(self, *, now: datetime.datetime | None = None) -> None:
+        """Take the signature back: it stops counting and its personal data goes."""
+        now = now or timezone.now()
+        wiped = {
+            "state": self.State.WITHDRAWN,
+            "withdrawn_at": now,
+            "full_name": "",
+            "email": "",
+            "email_key": None,
+            "country": "",
+            "reason": "",
+            "ip_hash": "",
+            "show_publicly": False,
+            "wants_updates": False,
+        }
+        with transaction.atomic():
+            if Signature.objects.filter(pk=self.pk, state=self.State.CONFIRMED).update(**wiped):
+                counting.record_change(petition_id=self.petition_id, delta=-1)
+            elif not Signature.objects.filter(pk=self.pk, state=self.State.PENDING).update(**wiped):
+                self.refresh_from_db(fields=["state"])
+                raise InvalidTransition(_("This signature has already been withdrawn or removed."))
+        for field, value in wiped.items():
+            setattr(self, field, value)

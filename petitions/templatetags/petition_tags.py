@@ -1,0 +1,40 @@
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
+
+from petitions.models import Petition
+
+register = template.Library()
+
+
+def grouped(number: int) -> str:
+    return number_format(number, force_grouping=True)
+
+
+@register.simple_tag
+def goal_message(petition: Petition) -> str:
+    """ "0 have signed. Let's get to 100!" while open; the final count once closed."""
+    count = petition.signature_count
+    if petition.accepts_signatures():
+        return ngettext(
+            "%(count)s has signed. Let's get to %(goal)s!",
+            "%(count)s have signed. Let's get to %(goal)s!",
+            count,
+        ) % {"count": grouped(count), "goal": grouped(petition.next_goal)}
+    return ngettext(
+        "%(count)s person signed this petition.",
+        "%(count)s people signed this petition.",
+        count,
+    ) % {"count": grouped(count)}
+
+
+@register.simple_tag
+def milestone_message(petition: Petition) -> str:
+    milestone = petition.last_milestone
+    if milestone is None:
+        return ""
+    return ngettext(
+        "Milestone reached: %(count)s signature",
+        "Milestone reached: %(count)s signatures",
+        milestone,
+    ) % {"count": grouped(milestone)}

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from petitions import views
+
+app_name = "petitions"
+
+urlpatterns = [
+    path("", views.petition_list, name="list"),
+    path("petitions/<slug:slug>/", views.petition_detail, name="detail"),
+    path("petitions/<slug:slug>/sign/", views.petition_sign, name="sign"),
+    path("petitions/<slug:slug>/signed/", views.signature_sent, name="signed"),
+    path("signatures/confirm/<str:token>/", views.signature_confirm, name="confirm"),
+    path("signatures/confirm/<str:token>/resend/", views.signature_resend, name="resend"),
+    path("signatures/withdraw/<str:token>/", views.signature_withdraw, name="withdraw"),
+]

@@ -1,0 +1,183 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from config.client_ip import client_ip
+from petitions import signing
+from petitions.forms import SignForm
+from petitions.models import InvalidTransition, Petition, Signature
+from petitions.tokens import LinkExpired, LinkInvalid, Purpose, read_token
+
+RECENT_SIGNERS = 10
+PETITIONS_PER_PAGE = 12
+SORTS = {"popular": Petition.objects.most_signed, "new": Petition.objects.newest}
+
+
+def petition_list(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort")
+    if sort not in SORTS:
+        sort = "popular"
+    petitions = SORTS[sort]().filter(pk__in=Petition.objects.open().values("pk"))
+    page = Paginator(petitions, PETITIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "petitions/petition_list.html", {"page": page, "sort": sort})
+
+
+def _detail(request: HttpRequest, petition: Petition, *, form: SignForm | None = None, status: int = 200):
+    signers = Signature.objects.filter(petition=petition).public_signers()[:RECENT_SIGNERS]
+    context = {
+        "petition": petition,
+        "form": form or SignForm(),
+        "signers": signers,
+        "accepting": petition.accepts_signatures(),
+    }
+    return render(request, "petitions/petition_detail.html", context, status=status)
+
+
+def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = get_object_or_404(Petition.objects.published(), slug=slug)
+    return _detail(request, petition)
+
+
+@require_http_methods(["GET", "POST"])
+def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = get_object_or_404(Petition.objects.published(), slug=slug)
+    if request.method == "GET":
+        return redirect(petition)
+    if not petition.accepts_signatures():
+        messages.info(request, _("This petition is closed and no longer takes signatures. Thank you for your support."))
+        return redirect(petition)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, petition, form=form, status=400)
+    try:
+        signing.signature_create(
+            petition=petition,
+            **form.cleaned_data,
+            ip_address=client_ip(request),
+            language=get_language() or settings.LANGUAGE_CODE,
+        )
+    except signing.PetitionNotAccepting:
+        messages.info(request, _("This petition closed while you were signing. Thank you for your support."))
+        return redirect(petition)
+    return redirect("petitions:signed", slug=petition.slug)
+
+
+def signature_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = get_object_or_404(Petition.objects.published(), slug=slug)
+    return render(request, "petitions/signature_sent.html", {"petition": petition})
+
+
+def _signature_from_link(token: str, purpose: Purpose) -> Signature:
+    signature_id = read_token(token, purpose=purpose)
+    signature = Signature.objects.select_related("petition").filter(pk=signature_id).first()
+    if signature is None:
+        raise LinkInvalid
+    return signature
+
+
+def _link_problem(request: HttpRequest, *, title: str, message: str, status: int = 400, **extra) -> HttpResponse:
+    context = {"title": title, "message": message, **extra}
+    return render(request, "petitions/link_problem.html", context, status=status)
+
+
+def _invalid_link(request: HttpRequest) -> HttpResponse:
+    return _link_problem(
+        request,
+        title=_("This link does not work"),
+        message=_("The link is incomplete or has been changed. Copy the whole link from your email and try again."),
+    )
+
+
+def _withdrawn(request: HttpRequest, signature: Signature) -> HttpResponse:
+    return _link_problem(
+        request,
+        title=_("This signature was withdrawn"),
+        message=_("This signature has been withdrawn and its personal data deleted. You can sign again at any time."),
+        status=410,
+        petition=signature.petition,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; only the POST confirms, so a mail scanner that
+    follows the link changes nothing."""
+    try:
+        signature = _signature_from_link(token, Purpose.CONFIRM)
+    except LinkExpired as expired:
+        return _link_problem(
+            request,
+            title=_("This link has expired"),
+            message=_("Confirmation links work for a limited time. We can send you a new one."),
+            status=410,
+            resend_token=token
+            if Signature.objects.filter(pk=expired.signature_id, state=Signature.State.PENDING).exists()
+            else None,
+        )
+    except LinkInvalid:
+        return _invalid_link(request)
+    petition = signature.petition
+    if signature.state == Signature.State.WITHDRAWN:
+        return _withdrawn(request, signature)
+    if signature.state in (Signature.State.CONFIRMED, Signature.State.INVALIDATED):
+        messages.info(request, _("Your signature is already confirmed. Thank you!"))
+        return redirect(petition)
+    if request.method == "POST":
+        try:
+            signature.confirm()
+        except InvalidTransition:
+            signature.refresh_from_db()
+            if signature.state == Signature.State.WITHDRAWN:
+                return _withdrawn(request, signature)
+            messages.info(request, _("Your signature is already confirmed. Thank you!"))
+            return redirect(petition)
+        messages.success(request, _("Thank you! Your signature is confirmed and counted."))
+        return redirect(petition)
+    return render(request, "petitions/signature_confirm.html", {"signature": signature, "petition": petition})
+
+
+@require_http_methods(["GET", "POST"])
+def signature_resend(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "GET":
+        return redirect("petitions:confirm", token=token)
+    try:
+        signature = _signature_from_link(token, Purpose.CONFIRM)
+    except LinkExpired as expired:
+        signature = Signature.objects.select_related("petition").filter(pk=expired.signature_id).first()
+        if signature is None:
+            return _invalid_link(request)
+    except LinkInvalid:
+        return _invalid_link(request)
+    outcome = signing.confirmation_resend(signature=signature)
+    if outcome == signing.SignOutcome.CONFIRMATION_RESENT:
+        messages.success(request, _("We have sent you a new confirmation link."))
+    elif signature.state == Signature.State.PENDING:
+        messages.info(request, _("We sent you a link a few minutes ago. Check your inbox and spam folder."))
+    else:
+        messages.info(request, _("This signature does not need confirming any more."))
+    return redirect(signature.petition)
+
+
+@require_http_methods(["GET", "POST"])
+def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        signature = _signature_from_link(token, Purpose.WITHDRAW)
+    except LinkInvalid:
+        return _invalid_link(request)
+    if signature.state in (Signature.State.WITHDRAWN, Signature.State.INVALIDATED):
+        return _withdrawn(request, signature)
+    if request.method == "POST":
+        try:
+            signature.withdraw()
+        except InvalidTransition:
+            return _withdrawn(request, signature)
+        messages.success(request, _("Your signature has been withdrawn and your personal data deleted."))
+        return redirect(signature.petition)
+    return render(
+        request, "petitions/signature_withdraw.html", {"signature": signature, "petition": signature.petition}
+    )
