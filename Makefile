@@ -1,0 +1,141 @@
+# Plea: day-to-day commands. `make help` lists them.
+#
+# Everything runs through .venv/bin/python, so there is nothing to activate.
+# The virtualenv is built on first use with Python 3.12+ (found by
+# scripts/find-python.sh) and re-synced whenever a requirements file changes.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# Touched after a successful install; newer requirements files trigger a re-install.
+STAMP := $(VENV)/.installed
+
+# Development settings: debug on, so the safe defaults in config/settings.py apply.
+DEV_ENV := DJANGO_DEBUG=1
+RUNSERVER_ADDR ?= 127.0.0.1:8000
+# Extra pytest arguments, e.g. make test ARGS="-k signing -x"
+ARGS ?=
+PYTEST := $(PY) -m pytest tests --ignore=tests/e2e -q $(ARGS)
+
+# A virtualenv left over from an older Python (or whose interpreter is gone)
+# is rebuilt, whatever the age of the stamp.
+VENV_STALE := $(shell $(PY) -c 'import sys; print(int(sys.version_info < (3, 12)))' 2>/dev/null || echo 1)
+
+.PHONY: help venv run test test-postgres test-e2e lint fmt \
+	check check-django check-migrations check-deploy bench ci clean distclean FORCE
+
+help:
+	@echo "make run            migrate, load the demo data, serve on http://$(RUNSERVER_ADDR)/"
+	@echo "make test           tests on SQLite (browser tests excluded); ARGS=... goes to pytest"
+	@echo "make test-postgres  the same tests on PostgreSQL (\$$DATABASE_URL or a throwaway cluster)"
+	@echo "make test-e2e       browser tests in tests/e2e"
+	@echo "make lint           ruff check + ruff format --check"
+	@echo "make fmt            ruff check --fix + ruff format"
+	@echo "make check          manage.py check, migrations check, check --deploy (production-like env)"
+	@echo "make bench          benchmarks (bench/run.sh)"
+	@echo "make ci             lint, check, test, test-postgres"
+	@echo "make clean          remove caches and collected static files (distclean: also .venv)"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt $(if $(filter 1,$(VENV_STALE)),FORCE)
+	@if [ -e $(VENV) ] && [ "$(VENV_STALE)" = 1 ]; then \
+		echo "Rebuilding $(VENV): its Python is missing or older than 3.12."; \
+		rm -rf $(VENV); \
+	fi
+	@if [ ! -x $(PY) ]; then \
+		python="$$(scripts/find-python.sh)"; \
+		echo "Creating $(VENV) with $$python ($$("$$python" -V 2>&1))"; \
+		"$$python" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+FORCE:
+
+run: $(STAMP)
+	$(DEV_ENV) $(PY) manage.py migrate
+	$(DEV_ENV) $(PY) manage.py load_demo
+	$(DEV_ENV) $(PY) manage.py runserver $(RUNSERVER_ADDR)
+
+# pytest-env (pyproject.toml) sets the test environment, so none is passed here.
+test: $(STAMP)
+	$(PYTEST)
+
+# Real migrations here (pyproject's addopts skip them for speed), so a migration
+# that only works on SQLite fails in CI. Without a postgres DATABASE_URL, a
+# throwaway cluster is started and removed afterwards, pass or fail.
+test-postgres: $(STAMP)
+	@case "$${DATABASE_URL:-}" in \
+		postgres://* | postgresql://* | postgis://*) \
+			echo "Testing against DATABASE_URL from the environment."; \
+			$(PYTEST) --migrations ;; \
+		*) \
+			scripts/with-postgres.sh $(PYTEST) --migrations ;; \
+	esac
+
+test-e2e: $(STAMP)
+	@if [ -d tests/e2e ]; then \
+		$(PY) -m pytest tests/e2e -q $(ARGS); \
+	else \
+		echo "No browser tests yet (tests/e2e does not exist)."; \
+	fi
+
+# Both halves always run, so one pass shows every problem.
+lint: $(STAMP)
+	@status=0; \
+	$(PY) -m ruff check . || status=1; \
+	$(PY) -m ruff format --check . || status=1; \
+	exit $$status
+
+# Fixes first (import sorting, upgrades), then formatting; what cannot be
+# fixed automatically is printed and fails the target.
+fmt: $(STAMP)
+	@status=0; \
+	$(PY) -m ruff check --fix . || status=1; \
+	$(PY) -m ruff format . ; \
+	exit $$status
+
+check: check-django check-migrations check-deploy
+
+check-django: $(STAMP)
+	$(DEV_ENV) $(PY) manage.py check
+
+check-migrations: $(STAMP)
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+# Production-like environment: debug off, a fresh random secret, real host names.
+# Any warning fails, so production settings must pass with none.
+check-deploy: $(STAMP)
+	@secret="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')"; \
+	echo "DJANGO_DEBUG=0 ... manage.py check --deploy --fail-level WARNING"; \
+	DJANGO_DEBUG=0 \
+	DJANGO_SECRET_KEY="$$secret" \
+	DJANGO_ALLOWED_HOSTS=plea.example.org \
+	SITE_URL=https://plea.example.org \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: $(STAMP)
+	@if [ -f bench/run.sh ]; then \
+		PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash bench/run.sh; \
+	else \
+		echo "No benchmark suite yet (bench/run.sh does not exist)."; \
+		exit 1; \
+	fi
+
+# Sequential even under make -j: each step reads best after the one before.
+ci:
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory test-postgres
+
+clean:
+	rm -rf .pytest_cache .ruff_cache .hypothesis staticfiles
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

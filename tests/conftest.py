@@ -1,0 +1,35 @@
+import html
+import re
+
+import pytest
+from django.core import mail
+
+from tests.petitions.factories import open_petition
+
+
+def page_text(response) -> str:
+    """The text a visitor reads: tags dropped, entities decoded, spaces collapsed."""
+    body = response.content.decode()
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+@pytest.fixture
+def petition(db):
+    return open_petition()
+
+
+@pytest.fixture
+def send_on_commit(django_capture_on_commit_callbacks):
+    """Run on-commit callbacks (mail) as a real commit would, inside test transactions."""
+
+    def run(action):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action()
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _empty_outbox():
+    mail.outbox = []

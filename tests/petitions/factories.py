@@ -1,0 +1,61 @@
+"""Test data named after the states it is in."""
+
+import itertools
+
+from django.utils import timezone
+
+from petitions.email_keys import email_key
+from petitions.models import Petition, Signature
+
+_serial = itertools.count(1)
+
+
+def draft_petition(**fields) -> Petition:
+    n = next(_serial)
+    defaults = {
+        "slug": f"petition-{n}",
+        "title": f"Petition number {n}",
+        "addressed_to": "The decision maker",
+        "organiser_name": "A campaign",
+        "story": "Release them.",
+    }
+    return Petition.objects.create(**{**defaults, **fields})
+
+
+def open_petition(**fields) -> Petition:
+    petition = draft_petition(**fields)
+    petition.open()
+    return petition
+
+
+def closed_petition(**fields) -> Petition:
+    petition = open_petition(**fields)
+    petition.close()
+    return petition
+
+
+def pending_signature(petition: Petition, **fields) -> Signature:
+    n = next(_serial)
+    email = fields.pop("email", f"signer{n}@example.org")
+    defaults = {
+        "full_name": f"Signer {n}",
+        "email": email,
+        "email_key": email_key(email),
+        "country": "PK",
+        "created_at": timezone.now(),
+    }
+    return Signature.objects.create(petition=petition, **{**defaults, **fields})
+
+
+def confirmed_signature(petition: Petition, **fields) -> Signature:
+    signature = pending_signature(petition, **fields)
+    signature.confirm()
+    petition.refresh_from_db()
+    return signature
+
+
+def withdrawn_signature(petition: Petition, **fields) -> Signature:
+    signature = confirmed_signature(petition, **fields)
+    signature.withdraw()
+    petition.refresh_from_db()
+    return signature
