@@ -172,6 +172,10 @@ STORAGES = {
     },
 }
 
+# Without collectstatic (development, tests) whitenoise serves from the finders.
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
+
 # Cache (and with it rate limits): Redis when configured, local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -262,7 +266,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Disallowed hosts are noise from scanners, not errors.
-    "loggers": {"django.security.DisallowedHost": {"handlers": [], "propagate": False}},
+    "loggers": {
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # One line per task start and end is noise at signing rates.
+        "django.tasks": {"level": "WARNING"},
+    },
 }
 
 # How many reverse proxies (load balancer, nginx) sit in front of gunicorn and

@@ -55,3 +55,7 @@ class SignForm(forms.Form):
         except ValueError:
             raise forms.ValidationError(_("Enter a valid email address."), code="invalid") from None
         return email
+
+    def clean_reason(self) -> str:
+        # One line ending everywhere: pages, CSV exports and emails stay tidy.
+        return self.cleaned_data["reason"].replace("\r\n", "\n").replace("\r", "\n")

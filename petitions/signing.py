@@ -67,6 +67,10 @@ def signature_remind(*, signature: Signature, now: datetime.datetime | None = No
     return outcome
 
 
+def existing_signature(*, petition: Petition, key: str) -> Signature | None:
+    return Signature.objects.filter(petition=petition, email_key=key).first()
+
+
 def signature_create(
     *,
     petition: Petition,
@@ -91,7 +95,7 @@ def signature_create(
     if not petition.accepts_signatures(now=now):
         raise PetitionNotAccepting
     key = email_key(email)
-    existing = Signature.objects.filter(petition=petition, email_key=key).first()
+    existing = existing_signature(petition=petition, key=key)
     if existing is None:
         try:
             with transaction.atomic():
@@ -113,7 +117,7 @@ def signature_create(
             return SignOutcome.CREATED
         except IntegrityError:
             # A racing identical submission won; treat this one as a repeat.
-            existing = Signature.objects.filter(petition=petition, email_key=key).first()
+            existing = existing_signature(petition=petition, key=key)
             if existing is None:
                 return SignOutcome.NOT_MAILED
     return signature_remind(signature=existing, now=now)

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from tests.petitions.factories import open_petition
 
@@ -31,5 +32,9 @@ def send_on_commit(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture(autouse=True)
-def _empty_outbox():
+def _fresh_request_state():
+    """Each test starts in English with an empty outbox: a request in another
+    language leaves that language active in the thread."""
     mail.outbox = []
+    with translation.override("en"):
+        yield

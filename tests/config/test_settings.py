@@ -1,0 +1,47 @@
+"""Production start-up fails closed: no secret or host list, no server."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_django(**env) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({}, "DJANGO_SECRET_KEY is not set"),
+        ({"DJANGO_DEBUG": "0"}, "DJANGO_SECRET_KEY is not set"),
+        ({"DJANGO_SECRET_KEY": "s" * 60}, "DJANGO_ALLOWED_HOSTS is not set"),
+    ],
+)
+def test_without_debug_missing_secrets_stop_start_up_with_a_clear_message(env, complaint):
+    result = start_django(**env)
+
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
+def test_with_secret_and_hosts_production_settings_start():
+    result = start_django(DJANGO_SECRET_KEY="s" * 60, DJANGO_ALLOWED_HOSTS="plea.example.org")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_development_needs_no_environment():
+    assert start_django(DJANGO_DEBUG="1").returncode == 0

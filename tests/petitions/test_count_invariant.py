@@ -1,0 +1,89 @@
+"""The public count always equals the confirmed, valid signatures."""
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+from petitions import signing
+from petitions.models import InvalidTransition, Signature
+from tests.petitions.factories import open_petition
+
+ADDRESSES = st.sampled_from(
+    ["amina@example.org", "AMINA@example.org", " amina+x@example.org", "bilal@gmail.com", "b.ilal@gmail.com",
+     "chen@example.net", "dana@example.com"]
+)  # fmt: skip
+
+
+class Signing(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.petition = open_petition()
+
+    def signatures(self):
+        return list(Signature.objects.filter(petition=self.petition).order_by("pk"))
+
+    @rule(email=ADDRESSES)
+    def sign(self, email):
+        signing.signature_create(
+            petition=self.petition,
+            full_name="Signer",
+            email=email,
+            country="KZ",
+            reason="",
+            show_publicly=False,
+            wants_updates=False,
+            ip_address="203.0.113.9",
+            language="en",
+        )
+
+    @rule(index=st.integers(min_value=0, max_value=20))
+    def confirm(self, index):
+        signatures = self.signatures()
+        if signatures:
+            try:
+                signatures[index % len(signatures)].confirm()
+            except InvalidTransition:
+                pass
+
+    @rule(index=st.integers(min_value=0, max_value=20))
+    def confirm_a_stale_copy_twice(self, index):
+        signatures = self.signatures()
+        if signatures:
+            stale = signatures[index % len(signatures)]
+            for _ in range(2):
+                try:
+                    Signature.objects.get(pk=stale.pk).confirm()
+                except InvalidTransition:
+                    pass
+
+    @rule(index=st.integers(min_value=0, max_value=20))
+    def withdraw(self, index):
+        signatures = self.signatures()
+        if signatures:
+            try:
+                signatures[index % len(signatures)].withdraw()
+            except InvalidTransition:
+                pass
+
+    @invariant()
+    def count_equals_confirmed_signatures(self):
+        self.petition.refresh_from_db()
+        counted = Signature.objects.filter(petition=self.petition).counted().count()
+        assert self.petition.signature_count == counted
+
+    @invariant()
+    def one_live_signature_per_person(self):
+        keys = list(
+            Signature.objects.filter(petition=self.petition, email_key__isnull=False).values_list(
+                "email_key", flat=True
+            )
+        )
+        assert len(keys) == len(set(keys))
+
+
+@pytest.mark.django_db
+def test_the_count_stays_exact_through_any_sequence_of_signing_actions():
+    run_state_machine_as_test(
+        Signing, settings=hypothesis_settings(max_examples=60, stateful_step_count=25, deadline=None)
+    )

@@ -1,0 +1,67 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from petitions.management.commands import load_demo
+from petitions.models import Organiser, Petition
+from tests.conftest import page_text
+from tests.petitions.factories import confirmed_signature
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "free-uyghur-wives-of-gilgit-baltistan-traders"
+
+
+@pytest.fixture(autouse=True)
+def password_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(load_demo, "PASSWORD_FILE", tmp_path / ".demo-organiser")
+    return tmp_path / ".demo-organiser"
+
+
+def test_the_demo_petition_reads_as_the_seed_says(client, capsys):
+    call_command("load_demo")
+
+    petition = Petition.objects.get(slug=SLUG)
+    text = page_text(client.get(petition.get_absolute_url()))
+    assert "0 have signed. Let's get to 100!" in text
+    assert "Young Activists Movement (YAM)" in text
+    assert "at least 50 Uyghur women" in text
+    assert "DW News" in text
+    assert "Daily Mail" in text
+
+
+def test_the_demo_organiser_owns_the_petition_and_gets_a_random_password(password_file, capsys):
+    call_command("load_demo")
+    output = capsys.readouterr().out
+    password = password_file.read_text().strip()
+
+    user = get_user_model().objects.get(username="demo-organiser")
+    assert f"password {password}" in output
+    assert len(password) >= 12
+    assert user.check_password(password)
+    assert Organiser.objects.filter(user=user, petition__slug=SLUG, role=Organiser.Role.OWNER).exists()
+
+
+def test_loading_twice_changes_nothing_and_keeps_signatures_counted(password_file):
+    call_command("load_demo")
+    petition = Petition.objects.get(slug=SLUG)
+    confirmed_signature(petition)
+    password = password_file.read_text()
+
+    call_command("load_demo")
+
+    petition.refresh_from_db()
+    assert petition.signature_count == 1
+    assert Petition.objects.count() == 1
+    assert get_user_model().objects.filter(username="demo-organiser").count() == 1
+    assert password_file.read_text() == password
+    assert get_user_model().objects.get(username="demo-organiser").check_password(password.strip())
+
+
+def test_two_installations_get_different_passwords(tmp_path, monkeypatch, password_file):
+    call_command("load_demo")
+    first = password_file.read_text()
+    monkeypatch.setattr(load_demo, "PASSWORD_FILE", tmp_path / "other")
+    call_command("load_demo")
+
+    assert (tmp_path / "other").read_text() != first

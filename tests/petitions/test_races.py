@@ -1,0 +1,102 @@
+"""Racing requests: one signature per person and an exact count, never a 500."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from petitions import signing
+from petitions.models import InvalidTransition, Petition, Signature
+from tests.petitions.factories import open_petition
+
+FORM = {"full_name": "Amina Yusuf", "email": "amina@example.org", "country": "PK", "reason": ""}
+
+
+@pytest.mark.django_db
+def test_the_loser_of_a_signing_race_is_treated_as_a_repeat(client, petition, monkeypatch):
+    """Both requests pass the duplicate check before either inserts; the
+    database constraint stops the second, which must not become a 500."""
+    client.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), FORM)
+    real = signing.existing_signature
+    calls = []
+
+    def check_that_misses_once(**kwargs):
+        calls.append(kwargs)
+        return None if len(calls) == 1 else real(**kwargs)
+
+    monkeypatch.setattr(signing, "existing_signature", check_that_misses_once)
+    response = client.post(
+        reverse("petitions:sign", kwargs={"slug": petition.slug}), {**FORM, "email": "AMINA@example.org"}
+    )
+
+    assert response.status_code == 302
+    assert len(calls) == 2
+    assert Signature.objects.filter(petition=petition).count() == 1
+
+
+def run_together(workers: int, action) -> list[BaseException]:
+    barrier = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            action(index)
+        except BaseException as error:  # noqa: BLE001 - collected and asserted on
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+postgres_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="SQLite's in-memory test database serialises all writers"
+)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_identical_submissions_racing_give_one_signature_and_no_server_error():
+    petition = open_petition()
+    statuses = []
+
+    def submit(_index):
+        response = Client().post(reverse("petitions:sign", kwargs={"slug": petition.slug}), FORM)
+        statuses.append(response.status_code)
+
+    assert run_together(8, submit) == []
+    assert statuses == [302] * 8
+    assert Signature.objects.filter(petition=petition).count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_racing_confirmations_and_withdrawals_keep_the_count_exact():
+    petition = open_petition()
+    for n in range(20):
+        signing.signature_create(
+            petition=petition, full_name=f"S{n}", email=f"s{n}@example.org", country="KZ", reason="",
+            show_publicly=False, wants_updates=False, ip_address=None, language="en",
+        )  # fmt: skip
+    ids = list(Signature.objects.filter(petition=petition).values_list("pk", flat=True))
+
+    def confirm_or_withdraw(index):
+        for pk in ids:
+            signature = Signature.objects.get(pk=pk)
+            try:
+                signature.withdraw() if (index + pk) % 5 == 0 else signature.confirm()
+            except InvalidTransition:
+                pass
+
+    assert run_together(6, confirm_or_withdraw) == []
+    counted = Signature.objects.filter(petition=petition).counted().count()
+    assert Petition.objects.get(pk=petition.pk).signature_count == counted
+    assert counted > 0
