@@ -3,7 +3,6 @@
 import re
 
 from django.conf import settings
-from django.core import mail
 
 
 def links_in(message) -> list[str]:
@@ -16,7 +15,3 @@ def confirm_link(message) -> str:
 
 def withdraw_link(message) -> str:
     return next(link for link in links_in(message) if "/withdraw/" in link)
-
-
-def last_mail_to(address: str):
-    return [message for message in mail.outbox if address in message.to][-1]

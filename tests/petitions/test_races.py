@@ -44,7 +44,7 @@ def run_together(workers: int, action) -> list[BaseException]:
         try:
             barrier.wait()
             action(index)
-        except BaseException as error:  # noqa: BLE001 - collected and asserted on
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from petitions.models import Signature
 from tests.conftest import page_text
 from tests.petitions.factories import closed_petition, confirmed_signature, pending_signature
-from tests.petitions.mailbox import confirm_link, last_mail_to, links_in, withdraw_link
+from tests.petitions.mailbox import confirm_link, links_in, withdraw_link
 
 pytestmark = pytest.mark.django_db
 
