@@ -183,18 +183,19 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "plea"}}
 
-# Email: printed to the console in development, SMTP when EMAIL_HOST is set.
+# Email: printed to the console in development; in production SMTP, to
+# EMAIL_HOST or else a local mail transfer agent on localhost:25.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-if EMAIL_HOST:
+if EMAIL_HOST or not DEBUG:
     MAILERS = {
         "default": {
             "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
             "OPTIONS": {
-                "host": EMAIL_HOST,
-                "port": env_int("EMAIL_PORT", default=587),
+                "host": EMAIL_HOST or "localhost",
+                "port": env_int("EMAIL_PORT", default=587 if EMAIL_HOST else 25),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=bool(EMAIL_HOST)),
                 "timeout": 20,
             },
         }
