@@ -28,6 +28,17 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return items or default
 
 
+def env_limits(name: str, *, default: str) -> list[tuple[int, int]]:
+    """Rate limits written as "count/seconds" pairs: "1/60,5/300"; "off" for none."""
+    value = os.environ.get(name, "").strip() or default
+    if value.lower() == "off":
+        return []
+    try:
+        return [(int(count), int(seconds)) for count, seconds in (pair.split("/") for pair in value.split(","))]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must look like 1/60,5/300 (count/seconds), not {value!r}.") from error
+
+
 def env_int(name: str, *, default: int) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -277,3 +288,13 @@ LOGGING = {
 # How many reverse proxies (load balancer, nginx) sit in front of gunicorn and
 # append to X-Forwarded-For. 0 means clients connect directly.
 PLEA_TRUSTED_PROXIES = env_int("PLEA_TRUSTED_PROXIES", default=0)
+
+# Anti-abuse. Signing limits follow the UK Parliament petitions site: per
+# address per petition, 1 a minute in a burst and 5 per 5 minutes; plus a cap
+# per address across all petitions. Over the limit, signing is refused with a
+# clear message and the refusal is tallied for the petition's organisers.
+PLEA_SIGN_LIMITS_PER_PETITION = env_limits("PLEA_SIGN_LIMITS_PER_PETITION", default="1/60,5/300")
+PLEA_SIGN_LIMITS_PER_IP = env_limits("PLEA_SIGN_LIMITS_PER_IP", default="20/3600")
+PLEA_RESEND_LIMITS_PER_IP = env_limits("PLEA_RESEND_LIMITS_PER_IP", default="5/300")
+# A person takes longer than this to fill the sign form; scripts usually don't.
+PLEA_MIN_FILL_SECONDS = env_int("PLEA_MIN_FILL_SECONDS", default=3)

@@ -1,10 +1,11 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Layout, Submit
+from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from config.validators import reject_control_characters, reject_control_characters_multiline
+from petitions.abuse import form_started_token, is_disposable
 from petitions.email_keys import email_key
 
 
@@ -32,9 +33,20 @@ class SignForm(forms.Form):
     )
     show_publicly = forms.BooleanField(label=_("Show my name and reason publicly"), required=False)
     wants_updates = forms.BooleanField(label=_("Email me updates about this petition"), required=False)
+    # A field people never see (hidden by CSS, skipped by keyboard and screen
+    # readers) but form-filling scripts do, and the time the form was shown.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    started = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = form_started_token()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -44,6 +56,8 @@ class SignForm(forms.Form):
             "reason",
             "show_publicly",
             "wants_updates",
+            Div("website", css_class="plea-hp", aria_hidden="true"),
+            "started",
             HTML('{% include "petitions/includes/privacy_notice.html" %}'),
             Submit("sign", _("Sign this petition"), css_class="btn-primary btn-lg w-100"),
         )
@@ -54,7 +68,17 @@ class SignForm(forms.Form):
             email_key(email)
         except ValueError:
             raise forms.ValidationError(_("Enter a valid email address."), code="invalid") from None
+        if is_disposable(email):
+            raise forms.ValidationError(
+                _("Please use a permanent email address: disposable addresses cannot confirm a signature."),
+                code="disposable",
+            )
         return email
+
+    def restart_clock(self) -> None:
+        """Give a re-shown form a fresh start time."""
+        self.data = self.data.copy()
+        self.data["started"] = form_started_token()
 
     def clean_reason(self) -> str:
         # One line ending everywhere: pages, CSV exports and emails stay tidy.

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.client_ip import client_ip
-from petitions import signing
+from petitions import abuse, signing
 from petitions.forms import SignForm
 from petitions.models import InvalidTransition, Petition, Signature
 from petitions.tokens import LinkExpired, LinkInvalid, Purpose, read_token
@@ -54,11 +54,41 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
     form = SignForm(request.POST)
     if not form.is_valid():
         return _detail(request, petition, form=form, status=400)
+    data = form.cleaned_data
+    if data["website"]:
+        # Only scripts fill the hidden field: they are told what a person is
+        # told, and nothing is stored.
+        return redirect("petitions:signed", slug=petition.slug)
+    timing = abuse.form_timing(data["started"])
+    if timing is not abuse.FormTiming.HUMAN:
+        form.add_error(
+            None,
+            _("That was quicker than a person usually is. Please check your details and sign again.")
+            if timing is abuse.FormTiming.TOO_FAST
+            else _("This form had expired. Please check your details and sign again."),
+        )
+        form.restart_clock()
+        return _detail(request, petition, form=form, status=400)
+    ip_address = client_ip(request)
+    if not abuse.sign_allowed(petition_id=petition.pk, ip_hash=signing.ip_hash(ip_address)):
+        form.add_error(
+            None,
+            _(
+                "Too many signatures have come from your network in the last few minutes. "
+                "Please wait a few minutes and sign again; your details are kept below."
+            ),
+        )
+        return _detail(request, petition, form=form, status=429)
     try:
         signing.signature_create(
             petition=petition,
-            **form.cleaned_data,
-            ip_address=client_ip(request),
+            full_name=data["full_name"],
+            email=data["email"],
+            country=data["country"],
+            reason=data["reason"],
+            show_publicly=data["show_publicly"],
+            wants_updates=data["wants_updates"],
+            ip_address=ip_address,
             language=get_language() or settings.LANGUAGE_CODE,
         )
     except signing.PetitionNotAccepting:
@@ -153,6 +183,9 @@ def signature_resend(request: HttpRequest, token: str) -> HttpResponse:
             return _invalid_link(request)
     except LinkInvalid:
         return _invalid_link(request)
+    if not abuse.resend_allowed(ip_hash=signing.ip_hash(client_ip(request))):
+        messages.warning(request, _("Too many requests for new links from your network. Please wait a few minutes."))
+        return redirect(signature.petition)
     outcome = signing.confirmation_resend(signature=signature)
     if outcome == signing.SignOutcome.CONFIRMATION_RESENT:
         messages.success(request, _("We have sent you a new confirmation link."))

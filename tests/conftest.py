@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.petitions.factories import open_petition
@@ -36,5 +37,6 @@ def _fresh_request_state():
     """Each test starts in English with an empty outbox: a request in another
     language leaves that language active in the thread."""
     mail.outbox = []
+    cache.clear()
     with translation.override("en"):
         yield

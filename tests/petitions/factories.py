@@ -1,9 +1,11 @@
 """Test data named after the states it is in."""
 
 import itertools
+import time
 
 from django.utils import timezone
 
+from petitions.abuse import form_started_token
 from petitions.email_keys import email_key
 from petitions.models import Petition, Signature
 
@@ -59,3 +61,24 @@ def withdrawn_signature(petition: Petition, **fields) -> Signature:
     signature.withdraw()
     petition.refresh_from_db()
     return signature
+
+
+_addresses = itertools.count(1)
+
+
+def sign_form(**changes) -> dict:
+    """What a person's browser posts: the form shown a minute ago, filled in."""
+    data = {
+        "full_name": "Amina Yusuf",
+        "email": "amina@example.org",
+        "country": "PK",
+        "reason": "",
+        "started": form_started_token(at=time.time() - 60),
+    }
+    return {**data, **changes}
+
+
+def another_address() -> str:
+    """A client address no other request in the test has used."""
+    n = next(_addresses)
+    return f"198.51.{n // 250}.{n % 250 + 1}"

@@ -5,10 +5,11 @@ from django.urls import reverse
 
 from petitions.models import Signature
 from tests.conftest import page_text
+from tests.petitions.factories import sign_form
 
 pytestmark = pytest.mark.django_db
 
-VALID = {"full_name": "Amina Yusuf", "email": "amina@example.org", "country": "PK", "reason": ""}
+VALID = sign_form()
 
 
 def post_sign(client, petition, data):

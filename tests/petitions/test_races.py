@@ -9,16 +9,16 @@ from django.urls import reverse
 
 from petitions import signing
 from petitions.models import InvalidTransition, Petition, Signature
-from tests.petitions.factories import open_petition
+from tests.petitions.factories import another_address, open_petition, sign_form
 
-FORM = {"full_name": "Amina Yusuf", "email": "amina@example.org", "country": "PK", "reason": ""}
+FORM = sign_form()
 
 
 @pytest.mark.django_db
 def test_the_loser_of_a_signing_race_is_treated_as_a_repeat(client, petition, monkeypatch):
     """Both requests pass the duplicate check before either inserts; the
     database constraint stops the second, which must not become a 500."""
-    client.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), FORM)
+    client.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), FORM, REMOTE_ADDR=another_address())
     real = signing.existing_signature
     calls = []
 
@@ -67,9 +67,11 @@ postgres_only = pytest.mark.skipif(
 def test_identical_submissions_racing_give_one_signature_and_no_server_error():
     petition = open_petition()
     statuses = []
+    addresses = [another_address() for _ in range(8)]
 
-    def submit(_index):
-        response = Client().post(reverse("petitions:sign", kwargs={"slug": petition.slug}), FORM)
+    def submit(index):
+        url = reverse("petitions:sign", kwargs={"slug": petition.slug})
+        response = Client().post(url, FORM, REMOTE_ADDR=addresses[index])
         statuses.append(response.status_code)
 
     assert run_together(8, submit) == []

@@ -7,23 +7,24 @@ from django.utils import timezone
 
 from petitions.models import Signature
 from tests.conftest import page_text
-from tests.petitions.factories import closed_petition, confirmed_signature, pending_signature
+from tests.petitions.factories import (
+    another_address,
+    closed_petition,
+    confirmed_signature,
+    pending_signature,
+    sign_form,
+)
 from tests.petitions.mailbox import confirm_link, links_in, withdraw_link
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "full_name": "Amina Yusuf",
-    "email": "amina@example.org",
-    "country": "PK",
-    "reason": "My cousin is held in Hotan.",
-    "show_publicly": "on",
-}
+FORM = sign_form(reason="My cousin is held in Hotan.", show_publicly="on")
 
 
 def sign(client, send_on_commit, petition, **changes):
     data = {**FORM, **changes}
-    return send_on_commit(lambda: client.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), data))
+    url = reverse("petitions:sign", kwargs={"slug": petition.slug})
+    return send_on_commit(lambda: client.post(url, data, REMOTE_ADDR=another_address()))
 
 
 def count_of(petition) -> int:

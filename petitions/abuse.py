@@ -1,0 +1,66 @@
+"""Checks that keep automated signing out of the count: a honeypot field,
+a minimum time to fill the form, disposable addresses, and rate limits."""
+
+import time
+from enum import StrEnum
+
+from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
+from django.conf import settings
+from django.core import signing
+
+from config import rate_limits
+
+FORM_CLOCK_SALT = "plea.sign-form-started"
+REFUSED_TALLY = "sign-refused"
+HOUR = 3600
+
+
+class FormTiming(StrEnum):
+    HUMAN = "human"
+    TOO_FAST = "too_fast"
+    MISSING = "missing"
+
+
+def form_started_token(*, at: float | None = None) -> str:
+    return signing.dumps(time.time() if at is None else at, salt=FORM_CLOCK_SALT)
+
+
+def form_timing(token: str, *, now: float | None = None) -> FormTiming:
+    try:
+        started = signing.loads(token, salt=FORM_CLOCK_SALT)
+    except (signing.BadSignature, ValueError, UnicodeError):
+        return FormTiming.MISSING
+    if not isinstance(started, int | float):
+        return FormTiming.MISSING
+    now = time.time() if now is None else now
+    return FormTiming.TOO_FAST if now - started < settings.PLEA_MIN_FILL_SECONDS else FormTiming.HUMAN
+
+
+def is_disposable(email: str) -> bool:
+    """Whether the address is at a throwaway-mail domain (or a subdomain of one)."""
+    domain = email.rpartition("@")[2].strip().lower().rstrip(".")
+    parts = domain.split(".")
+    return any(".".join(parts[index:]) in DISPOSABLE_DOMAINS for index in range(len(parts) - 1))
+
+
+def _limits(name: str, pairs: list[tuple[int, int]]) -> list[rate_limits.Limit]:
+    return [rate_limits.Limit(f"{name}-{seconds}", count, seconds) for count, seconds in pairs]
+
+
+def sign_allowed(*, petition_id: int, ip_hash: str) -> bool:
+    """Count a signing attempt from this address; False once it is over a limit."""
+    exceeded = rate_limits.hit(
+        *_limits("sign-petition", settings.PLEA_SIGN_LIMITS_PER_PETITION), key=f"{petition_id}:{ip_hash}"
+    ) or rate_limits.hit(*_limits("sign-ip", settings.PLEA_SIGN_LIMITS_PER_IP), key=ip_hash)
+    if exceeded:
+        rate_limits.count_event(REFUSED_TALLY, key=str(petition_id), seconds=HOUR)
+    return exceeded is None
+
+
+def resend_allowed(*, ip_hash: str) -> bool:
+    return rate_limits.hit(*_limits("resend-ip", settings.PLEA_RESEND_LIMITS_PER_IP), key=ip_hash) is None
+
+
+def refused_in_last_day(*, petition_id: int) -> int:
+    """Signing attempts refused by rate limits in the last 24 hours, for organisers."""
+    return rate_limits.tally(REFUSED_TALLY, key=str(petition_id), seconds=HOUR, windows=24)

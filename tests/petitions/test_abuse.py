@@ -1,0 +1,124 @@
+"""Bots and floods: honeypot, fill time, disposable addresses, rate limits."""
+
+import re
+import time
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from petitions import abuse
+from petitions.models import Signature
+from tests.conftest import page_text
+from tests.petitions.factories import another_address, sign_form
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, petition, data, *, address="203.0.113.7"):
+    return client.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), data, REMOTE_ADDR=address)
+
+
+def test_the_sign_form_carries_a_hidden_honeypot_and_a_start_time(client, petition):
+    body = client.get(petition.get_absolute_url()).content.decode()
+
+    assert re.search(r'class="plea-hp"\s+aria-hidden="true"', body)
+    assert 'name="website"' in body
+    assert 'name="started"' in body
+
+
+def test_a_filled_honeypot_looks_like_success_but_stores_and_sends_nothing(client, petition, send_on_commit):
+    response = send_on_commit(lambda: post(client, petition, sign_form(website="http://spam.example")))
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("/signed/")
+    assert not Signature.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_form_sent_faster_than_a_person_can_fill_it_is_shown_again(client, petition):
+    response = post(client, petition, sign_form(started=abuse.form_started_token()))
+
+    assert response.status_code == 400
+    assert "quicker than a person usually is" in page_text(response)
+    assert 'value="Amina Yusuf"' in response.content.decode(), "what the person typed is kept"
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("started", ["", "forged", abuse.form_started_token()[:-2] + "xx"])
+def test_a_missing_or_forged_start_time_asks_to_sign_again(client, petition, started):
+    response = post(client, petition, sign_form(started=started))
+
+    assert response.status_code == 400
+    assert "This form had expired" in page_text(response)
+    assert not Signature.objects.exists()
+
+
+def test_the_re_shown_form_can_be_sent_once_the_person_has_checked_it(client, petition, monkeypatch):
+    response = post(client, petition, sign_form(started=""))
+    fresh = response.context["form"].data["started"]
+    monkeypatch.setattr(time, "time", lambda: 10**10)
+
+    assert abuse.form_timing(fresh) is abuse.FormTiming.HUMAN
+
+
+@pytest.mark.parametrize("address", ["someone@mailinator.com", "someone@sub.mailinator.com", "x@guerrillamail.com"])
+def test_disposable_addresses_are_refused(client, petition, address):
+    response = post(client, petition, sign_form(email=address))
+
+    assert response.status_code == 400
+    assert "disposable addresses cannot confirm a signature" in page_text(response)
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("address", ["someone@gmail.com", "someone@proton.me", "someone@example.org"])
+def test_ordinary_addresses_are_welcome(address):
+    assert not abuse.is_disposable(address)
+
+
+def test_one_address_signing_twice_in_a_minute_is_refused_with_a_clear_message(client, petition, send_on_commit):
+    send_on_commit(lambda: post(client, petition, sign_form(email="first@example.org")))
+    response = send_on_commit(lambda: post(client, petition, sign_form(email="second@example.org")))
+
+    assert response.status_code == 429
+    assert "Too many signatures have come from your network" in page_text(response)
+    assert 'value="second@example.org"' in response.content.decode()
+    assert list(Signature.objects.values_list("email", flat=True)) == ["first@example.org"]
+    assert abuse.refused_in_last_day(petition_id=petition.pk) == 1
+
+
+def test_a_sustained_limit_caps_signatures_over_a_longer_window(client, petition, send_on_commit, settings):
+    settings.PLEA_SIGN_LIMITS_PER_PETITION = [(5, 300)]
+    statuses = [
+        send_on_commit(lambda: post(client, petition, sign_form(email=f"s{n}@example.org"))).status_code  # noqa: B023
+        for n in range(7)
+    ]
+
+    assert statuses == [302] * 5 + [429] * 2
+    assert Signature.objects.count() == 5
+
+
+def test_the_defaults_are_the_uk_petitions_sites(settings):
+    from config.settings import env_limits
+
+    assert env_limits("UNSET_FOR_THIS_TEST", default="1/60,5/300") == [(1, 60), (5, 300)]
+    assert settings.PLEA_SIGN_LIMITS_PER_PETITION == [(1, 60), (5, 300)]
+
+
+def test_other_networks_are_not_slowed_by_one_busy_one(client, petition, send_on_commit):
+    for n in range(3):
+        post(client, petition, sign_form(email=f"busy{n}@example.org"))
+
+    response = send_on_commit(
+        lambda: post(client, petition, sign_form(email="calm@example.org"), address=another_address())
+    )
+
+    assert response.status_code == 302
+    assert Signature.objects.filter(email="calm@example.org").exists()
+
+
+def test_limits_can_be_switched_off_for_a_trusted_event(client, petition, settings):
+    settings.PLEA_SIGN_LIMITS_PER_PETITION = []
+    settings.PLEA_SIGN_LIMITS_PER_IP = []
+    for n in range(4):
+        assert post(client, petition, sign_form(email=f"hall{n}@example.org")).status_code == 302
