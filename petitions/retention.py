@@ -1,0 +1,52 @@
+"""Personal data is kept only as long as the campaign needs it."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.tasks import task
+from django.utils import timezone
+
+from petitions.models import Petition, Signature
+
+WIPED_FIELDS = {"full_name": "", "email": "", "email_key": None, "reason": "", "ip_hash": "", "wants_updates": False}
+
+
+@dataclass(frozen=True)
+class WipeReport:
+    petitions: int
+    signatures_wiped: int
+    unconfirmed_deleted: int
+
+
+def petitions_past_retention(*, now: datetime.datetime, days: int):
+    cutoff = now - datetime.timedelta(days=days)
+    return Petition.objects.filter(
+        Q(status=Petition.Status.CLOSED, closed_at__lte=cutoff) | Q(closes_at__lte=cutoff)
+    ).exclude(status=Petition.Status.DRAFT)
+
+
+def signer_data_wipe(*, now: datetime.datetime | None = None, days: int | None = None) -> WipeReport:
+    """Erase names, emails, reasons and IP hashes of signatures on petitions
+    closed more than `days` ago, and delete the confirmations never made.
+
+    Confirmed signatures stay, anonymous, so counts and public totals do not
+    move; the signer's country stays for the totals by country.
+    """
+    now = now or timezone.now()
+    days = settings.PLEA_SIGNER_DATA_RETENTION_DAYS if days is None else days
+    petition_ids = list(petitions_past_retention(now=now, days=days).values_list("pk", flat=True))
+    with transaction.atomic():
+        signatures = Signature.objects.filter(petition_id__in=petition_ids)
+        deleted, _ = signatures.filter(state=Signature.State.PENDING).delete()
+        wiped = signatures.exclude(email="", full_name="", reason="", ip_hash="").update(**WIPED_FIELDS)
+    return WipeReport(petitions=len(petition_ids), signatures_wiped=wiped, unconfirmed_deleted=deleted)
+
+
+@task
+def wipe_signer_data() -> dict:
+    """For a scheduler: enqueue daily (the command does the same from cron)."""
+    report = signer_data_wipe()
+    return {"petitions": report.petitions, "wiped": report.signatures_wiped, "deleted": report.unconfirmed_deleted}

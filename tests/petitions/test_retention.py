@@ -1,0 +1,69 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from petitions.models import Signature
+from petitions.retention import signer_data_wipe
+from tests.conftest import page_text
+from tests.petitions.factories import closed_petition, confirmed_signature, open_petition, pending_signature
+
+pytestmark = pytest.mark.django_db
+
+
+def closed_days_ago(days: int, **fields):
+    petition = closed_petition(**fields)
+    type(petition).objects.filter(pk=petition.pk).update(closed_at=timezone.now() - timedelta(days=days))
+    petition.refresh_from_db()
+    return petition
+
+
+def test_personal_data_goes_after_the_retention_period_but_the_count_stays(client):
+    petition = closed_days_ago(91)
+    kept = confirmed_signature(petition, full_name="Amina Yusuf", show_publicly=True, reason="Free them", ip_hash="abc")
+    pending_signature(petition, email="never-confirmed@example.org")
+    petition.refresh_from_db()
+
+    report = signer_data_wipe()
+
+    kept.refresh_from_db()
+    petition.refresh_from_db()
+    assert (report.signatures_wiped, report.unconfirmed_deleted) == (1, 1)
+    assert (kept.full_name, kept.email, kept.email_key, kept.reason, kept.ip_hash) == ("", "", None, "", "")
+    assert kept.state == Signature.State.CONFIRMED
+    assert kept.country.code == "PK"
+    assert petition.signature_count == 1 == Signature.objects.filter(petition=petition).counted().count()
+    text = page_text(client.get(petition.get_absolute_url()))
+    assert "1 person signed this petition." in text
+    assert "Amina Yusuf" not in text
+
+
+def test_recent_and_open_petitions_keep_their_signers():
+    recent = closed_days_ago(10)
+    running = open_petition(closes_at=timezone.now() + timedelta(days=5))
+    for petition in (recent, running):
+        confirmed_signature(petition, full_name="Still Here")
+
+    assert signer_data_wipe().signatures_wiped == 0
+    assert Signature.objects.filter(full_name="Still Here").count() == 2
+
+
+def test_a_petition_that_closed_by_its_date_is_wiped_too():
+    petition = open_petition()
+    confirmed_signature(petition, full_name="Dated")
+    type(petition).objects.filter(pk=petition.pk).update(closes_at=timezone.now() - timedelta(days=100))
+
+    assert signer_data_wipe().signatures_wiped == 1
+
+
+def test_the_command_is_idempotent_and_takes_a_period(capsys):
+    petition = closed_days_ago(5)
+    confirmed_signature(petition)
+
+    call_command("wipe_signer_data", "--days", "3")
+    call_command("wipe_signer_data", "--days", "3")
+
+    output = capsys.readouterr().out
+    assert "1 signature(s) wiped" in output
+    assert "0 signature(s) wiped" in output
