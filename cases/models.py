@@ -198,15 +198,34 @@ class Case(models.Model):
             return gettext("born in %(year)s") % {"year": self.birth_year}
         return ""
 
+    def cited_sources(self) -> list[Source]:
+        """Every source behind the page: the case's own, its events' and its
+        published testimonies'. Uses what the detail view prefetched."""
+        found: dict[int, Source] = {source.pk: source for source in self.sources.all()}
+        for event in self.events.all():
+            found.update((source.pk, source) for source in event.sources.all())
+        for testimony in getattr(self, "public_testimonies", []):
+            if testimony.source is not None:
+                found[testimony.source.pk] = testimony.source
+        return sorted(found.values(), key=lambda source: (source.published_on is None, source.published_on, source.pk))
+
     def related_public_cases(self) -> list[tuple[Case, str]]:
         """Public relatives with what they are to this person ("mother", "cousin").
         Links to cases that are not public are left out entirely."""
-        related: list[tuple[Case, str]] = []
-        for link in self.links_from.filter(relative__visibility=Visibility.PUBLIC).select_related("relative"):
-            related.append((link.relative, link.relative_label()))
-        for link in self.links_to.filter(case__visibility=Visibility.PUBLIC).select_related("case"):
-            related.append((link.case, link.inverse_label()))
-        return related
+        names = CaseName.objects.order_by("-preferred", "pk")
+        outgoing = (
+            self.links_from.filter(relative__visibility=Visibility.PUBLIC)
+            .select_related("relative")
+            .prefetch_related(Prefetch("relative__names", queryset=names, to_attr="ordered_names"))
+        )
+        incoming = (
+            self.links_to.filter(case__visibility=Visibility.PUBLIC)
+            .select_related("case")
+            .prefetch_related(Prefetch("case__names", queryset=names, to_attr="ordered_names"))
+        )
+        return [(link.relative, link.relative_label()) for link in outgoing] + [
+            (link.case, link.inverse_label()) for link in incoming
+        ]
 
 
 class CaseName(models.Model):
@@ -273,6 +292,15 @@ class PartialDateMixin(models.Model):
     @property
     def date_display(self) -> str:
         return format_partial_date(self._partial_date(), self.date_precision)
+
+    @property
+    def date_iso(self) -> str:
+        """For <time datetime="…">: "2017", "2018-08" or "2018-01-22"."""
+        value = self._partial_date()
+        if value is None:
+            return ""
+        formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%Y-%m"}
+        return value.strftime(formats.get(self.date_precision, "%Y-%m-%d"))
 
 
 class TestimonyQuerySet(models.QuerySet):
@@ -400,11 +428,18 @@ class Event(PartialDateMixin):
     place = models.CharField(_("place"), max_length=200, blank=True)
     description = models.TextField(_("description"), max_length=5_000, blank=True)
     sources = models.ManyToManyField(Source, related_name="events", blank=True, verbose_name=_("sources"))
+    # Sources often leave a step undated ("on a later trip the police took his
+    # passport"); a position keeps such steps where the story puts them.
+    position = models.PositiveSmallIntegerField(
+        _("position in the timeline"),
+        default=0,
+        help_text=_("Needed only for undated events: events are shown by position, then by date."),
+    )
 
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        ordering = [models.F("date").asc(nulls_last=True), "pk"]
+        ordering = ["position", models.F("date").asc(nulls_last=True), "pk"]
         indexes = [models.Index(fields=["kind", "date"], name="event_kind_date")]
 
     def __str__(self) -> str:
@@ -500,10 +535,16 @@ class Statistic(models.Model):
         REGION = "region", _("Xinjiang as a whole")
         GROUP = "group", _("A group of people, not a place")
 
+    class Qualifier(models.TextChoices):
+        EXACTLY = "", _("exactly")
+        AT_LEAST = "at_least", _("at least")
+        MORE_THAN = "more_than", _("more than")
+        ABOUT = "about", _("about")
+
     label = models.CharField(_("what is counted"), max_length=300)
     value = models.PositiveIntegerField(_("figure"))
     qualifier = models.CharField(
-        _("qualifier"), max_length=100, blank=True, help_text=_("As the source puts it: “at least”, “more than” …")
+        _("qualifier"), max_length=16, choices=Qualifier, default=Qualifier.EXACTLY, blank=True
     )
     out_of = models.PositiveIntegerField(_("out of"), null=True, blank=True, help_text=_("The population counted."))
     scope = models.CharField(_("scope"), max_length=16, choices=Scope)
