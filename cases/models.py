@@ -1,0 +1,566 @@
+"""People whose cases the petitions fight for, documented the way rights groups do
+(HURIDOCS events, the Xinjiang Victims Database): one person per case, every
+spelling of their name, a dated timeline, testimonies with their consent scope,
+and a source for each fact."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection, models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from cases.partial_dates import DatePrecision, format_partial_date, truncate_to_precision
+from cases.search_keys import name_search_key
+from config.validators import reject_control_characters
+
+
+class Visibility(models.TextChoices):
+    DRAFT = "draft", _("Draft: being written")
+    INTERNAL = "internal", _("Internal: organisers only")
+    PUBLIC = "public", _("Public")
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        NEWS_REPORT = "news", _("News report")
+        RIGHTS_GROUP = "rights_group", _("Rights-group report or testimony")
+        PETITION = "petition", _("Petition")
+        OFFICIAL = "official", _("Official document")
+        FAMILY = "family", _("Statement by the family")
+        OTHER = "other", _("Other")
+
+    publisher = models.CharField(_("publisher"), max_length=200)
+    title = models.CharField(_("title"), max_length=300)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    url = models.URLField(_("web address"), max_length=500, blank=True)
+    published_on = models.DateField(_("published"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.NEWS_REPORT)
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = [models.F("published_on").asc(nulls_last=True), "publisher", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.publisher}: {self.title}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def public(self) -> CaseQuerySet:
+        """The only cases a visitor may ever see, count or find."""
+        return self.filter(visibility=Visibility.PUBLIC)
+
+    def with_names(self) -> CaseQuerySet:
+        """Prefetch spellings, preferred first, so cards show a name without a query each."""
+        return self.prefetch_related(
+            Prefetch("names", queryset=CaseName.objects.order_by("-preferred", "pk"), to_attr="ordered_names")
+        )
+
+    def search(self, query: str) -> CaseQuerySet:
+        """People any of whose spellings matches, ignoring case and accents; on
+        PostgreSQL also near misses by trigram similarity ("Mailikemu Maimaiti")."""
+        key = name_search_key(query)
+        if not key:
+            return self
+        matches = Q(search_key__contains=key)
+        if connection.vendor == "postgresql":
+            # word_similarity(key, spelling) above pg_trgm's threshold; served by the GIN index.
+            matches |= Q(search_key__trigram_word_similar=key)
+        names = CaseName.objects.filter(matches).values("case_id")
+        return self.filter(pk__in=names)
+
+
+class Case(models.Model):
+    """One person."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        UNKNOWN = "unknown", _("Not reported")
+
+    class Ethnicity(models.TextChoices):
+        UYGHUR = "uyghur", _("Uyghur")
+        KAZAKH = "kazakh", _("Kazakh")
+        KYRGYZ = "kyrgyz", _("Kyrgyz")
+        HUI = "hui", _("Hui")
+        UZBEK = "uzbek", _("Uzbek")
+        OTHER = "other", _("Other")
+        UNKNOWN = "unknown", _("Not reported")
+
+    class Status(models.TextChoices):
+        CAMP = "camp", _("Held in a camp")
+        DETAINED_UNKNOWN_PLACE = "detained", _("Detained, place unknown")
+        SENTENCED = "sentenced", _("Sentenced")
+        BARRED_FROM_LEAVING = "barred", _("Passport confiscated or barred from leaving")
+        INCOMMUNICADO = "incommunicado", _("Incommunicado")
+        RELEASED_RESTRICTED = "released", _("Released under restrictions")
+        DECEASED = "deceased", _("Deceased")
+        UNKNOWN = "unknown", _("Unknown")
+
+    reference = models.SlugField(
+        _("public reference"),
+        max_length=80,
+        unique=True,
+        help_text=_("Part of the case's web address. Change it only if it puts someone at risk."),
+    )
+    name_unknown = models.BooleanField(
+        _("name not reported"),
+        default=False,
+        help_text=_("Tick when the sources do not name this person; describe them below instead."),
+    )
+    unnamed_description = models.CharField(
+        _("how the sources refer to them"),
+        max_length=200,
+        blank=True,
+        validators=[reject_control_characters],
+        help_text=_("For a person the sources do not name, e.g. “wife of Mian Shahid Ilyas”."),
+    )
+    gender = models.CharField(_("gender"), max_length=16, choices=Gender, default=Gender.UNKNOWN)
+    ethnicity = models.CharField(_("ethnicity"), max_length=16, choices=Ethnicity, default=Ethnicity.UNKNOWN)
+    # An age is only true on the day it was reported: "20 in 2018" stays true.
+    age_reported = models.PositiveSmallIntegerField(_("age as reported"), null=True, blank=True)
+    age_reported_on = models.DateField(
+        _("age reported on"), null=True, blank=True, help_text=_("The date of the report that gave the age.")
+    )
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    hometown_prefecture = models.CharField(_("prefecture"), max_length=100, blank=True)
+    hometown_county = models.CharField(_("county"), max_length=100, blank=True)
+    hometown_place = models.CharField(_("town or village"), max_length=100, blank=True)
+    family_country = CountryField(_("country where the family lives"), blank=True)
+    status = models.CharField(_("current status"), max_length=16, choices=Status, default=Status.UNKNOWN)
+    status_as_of = models.DateField(_("status known as of"), null=True, blank=True)
+    summary = models.TextField(_("public summary"), max_length=10_000, blank=True, help_text=_("Markdown."))
+    visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility, default=Visibility.DRAFT)
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
+    sources = models.ManyToManyField(Source, related_name="cases", blank=True, verbose_name=_("sources"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["reference"]
+        indexes = [models.Index(fields=["visibility", "status"], name="case_public_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_reported__isnull=True) | Q(age_reported_on__isnull=False),
+                name="case_age_has_report_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.display_name)
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", kwargs={"reference": self.reference})
+
+    @property
+    def preferred_name(self) -> CaseName | None:
+        names = getattr(self, "ordered_names", None)
+        if names is None:
+            names = list(self.names.order_by("-preferred", "pk"))
+        return names[0] if names else None
+
+    @property
+    def display_name(self) -> str:
+        name = self.preferred_name
+        if name is not None and not self.name_unknown:
+            return name.text
+        if self.unnamed_description:
+            return gettext("Name not reported (%(description)s)") % {"description": self.unnamed_description}
+        return gettext("Name not reported")
+
+    @property
+    def hometown(self) -> str:
+        return ", ".join(part for part in (self.hometown_place, self.hometown_county, self.hometown_prefecture) if part)
+
+    @property
+    def status_as_of_display(self) -> str:
+        return format_partial_date(self.status_as_of, DatePrecision.DAY) if self.status_as_of else ""
+
+    @property
+    def age_display(self) -> str:
+        if self.age_reported is not None and self.age_reported_on is not None:
+            return gettext("%(age)s (as reported in %(year)s)") % {
+                "age": self.age_reported,
+                "year": self.age_reported_on.year,
+            }
+        if self.birth_year:
+            return gettext("born in %(year)s") % {"year": self.birth_year}
+        return ""
+
+    def cited_sources(self) -> list[Source]:
+        """Every source behind the page: the case's own, its events' and its
+        published testimonies'. Uses what the detail view prefetched."""
+        found: dict[int, Source] = {source.pk: source for source in self.sources.all()}
+        for event in self.events.all():
+            found.update((source.pk, source) for source in event.sources.all())
+        for testimony in getattr(self, "public_testimonies", []):
+            if testimony.source is not None:
+                found[testimony.source.pk] = testimony.source
+        return sorted(found.values(), key=lambda source: (source.published_on is None, source.published_on, source.pk))
+
+    def related_public_cases(self) -> list[tuple[Case, str]]:
+        """Public relatives with what they are to this person ("mother", "cousin").
+        Links to cases that are not public are left out entirely."""
+        names = CaseName.objects.order_by("-preferred", "pk")
+        outgoing = (
+            self.links_from.filter(relative__visibility=Visibility.PUBLIC)
+            .select_related("relative")
+            .prefetch_related(Prefetch("relative__names", queryset=names, to_attr="ordered_names"))
+        )
+        incoming = (
+            self.links_to.filter(case__visibility=Visibility.PUBLIC)
+            .select_related("case")
+            .prefetch_related(Prefetch("case__names", queryset=names, to_attr="ordered_names"))
+        )
+        return [(link.relative, link.relative_label()) for link in outgoing] + [
+            (link.case, link.inverse_label()) for link in incoming
+        ]
+
+
+class CaseName(models.Model):
+    """One spelling of a person's name, exactly as a source writes it."""
+
+    class Script(models.TextChoices):
+        LATIN = "latin", _("Latin")
+        ARABIC = "arabic", _("Arabic")
+        CYRILLIC = "cyrillic", _("Cyrillic")
+        CHINESE = "chinese", _("Chinese")
+
+    class System(models.TextChoices):
+        AS_REPORTED = "reported", _("As reported in the press")
+        PINYIN = "pinyin", _("Chinese pinyin")
+        UYGHUR_LATIN = "uyghur_latin", _("Uyghur Latin")
+        UYGHUR_ARABIC = "uyghur_arabic", _("Uyghur Arabic script")
+        KAZAKH_CYRILLIC = "kazakh_cyrillic", _("Kazakh Cyrillic")
+        KAZAKH_LATIN = "kazakh_latin", _("Kazakh Latin")
+        CHINESE_CHARACTERS = "hanzi", _("Chinese characters")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="names", verbose_name=_("case"))
+    text = models.CharField(_("name"), max_length=200, validators=[reject_control_characters])
+    script = models.CharField(_("script"), max_length=16, choices=Script, default=Script.LATIN)
+    system = models.CharField(_("spelling system"), max_length=16, choices=System, default=System.AS_REPORTED)
+    preferred = models.BooleanField(_("preferred"), default=False)
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("source")
+    )
+    search_key = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("name")
+        verbose_name_plural = _("names")
+        ordering = ["-preferred", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(preferred=True), name="case_one_preferred_name"),
+            models.UniqueConstraint(fields=["case", "text"], name="case_name_spelling_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_key = name_search_key(self.text)
+        if kwargs.get("update_fields") is not None and "text" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
+
+
+class PartialDateMixin(models.Model):
+    """A date known to a year, a month or a day."""
+
+    date_precision = models.CharField(
+        _("date known to the"), max_length=8, choices=DatePrecision, default=DatePrecision.DAY
+    )
+
+    class Meta:
+        abstract = True
+
+    def _partial_date(self) -> datetime.date | None:
+        raise NotImplementedError
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self._partial_date(), self.date_precision)
+
+    @property
+    def date_iso(self) -> str:
+        """For <time datetime="…">: "2017", "2018-08" or "2018-01-22"."""
+        value = self._partial_date()
+        if value is None:
+            return ""
+        formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%Y-%m"}
+        return value.strftime(formats.get(self.date_precision, "%Y-%m-%d"))
+
+
+class TestimonyQuerySet(models.QuerySet):
+    def publishable(self) -> TestimonyQuerySet:
+        return self.filter(consent__in=Testimony.PUBLIC_CONSENTS)
+
+
+class Testimony(PartialDateMixin):
+    class Consent(models.TextChoices):
+        NAMED = "named", _("May be published with the testifier's name")
+        ANONYMOUS = "anonymous", _("May be published without the testifier's name")
+        INTERNAL = "internal", _("Organisers only, never published")
+
+    class Relationship(models.TextChoices):
+        SPOUSE = "spouse", _("spouse")
+        PARENT = "parent", _("parent")
+        CHILD = "child", _("child")
+        SIBLING = "sibling", _("sibling")
+        OTHER_RELATIVE = "relative", _("other relative")
+        FAMILY = "family", _("family, not specified")
+        FRIEND = "friend", _("friend or acquaintance")
+        SELF = "self", _("the person themself")
+        OTHER = "other", _("other")
+
+    PUBLIC_CONSENTS = (Consent.NAMED, Consent.ANONYMOUS)
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="testimonies", verbose_name=_("case"))
+    testifier_name = models.CharField(
+        _("testifier's name"),
+        max_length=200,
+        blank=True,
+        validators=[reject_control_characters],
+        help_text=_("Shown only when the consent covers publishing the name."),
+    )
+    testifier_label = models.CharField(
+        _("testifier as the public sees them"),
+        max_length=200,
+        validators=[reject_control_characters],
+        help_text=_("Shown when the name may not be, e.g. “his wife”."),
+    )
+    relationship = models.CharField(_("relationship to the person"), max_length=16, choices=Relationship)
+    given_at = models.CharField(_("where it was given"), max_length=200, blank=True)
+    given_on = models.DateField(_("when it was given"), null=True, blank=True)
+    collected_by = models.CharField(
+        _("collected by"), max_length=200, blank=True, help_text=_("Atajurt, ChinaAid, a news agency …")
+    )
+    summary = models.TextField(_("summary"), max_length=10_000, help_text=_("Markdown."))
+    consent = models.CharField(_("consent"), max_length=16, choices=Consent, default=Consent.INTERNAL)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="testimonies",
+        verbose_name=_("source"),
+    )
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
+
+    objects = TestimonyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("testimony")
+        verbose_name_plural = _("testimonies")
+        ordering = [models.F("given_on").asc(nulls_last=True), "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.testifier_label} — {self.case}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.given_on = truncate_to_precision(self.given_on, self.date_precision)
+        super().save(*args, **kwargs)
+
+    def _partial_date(self) -> datetime.date | None:
+        return self.given_on
+
+    @property
+    def public_testifier(self) -> str:
+        if self.consent == self.Consent.NAMED and self.testifier_name:
+            return self.testifier_name
+        return self.testifier_label
+
+
+class TestifierContact(models.Model):
+    """How organisers reach a testifier. Organisers only: never in a public query."""
+
+    testimony = models.OneToOneField(
+        Testimony, on_delete=models.CASCADE, related_name="contact", verbose_name=_("testimony")
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    messenger = models.CharField(_("messaging account"), max_length=200, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("testifier contact")
+        verbose_name_plural = _("testifier contacts")
+
+    def __str__(self) -> str:
+        return gettext("Contact for testimony #%(pk)s") % {"pk": self.testimony_id}
+
+
+class Event(PartialDateMixin):
+    """One step of a person's timeline, after the HURIDOCS events format."""
+
+    class Kind(models.TextChoices):
+        LEFT_CHINA = "left_china", _("Left China")
+        RETURNED = "returned", _("Returned to China")
+        PASSPORT_CONFISCATED = "passport", _("Passport confiscated")
+        BARRED_FROM_LEAVING = "barred", _("Barred from leaving")
+        DETAINED = "detained", _("Detained")
+        SENT_TO_CAMP = "camp", _("Sent to a camp")
+        SENTENCED = "sentenced", _("Sentenced")
+        RELEASED = "released", _("Released")
+        LAST_CONTACT = "last_contact", _("Last contact")
+        DISAPPEARED = "disappeared", _("Disappeared")
+        DIED = "died", _("Died")
+        OTHER = "other", _("Other")
+
+    DETENTION_KINDS = (Kind.DETAINED, Kind.SENT_TO_CAMP)
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
+    kind = models.CharField(_("what happened"), max_length=16, choices=Kind)
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("Leave empty when no source gives one."))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    description = models.TextField(_("description"), max_length=5_000, blank=True)
+    sources = models.ManyToManyField(Source, related_name="events", blank=True, verbose_name=_("sources"))
+    # Sources often leave a step undated ("on a later trip the police took his
+    # passport"); a position keeps such steps where the story puts them.
+    position = models.PositiveSmallIntegerField(
+        _("position in the timeline"),
+        default=0,
+        help_text=_("Needed only for undated events: events are shown by position, then by date."),
+    )
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["position", models.F("date").asc(nulls_last=True), "pk"]
+        indexes = [models.Index(fields=["kind", "date"], name="event_kind_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.date_display})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.date = truncate_to_precision(self.date, self.date_precision)
+        super().save(*args, **kwargs)
+
+    def _partial_date(self) -> datetime.date | None:
+        return self.date
+
+
+class CaseLink(models.Model):
+    """Two people who are family: `relative` is the <relationship> of `case`."""
+
+    class Relationship(models.TextChoices):
+        SPOUSE = "spouse", _("spouse")
+        PARENT = "parent", _("parent")
+        CHILD = "child", _("child")
+        SIBLING = "sibling", _("sibling")
+        COUSIN = "cousin", _("cousin")
+        AUNT_OR_UNCLE = "aunt_uncle", _("aunt or uncle")
+        NEPHEW_OR_NIECE = "nephew_niece", _("nephew or niece")
+        OTHER = "other", _("other relative")
+
+    INVERSE = {
+        Relationship.PARENT: Relationship.CHILD,
+        Relationship.CHILD: Relationship.PARENT,
+        Relationship.AUNT_OR_UNCLE: Relationship.NEPHEW_OR_NIECE,
+        Relationship.NEPHEW_OR_NIECE: Relationship.AUNT_OR_UNCLE,
+    }
+    # Where the relative's gender is known, say "mother" rather than "parent".
+    GENDERED = {
+        (Relationship.SPOUSE, Case.Gender.FEMALE): _("wife"),
+        (Relationship.SPOUSE, Case.Gender.MALE): _("husband"),
+        (Relationship.PARENT, Case.Gender.FEMALE): _("mother"),
+        (Relationship.PARENT, Case.Gender.MALE): _("father"),
+        (Relationship.CHILD, Case.Gender.FEMALE): _("daughter"),
+        (Relationship.CHILD, Case.Gender.MALE): _("son"),
+        (Relationship.SIBLING, Case.Gender.FEMALE): _("sister"),
+        (Relationship.SIBLING, Case.Gender.MALE): _("brother"),
+        (Relationship.AUNT_OR_UNCLE, Case.Gender.FEMALE): _("aunt"),
+        (Relationship.AUNT_OR_UNCLE, Case.Gender.MALE): _("uncle"),
+        (Relationship.NEPHEW_OR_NIECE, Case.Gender.FEMALE): _("niece"),
+        (Relationship.NEPHEW_OR_NIECE, Case.Gender.MALE): _("nephew"),
+    }
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_from", verbose_name=_("person"))
+    relative = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_to", verbose_name=_("relative"))
+    relationship = models.CharField(_("the relative is their"), max_length=16, choices=Relationship)
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("source")
+    )
+
+    class Meta:
+        verbose_name = _("family link")
+        verbose_name_plural = _("family links")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "relative"], name="case_link_once"),
+            models.CheckConstraint(condition=~Q(case=models.F("relative")), name="case_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relative} — {self.relative_label()} — {self.case}"
+
+    @classmethod
+    def label_for(cls, relationship: str, gender: str) -> str:
+        return str(cls.GENDERED.get((relationship, gender), cls.Relationship(relationship).label))
+
+    def relative_label(self) -> str:
+        """What `relative` is to `case`."""
+        return self.label_for(self.relationship, self.relative.gender)
+
+    def inverse_label(self) -> str:
+        """What `case` is to `relative`."""
+        return self.label_for(self.INVERSE.get(self.relationship, self.relationship), self.case.gender)
+
+
+class StatisticQuerySet(models.QuerySet):
+    def public(self) -> StatisticQuerySet:
+        return self.filter(visibility=Visibility.PUBLIC)
+
+
+class Statistic(models.Model):
+    """An aggregate figure someone published (Atajurt's county estimates), kept with
+    its source. Never turned into invented cases."""
+
+    class Scope(models.TextChoices):
+        PLACE = "place", _("Town or village")
+        COUNTY = "county", _("County")
+        PREFECTURE = "prefecture", _("Prefecture")
+        REGION = "region", _("Xinjiang as a whole")
+        GROUP = "group", _("A group of people, not a place")
+
+    class Qualifier(models.TextChoices):
+        EXACTLY = "", _("exactly")
+        AT_LEAST = "at_least", _("at least")
+        MORE_THAN = "more_than", _("more than")
+        ABOUT = "about", _("about")
+
+    label = models.CharField(_("what is counted"), max_length=300)
+    value = models.PositiveIntegerField(_("figure"))
+    qualifier = models.CharField(
+        _("qualifier"), max_length=16, choices=Qualifier, default=Qualifier.EXACTLY, blank=True
+    )
+    out_of = models.PositiveIntegerField(_("out of"), null=True, blank=True, help_text=_("The population counted."))
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    stated_by = models.CharField(_("stated by"), max_length=200, blank=True)
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statistics", verbose_name=_("source"))
+    visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility, default=Visibility.DRAFT)
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
+
+    objects = StatisticQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statistic")
+        verbose_name_plural = _("statistics")
+        ordering = [models.F("as_of").desc(nulls_last=True), "pk"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,13 +1,21 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from cases.sitemaps import CaseSitemap
+from petitions.sitemaps import PetitionSitemap
+
+SITEMAPS = {"petitions": PetitionSitemap, "cases": CaseSitemap}
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("cases/", include("cases.urls")),
     path("", include("petitions.urls")),
 )
 

@@ -69,6 +69,9 @@ class Petition(models.Model):
     organisers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Organiser", related_name="organised_petitions", blank=True
     )
+    cases = models.ManyToManyField(
+        "cases.Case", related_name="petitions", blank=True, verbose_name=_("people this petition fights for")
+    )
 
     objects = PetitionQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cases.models import Case
 from config.client_ip import client_ip
 from petitions import abuse, signing
 from petitions.forms import SignForm
@@ -34,6 +35,7 @@ def _detail(request: HttpRequest, petition: Petition, *, form: SignForm | None =
         "form": form or SignForm(),
         "signers": signers,
         "accepting": petition.accepts_signatures(),
+        "people": Case.objects.public().filter(petitions=petition).with_names().order_by("reference"),
     }
     return render(request, "petitions/petition_detail.html", context, status=status)
 

@@ -9,7 +9,8 @@ from django.db import transaction
 
 from petitions import counting
 
-DEMO_FIXTURES = ["petitions", "demo_organiser"]
+# Cases first: the demo petition names the people it fights for.
+DEMO_FIXTURES = ["cases", "petitions", "demo_organiser"]
 DEMO_USERNAME = "demo-organiser"
 # The demo password lives beside the database, never in the repository, so
 # no two installations share a login and reruns keep the same one.

@@ -1,0 +1,119 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, CaseLink, CaseName, Event, Source, Statistic, TestifierContact, Testimony
+
+
+class CaseNameInline(admin.TabularInline):
+    model = CaseName
+    extra = 1
+    fields = ["text", "script", "system", "preferred", "source"]
+    autocomplete_fields = ["source"]
+
+
+class TestimonyInline(admin.StackedInline):
+    """Contacts are edited on the testimony's own page, one click away."""
+
+    model = Testimony
+    extra = 0
+    show_change_link = True
+    fields = [
+        ("testifier_label", "testifier_name", "relationship"),
+        ("given_at", "given_on", "date_precision"),
+        ("collected_by", "source", "consent"),
+        "summary",
+        "internal_notes",
+    ]
+    autocomplete_fields = ["source"]
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 1
+    fields = ["position", "kind", "date", "date_precision", "place", "description", "sources"]
+    autocomplete_fields = ["sources"]
+
+
+class CaseLinkInline(admin.TabularInline):
+    model = CaseLink
+    fk_name = "case"
+    extra = 0
+    verbose_name = _("family member documented here")
+    verbose_name_plural = _("family members documented here")
+    fields = ["relationship", "relative", "source"]
+    autocomplete_fields = ["relative", "source"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "name_column",
+        "status",
+        "status_as_of",
+        "ethnicity",
+        "hometown_prefecture",
+        "family_country",
+        "visibility",
+        "updated_at",
+    ]
+    list_filter = ["visibility", "status", "ethnicity", "gender", "family_country", "hometown_prefecture"]
+    search_fields = ["reference", "names__text", "names__search_key", "unnamed_description", "hometown_county"]
+    autocomplete_fields = ["sources"]
+    date_hierarchy = "updated_at"
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [CaseNameInline, EventInline, TestimonyInline, CaseLinkInline]
+    fieldsets = [
+        (None, {"fields": ["reference", "visibility", ("name_unknown", "unnamed_description")]}),
+        (_("Status"), {"fields": [("status", "status_as_of")]}),
+        (
+            _("Person"),
+            {"fields": [("gender", "ethnicity"), ("age_reported", "age_reported_on", "birth_year")]},
+        ),
+        (
+            _("Hometown and family"),
+            {"fields": [("hometown_prefecture", "hometown_county", "hometown_place"), "family_country"]},
+        ),
+        (_("Story"), {"fields": ["summary", "sources"]}),
+        (_("Organisers only"), {"fields": ["internal_notes", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_names()
+
+    @admin.display(description=_("name"))
+    def name_column(self, case: Case) -> str:
+        return case.display_name
+
+
+class TestifierContactInline(admin.StackedInline):
+    model = TestifierContact
+    can_delete = True
+    extra = 0
+    max_num = 1
+
+
+@admin.register(Testimony)
+class TestimonyAdmin(admin.ModelAdmin):
+    list_display = ["testifier_label", "case", "relationship", "given_on", "collected_by", "consent"]
+    list_filter = ["consent", "relationship", "collected_by"]
+    list_select_related = ["case"]
+    search_fields = ["testifier_name", "testifier_label", "case__reference", "case__names__text"]
+    autocomplete_fields = ["case", "source"]
+    inlines = [TestifierContactInline]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["publisher", "title", "published_on", "kind"]
+    list_filter = ["kind", "publisher"]
+    search_fields = ["publisher", "title", "author", "url"]
+
+
+@admin.register(Statistic)
+class StatisticAdmin(admin.ModelAdmin):
+    list_display = ["label", "value", "out_of", "scope", "place", "as_of", "visibility"]
+    list_filter = ["visibility", "scope"]
+    list_select_related = ["source"]
+    search_fields = ["label", "place", "stated_by"]
+    autocomplete_fields = ["source"]

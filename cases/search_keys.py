@@ -1,0 +1,25 @@
+"""Search keys for people's names: one spelling matches another typed without
+accents, in another case, or with stray spacing."""
+
+import unicodedata
+
+MAX_QUERY_LENGTH = 100
+
+
+def name_search_key(text: str) -> str:
+    """Fold a name for matching: decompose (NFKD), drop combining marks, casefold
+    and collapse whitespace. Arabic, Cyrillic and Chinese letters stay letters;
+    only their marks and case go, so "Ü" matches "u" and "Ә" matches "ә"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    without_marks = "".join(char for char in decomposed if not unicodedata.combining(char))
+    folded = without_marks.casefold()
+    return " ".join(folded.split())
+
+
+def clean_query(raw: str | None) -> str:
+    """What a visitor typed, made safe to search with: bounded in length and free of
+    NUL and other control or invisible format characters (PostgreSQL rejects NUL)."""
+    if not raw:
+        return ""
+    kept = "".join(" " if unicodedata.category(char).startswith("C") else char for char in raw[: MAX_QUERY_LENGTH * 4])
+    return " ".join(kept.split())[:MAX_QUERY_LENGTH]

@@ -1,0 +1,152 @@
+"""Nothing private reaches a visitor: not drafts, internal cases, their names and
+spellings, unpublishable testimonies, testifier contacts or internal notes."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import CaseLink, Statistic, Visibility
+from cases.models import TestifierContact as Contact
+from cases.models import Testimony as CaseTestimony
+from petitions.models import Petition
+from tests.cases.factories import add_testimony, draft_case, internal_case, public_case, source
+
+MARKERS = {
+    "draft_name": "Zqdraftname",
+    "draft_spelling": "Zqdraftspelling",
+    "draft_prefecture": "Zqdraftprefecture",
+    "internal_name": "Zqinternalname",
+    "case_notes": "Zqcasenotes",
+    "testimony_notes": "Zqtestimonynotes",
+    "anonymous_testifier_name": "Zqanonymoustestifier",
+    "internal_testimony": "Zqinternaltestimony",
+    "contact_phone": "+99 555 Zqphone",
+    "contact_email": "zqcontact@example.org",
+    "contact_messenger": "Zqmessenger",
+    "contact_address": "Zqaddress",
+    "contact_notes": "Zqcontactnotes",
+    "source_notes": "Zqsourcenotes",
+    "draft_statistic": "Zqdraftstatistic",
+    "statistic_notes": "Zqstatisticnotes",
+    "draft_testimony_text": "Zqdrafttestimonytext",
+}
+
+
+@pytest.fixture
+def world(db):
+    """One public person surrounded by every kind of private data."""
+    cited = source(internal_notes=MARKERS["source_notes"])
+    person = public_case(name="Kali Maolai", internal_notes=MARKERS["case_notes"], hometown_prefecture="Ili")
+    person.sources.add(cited)
+    named = add_testimony(person, testifier_name="Kaki Hakaer", internal_notes=MARKERS["testimony_notes"], source=cited)
+    Contact.objects.create(
+        testimony=named,
+        phone=MARKERS["contact_phone"],
+        email=MARKERS["contact_email"],
+        messenger=MARKERS["contact_messenger"],
+        address=MARKERS["contact_address"],
+        notes=MARKERS["contact_notes"],
+    )
+    add_testimony(
+        person,
+        testifier_name=MARKERS["anonymous_testifier_name"],
+        testifier_label="a neighbour",
+        consent=CaseTestimony.Consent.ANONYMOUS,
+    )
+    add_testimony(person, summary=MARKERS["internal_testimony"], consent=CaseTestimony.Consent.INTERNAL)
+    draft = draft_case(
+        reference="secret-draft",
+        name=MARKERS["draft_name"],
+        spellings=(MARKERS["draft_spelling"],),
+        hometown_prefecture=MARKERS["draft_prefecture"],
+        status="sentenced",
+    )
+    add_testimony(draft, summary=MARKERS["draft_testimony_text"])
+    hidden = internal_case(reference="secret-internal", name=MARKERS["internal_name"], family_country="TR")
+    CaseLink.objects.create(case=person, relative=draft, relationship=CaseLink.Relationship.SIBLING)
+    CaseLink.objects.create(case=hidden, relative=person, relationship=CaseLink.Relationship.SIBLING)
+    Statistic.objects.create(label=MARKERS["draft_statistic"], value=5, scope="county", source=cited)
+    Statistic.objects.create(
+        label="Public figure",
+        value=7,
+        scope="county",
+        source=cited,
+        visibility=Visibility.PUBLIC,
+        internal_notes=MARKERS["statistic_notes"],
+    )
+    petition = Petition.objects.create(
+        slug="free-them", title="Free them", addressed_to="China", organiser_name="YAM", story="Story", status="open"
+    )
+    petition.cases.add(person, draft, hidden)
+    return {"person": person, "draft": draft, "hidden": hidden, "petition": petition}
+
+
+PUBLIC_URLS = [
+    "/en/cases/",
+    "/en/cases/?q=zq",
+    "/en/cases/?q=Zqdraftname",
+    "/en/cases/?q=Zqdraftspelling",
+    "/en/cases/?q=Zqinternalname",
+    "/en/cases/?status=sentenced",
+    "/en/cases/?prefecture=Zqdraftprefecture",
+    "/en/cases/?country=TR",
+    "/en/cases/kali-maolai-placeholder/",
+    "/en/cases/statistics/",
+    "/en/cases/secret-draft/",
+    "/en/cases/secret-internal/",
+    "/sitemap.xml",
+    "/en/petitions/free-them/",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_no_private_marker_reaches_any_public_page(client, world, url):
+    url = url.replace("kali-maolai-placeholder", world["person"].reference)
+    response = client.get(url)
+    assert response.status_code in (200, 404)
+    page = response.content.decode()
+    # What the visitor typed is echoed back (search box, language form); that is not a leak.
+    typed = url.lower()
+    leaked = [
+        field for field, marker in MARKERS.items() if marker.lower() in page.lower() and marker.lower() not in typed
+    ]
+    assert leaked == []
+    if "secret" not in url:
+        assert "secret-draft" not in page and "secret-internal" not in page
+
+
+def test_draft_and_internal_case_pages_are_not_found(client, world):
+    for case in (world["draft"], world["hidden"]):
+        assert client.get(reverse("cases:detail", kwargs={"reference": case.reference})).status_code == 404
+
+
+def test_filters_and_counts_do_not_count_private_cases(client, world):
+    response = client.get("/en/cases/?status=sentenced")
+    assert "0 people" in response.content.decode()
+    assert "1 person" in client.get("/en/cases/").content.decode()
+    # A hometown known only from a draft is not offered as a filter.
+    assert MARKERS["draft_prefecture"] not in client.get("/en/cases/").content.decode()
+
+
+def test_statistics_count_public_cases_only(client, world):
+    response = client.get(reverse("cases:statistics"))
+    assert response.context["total"] == 1
+    labels = {bar.label for chart in response.context["charts"] for bar in chart.bars}
+    assert "Sentenced" not in labels
+
+
+def test_public_case_page_shows_what_consent_allows(client, world):
+    page = client.get(world["person"].get_absolute_url()).content.decode()
+    assert "Kaki Hakaer" in page  # named with consent
+    assert "a neighbour" in page  # anonymous: shown by label only
+
+
+def test_petition_page_shows_only_public_people(client, world):
+    response = client.get(world["petition"].get_absolute_url())
+    assert "The people behind this petition" in response.content.decode()
+    assert list(response.context["people"]) == [world["person"]]
+
+
+def test_public_queryset_is_public_only(world):
+    from cases.models import Case
+
+    assert list(Case.objects.public()) == [world["person"]]
