@@ -4,6 +4,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
 
 from tests.petitions.factories import open_petition
@@ -14,6 +15,16 @@ def page_text(response) -> str:
     body = response.content.decode()
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pg_trgm(django_db_setup, django_db_blocker):
+    """Tests run with --no-migrations by default, so the extension that
+    migration cases.0002 creates on PostgreSQL must be created here."""
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
 @pytest.fixture
