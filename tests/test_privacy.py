@@ -1,0 +1,109 @@
+"""Every URL the site has, requested by an anonymous visitor, over data with
+unique markers in every private field: no marker may appear, in any language.
+
+URL patterns are discovered from the URLconf, so a new page is covered the
+day it is added; only the Django admin (staff-only) is left out.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+from petitions.tokens import Purpose, make_token
+from tests.cases.test_visibility import MARKERS as CASE_MARKERS
+from tests.cases.test_visibility import world as case_world
+from tests.petitions.factories import confirmed_signature, pending_signature
+
+SIGNER_MARKERS = {
+    "signer_email": "zqsigner@example.org",
+    "private_signer_name": "Zqprivatename",
+    "private_reason": "Zqprivatereason",
+    "hidden_signer_name": "Zqhiddenname",
+    "hidden_reason": "Zqhiddenreason",
+    "pending_name": "Zqpendingname",
+    "ip_hash": "zqiphash0123456789",
+}
+MARKERS = {**CASE_MARKERS, **SIGNER_MARKERS}
+EXCLUDED_NAMESPACES = {"admin"}
+world = case_world  # the cases' private-data fixture, reused here
+
+
+def named_patterns(patterns=None, namespace=""):
+    """(name, converter names) of every named URL, with its namespace."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace not in EXCLUDED_NAMESPACES:
+                yield from named_patterns(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", list(getattr(pattern.pattern, "converters", {}))
+
+
+@pytest.fixture
+def private_world(world):
+    petition = world["petition"]
+    confirmed_signature(
+        petition,
+        email=SIGNER_MARKERS["signer_email"],
+        full_name=SIGNER_MARKERS["private_signer_name"],
+        reason=SIGNER_MARKERS["private_reason"],
+        ip_hash=SIGNER_MARKERS["ip_hash"],
+        show_publicly=False,
+    )
+    confirmed_signature(
+        petition,
+        full_name=SIGNER_MARKERS["hidden_signer_name"],
+        reason=SIGNER_MARKERS["hidden_reason"],
+        show_publicly=True,
+        hidden=True,
+    )
+    pending = pending_signature(petition, full_name=SIGNER_MARKERS["pending_name"], show_publicly=True)
+    return {**world, "pending": pending}
+
+
+def arguments_for(name: str, converters: list[str], data) -> list[dict]:
+    signature = data["pending"]
+    values = {
+        "slug": [data["petition"].slug],
+        "reference": [data["person"].reference, data["draft"].reference, data["hidden"].reference],
+        "token": [
+            make_token(signature_id=signature.pk, purpose=Purpose.CONFIRM),
+            make_token(signature_id=signature.pk, purpose=Purpose.WITHDRAW),
+        ],
+        "pk": [signature.pk],
+        "signature_id": [signature.pk],
+    }
+    combos = [{}]
+    for converter in converters:
+        combos = [{**combo, converter: value} for combo in combos for value in values.get(converter, ["1"])]
+    return combos
+
+
+def leaks(body: str) -> list[str]:
+    lowered = body.lower()
+    return [field for field, marker in MARKERS.items() if marker.lower() in lowered]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ur", "zh-hans"])
+def test_no_private_marker_reaches_an_anonymous_visitor_anywhere(private_world, language):
+    client = Client()
+    visited = []
+    with translation.override(language):
+        urls = [
+            reverse(name, kwargs=kwargs)
+            for name, converters in named_patterns()
+            for kwargs in arguments_for(name, converters, private_world)
+        ]
+    urls += [f"/{language}/cases/?q=zq", f"/{language}/no-such-page/", "/sitemap.xml"]
+    for url in urls:
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code < 500, (method, url)
+            body = response.content.decode(errors="replace") + str(response.headers)
+            assert leaks(body) == [], (method, url)
+            visited.append(url)
+    # The pages that matter were really among those visited.
+    assert any("/petitions/" in url for url in visited)
+    assert any("/cases/" in url for url in visited)
