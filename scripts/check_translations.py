@@ -65,7 +65,7 @@ def translations(catalog: polib._BaseFile) -> dict:
     """(msgctxt, msgid, msgid_plural) → msgstr, or the tuple of plural forms."""
     result = {}
     for entry in catalog:
-        if not entry.msgid or entry.obsolete or entry.fuzzy:
+        if not entry.msgid or getattr(entry, "obsolete", False) or getattr(entry, "fuzzy", False):
             continue
         key = (entry.msgctxt or None, entry.msgid, entry.msgid_plural or None)
         if entry.msgid_plural:
