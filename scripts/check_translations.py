@@ -81,7 +81,7 @@ def check_language(lang: str) -> list[str]:
     po_path = LOCALE_DIR / lang / "LC_MESSAGES" / "django.po"
     mo_path = po_path.with_suffix(".mo")
     if not po_path.exists():
-        return [f"{po_path.relative_to(LOCALE_DIR.parent)} is missing"]
+        return [f"locale/{lang}/LC_MESSAGES/django.po is missing"]
     po = polib.pofile(str(po_path))
     problems = []
     plural_count = nplurals(po)
@@ -120,7 +120,7 @@ def check_language(lang: str) -> list[str]:
                     )
 
     if not mo_path.exists():
-        problems.append(f"{mo_path.relative_to(LOCALE_DIR.parent)} is missing (run make compile-translations)")
+        problems.append(f"locale/{lang}/LC_MESSAGES/django.mo is missing (run make compile-translations)")
         return problems
     mo = polib.mofile(str(mo_path))
     expected_mo, actual_mo = translations(po), translations(mo)
