@@ -25,7 +25,8 @@ PYTEST := $(PY) -m pytest tests --ignore=tests/e2e -q $(ARGS)
 VENV_STALE := $(shell $(PY) -c 'import sys; print(int(sys.version_info < (3, 12)))' 2>/dev/null || echo 1)
 
 .PHONY: help venv run test test-postgres test-e2e lint fmt \
-	check check-django check-migrations check-deploy bench ci clean distclean FORCE
+	check check-django check-migrations check-deploy translations compile-translations \
+	bench ci clean distclean FORCE
 
 help:
 	@echo "make run            migrate, load the demo data, serve on http://$(RUNSERVER_ADDR)/"
@@ -35,6 +36,8 @@ help:
 	@echo "make lint           ruff check + ruff format --check"
 	@echo "make fmt            ruff check --fix + ruff format"
 	@echo "make check          manage.py check, migrations check, check --deploy (production-like env)"
+	@echo "make translations   update locale/*/django.po from the code, then check them (complete, compiled)"
+	@echo "make compile-translations  compile the .po files into the committed .mo files"
 	@echo "make bench          benchmarks (bench/run.sh)"
 	@echo "make ci             lint, check, test, test-postgres"
 	@echo "make clean          remove caches and collected static files (distclean: also .venv)"
@@ -117,6 +120,16 @@ check-deploy: $(STAMP)
 	DJANGO_ALLOWED_HOSTS=plea.example.org \
 	SITE_URL=https://plea.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# Messages from our code only: the virtualenv, tests and benchmarks are skipped.
+# A new or changed string then shows up untranslated and the check fails.
+translations: $(STAMP)
+	$(DEV_ENV) $(PY) manage.py makemessages --all --no-obsolete --no-location \
+		--ignore=$(VENV) --ignore=tests --ignore=bench
+	$(PY) scripts/check_translations.py
+
+compile-translations: $(STAMP)
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=$(VENV)
 
 bench: $(STAMP)
 	@if [ -f bench/run.sh ]; then \
