@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, CaseLink, CaseName, Event, Source, Statistic, TestifierContact, Testimony
+from cases.models import Case, CaseLink, CaseName, CaseText, Event, Source, Statistic, TestifierContact, Testimony
 
 
 class CaseNameInline(admin.TabularInline):
@@ -44,6 +44,12 @@ class CaseLinkInline(admin.TabularInline):
     autocomplete_fields = ["relative", "source"]
 
 
+class CaseTextInline(admin.StackedInline):
+    model = CaseText
+    extra = 0
+    verbose_name_plural = _("Summary in other languages")
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = [
@@ -62,7 +68,7 @@ class CaseAdmin(admin.ModelAdmin):
     autocomplete_fields = ["sources"]
     date_hierarchy = "updated_at"
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [CaseNameInline, EventInline, TestimonyInline, CaseLinkInline]
+    inlines = [CaseNameInline, CaseTextInline, EventInline, TestimonyInline, CaseLinkInline]
     fieldsets = [
         (None, {"fields": ["reference", "visibility", ("name_unknown", "unnamed_description")]}),
         (_("Status"), {"fields": [("status", "status_as_of")]}),
@@ -74,7 +80,7 @@ class CaseAdmin(admin.ModelAdmin):
             _("Hometown and family"),
             {"fields": [("hometown_prefecture", "hometown_county", "hometown_place"), "family_country"]},
         ),
-        (_("Story"), {"fields": ["summary", "sources"]}),
+        (_("Story"), {"fields": ["summary", "language", "sources"]}),
         (_("Organisers only"), {"fields": ["internal_notes", "created_at", "updated_at"]}),
     ]
 

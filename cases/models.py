@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import connection, models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django_countries.fields import CountryField
 
 from cases.partial_dates import DatePrecision, format_partial_date, truncate_to_precision
 from cases.search_keys import name_search_key
+from config.content_languages import LocalText, choose
 from config.validators import reject_control_characters
 
 
@@ -137,6 +139,9 @@ class Case(models.Model):
     status = models.CharField(_("current status"), max_length=16, choices=Status, default=Status.UNKNOWN)
     status_as_of = models.DateField(_("status known as of"), null=True, blank=True)
     summary = models.TextField(_("public summary"), max_length=10_000, blank=True, help_text=_("Markdown."))
+    language = models.CharField(
+        _("language of the summary"), max_length=16, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility, default=Visibility.DRAFT)
     internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
     sources = models.ManyToManyField(Source, related_name="cases", blank=True, verbose_name=_("sources"))
@@ -178,6 +183,16 @@ class Case(models.Model):
         if self.unnamed_description:
             return gettext("Name not reported (%(description)s)") % {"description": self.unnamed_description}
         return gettext("Name not reported")
+
+    @property
+    def local(self) -> LocalText:
+        """The summary in the reader's language, or the original's. Uses
+        prefetched `texts` where the view fetched them."""
+        return choose(
+            original_language=self.language,
+            original={"summary": self.summary},
+            translations=((text.language, {"summary": text.summary}) for text in self.texts.all()),
+        )
 
     @property
     def hometown(self) -> str:
@@ -564,3 +579,19 @@ class Statistic(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class CaseText(models.Model):
+    """The public summary of a case in another language than its original."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="texts", verbose_name=_("case"))
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES)
+    summary = models.TextField(_("public summary"), max_length=10_000, help_text=_("Markdown."))
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [models.UniqueConstraint(fields=["case", "language"], name="case_text_once_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.case} ({self.language})"

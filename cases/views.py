@@ -38,6 +38,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         .with_names()
         .prefetch_related(
             "sources",
+            "texts",
             Prefetch("events", queryset=Event.objects.prefetch_related("sources")),
             Prefetch(
                 "testimonies",

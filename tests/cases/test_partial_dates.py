@@ -23,7 +23,7 @@ def test_format_partial_date_in_english(precision, expected):
 
 def test_format_partial_date_follows_the_active_language():
     with translation.override("ru"):
-        assert format_partial_date(DAY, DatePrecision.DAY) == "22 января 2018 г."  # noqa: RUF001
+        assert format_partial_date(DAY, DatePrecision.DAY) == "22 января 2018 г."
 
 
 def test_missing_date_says_so():

@@ -11,7 +11,7 @@ from cases.search_keys import MAX_QUERY_LENGTH, clean_query, name_search_key
         ("Mäilikemu\tMaimati", "mailikemu maimati"),
         ("Şerikjan Bilaş", "serikjan bilas"),
         ("Serikzhan Bilash", "serikzhan bilash"),
-        ("Ｍａｉｍａｔｉ", "maimati"),  # noqa: RUF001 (full-width letters on purpose)
+        ("Ｍａｉｍａｔｉ", "maimati"),
         ("Straße", "strasse"),
         ("Дөсембек", "дөсембек"),  # Kazakh letters are letters, not accented Russian ones
         ("ДОСЕМБЕК", "досембек"),

@@ -47,10 +47,10 @@ def test_the_goal_message_takes_the_russian_plural_for_the_count(client, count, 
 @pytest.mark.parametrize(
     ("language", "count", "message"),
     [
-        ("zh-hans", 1, "已有 1 人签名。让我们一起达到 100 人！"),  # noqa: RUF001
-        ("zh-hans", 21, "已有 21 人签名。让我们一起达到 100 人！"),  # noqa: RUF001
-        ("tr", 1, "1 kişi imzaladı. Haydi 100 kişiye ulaşalım!"),  # noqa: RUF001
-        ("tr", 21, "21 kişi imzaladı. Haydi 100 kişiye ulaşalım!"),  # noqa: RUF001
+        ("zh-hans", 1, "已有 1 人签名。让我们一起达到 100 人！"),
+        ("zh-hans", 21, "已有 21 人签名。让我们一起达到 100 人！"),
+        ("tr", 1, "1 kişi imzaladı. Haydi 100 kişiye ulaşalım!"),
+        ("tr", 21, "21 kişi imzaladı. Haydi 100 kişiye ulaşalım!"),
     ],
 )
 def test_the_goal_message_is_translated_in_chinese_and_turkish(client, language, count, message):
