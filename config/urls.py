@@ -8,6 +8,8 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/", include("organisers.account_urls")),
+    path("organisers/", include("organisers.urls")),
     path("", include("petitions.urls")),
 )
 
