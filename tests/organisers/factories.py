@@ -15,10 +15,12 @@ _numbers = itertools.count(1)
 PASSWORD = "a-long-test-password-1"
 
 
-def user(name: str | None = None, *, staff: bool = False, groups: tuple[str, ...] = ()):
+def user(name: str | None = None, *, staff: bool = False, groups: tuple[str, ...] = (), password: bool = False):
+    """An account; with no usable password unless asked, because hashing one
+    takes a deliberate half second and most tests log in with force_login."""
     name = name or f"user{next(_numbers)}"
     account = get_user_model().objects.create_user(
-        username=name, email=f"{name}@example.org", password=PASSWORD, is_staff=staff
+        username=name, email=f"{name}@example.org", password=PASSWORD if password else None, is_staff=staff
     )
     for group in groups:
         account.groups.add(Group.objects.get_or_create(name=group)[0])
