@@ -97,7 +97,7 @@ def confirmed_signature(petition: Petition, **fields) -> Signature:
 
 
 def public_signature(petition: Petition, **fields) -> Signature:
-    return confirmed_signature(petition, show_publicly=True, reason="Because it is right.", **fields)
+    return confirmed_signature(petition, **{"show_publicly": True, "reason": "Because it is right.", **fields})
 
 
 def invalidated_signature(petition: Petition, **fields) -> Signature:
