@@ -1,10 +1,15 @@
 import datetime
+import io
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from organisers.models import AuditEntry
+from petitions import counting
+from petitions.management.commands import load_demo
 from petitions.models import InvalidTransition, Organiser, Petition
 from tests.organisers import factories as f
 
@@ -216,3 +221,16 @@ def test_dashboard_counts(client, django_assert_max_num_queries):
     assert row[0].signature_count == 3
     assert (row[1]["pending"], row[1]["last_day"], row[1]["to_review"]) == (2, 4, 1)
     assert "Counted petition" in response.text
+
+
+def test_demo_data_lets_the_demo_organiser_run_the_demo_petition(client, monkeypatch, tmp_path):
+    monkeypatch.setattr(load_demo, "PASSWORD_FILE", tmp_path / "demo-password")
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())  # idempotent
+    petition = Petition.objects.get(pk=1)
+    assert counting.find_mismatches() == []
+    assert petition.signature_count == 6
+    client.force_login(get_user_model().objects.get(username="demo-organiser"))
+    assert client.get(reverse("organisers:dashboard")).status_code == 200
+    page = client.get(url("signatures", petition), {"domain": "spam.example.org"})
+    assert len(page.context["page"].object_list) == 3
