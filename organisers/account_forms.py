@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,23 @@ def login_throttle() -> Throttle:
     from django.conf import settings
 
     return Throttle("login-failure", settings.PLEA_LOGIN_FAILURE_LIMIT, settings.PLEA_LOGIN_FAILURE_WINDOW)
+
+
+def reset_mail_throttle() -> Throttle:
+    return Throttle("password-reset-mail", 3, 60 * 60)
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Mails at most a few reset links an hour to one address, so nobody can
+    flood an organiser's inbox (or bury a real alert) by asking for resets.
+    The page says the same either way."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        throttle = reset_mail_throttle()
+        if throttle.blocked(to_email.lower()):
+            return
+        throttle.hit(to_email.lower())
+        super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)
 
 
 def _helper(label) -> FormHelper:

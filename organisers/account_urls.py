@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from organisers.account_forms import ThrottledAuthenticationForm
+from organisers.account_forms import ThrottledAuthenticationForm, ThrottledPasswordResetForm
 
 urlpatterns = [
     path(
@@ -17,7 +17,9 @@ urlpatterns = [
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
-            email_template_name="emails/password_reset.txt", subject_template_name="emails/password_reset_subject.txt"
+            form_class=ThrottledPasswordResetForm,
+            email_template_name="emails/password_reset.txt",
+            subject_template_name="emails/password_reset_subject.txt",
         ),
         name="password_reset",
     ),

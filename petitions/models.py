@@ -310,7 +310,11 @@ class Signature(models.Model):
         with transaction.atomic():
             if Signature.objects.filter(pk=self.pk, state=self.State.CONFIRMED).update(**wiped):
                 counting.record_change(petition_id=self.petition_id, delta=-1)
-            elif not Signature.objects.filter(pk=self.pk, state=self.State.PENDING).update(**wiped):
+            # An invalidated signature can be withdrawn too: whatever an
+            # organiser thought of it, the signer may still have their data deleted.
+            elif not Signature.objects.filter(
+                pk=self.pk, state__in=(self.State.PENDING, self.State.INVALIDATED)
+            ).update(**wiped):
                 self.refresh_from_db(fields=["state"])
                 raise InvalidTransition(_("This signature has already been withdrawn or removed."))
         for field, value in wiped.items():

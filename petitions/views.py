@@ -169,7 +169,7 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
         signature = _signature_from_link(token, Purpose.WITHDRAW)
     except LinkInvalid:
         return _invalid_link(request)
-    if signature.state in (Signature.State.WITHDRAWN, Signature.State.INVALIDATED):
+    if signature.state == Signature.State.WITHDRAWN:
         return _withdrawn(request, signature)
     if request.method == "POST":
         try:

@@ -200,3 +200,10 @@ def test_forged_or_expired_invitation_links(client, settings):
 def test_nav_shows_log_in_to_visitors(client):
     page = client.get(reverse("petitions:list"))
     assert reverse("login") in page.text
+
+
+def test_reset_mails_to_one_address_are_limited(client, mailoutbox):
+    f.user("ines", password=True)
+    for _ in range(5):
+        assert client.post(reverse("password_reset"), {"email": "ines@example.org"}).status_code == 302
+    assert len(mailoutbox) == 3

@@ -346,3 +346,17 @@ def test_list_paginates_with_few_queries(client, petition, moderator, django_ass
         response = client.get(url)
     assert len(response.context["page"].object_list) == 50
     assert "Page 1 of 2" in response.text
+
+
+def test_signer_can_withdraw_an_invalidated_signature(client, petition):
+    from petitions.tokens import Purpose, make_token
+
+    signature = f.invalidated_signature(petition, full_name="Flagged Person")
+    url = reverse(
+        "petitions:withdraw", kwargs={"token": make_token(signature_id=signature.pk, purpose=Purpose.WITHDRAW)}
+    )
+    assert client.get(url).status_code == 200
+    client.post(url)
+    signature.refresh_from_db()
+    assert (signature.state, signature.full_name, signature.email) == (State.WITHDRAWN, "", "")
+    f.assert_count_exact(petition)
