@@ -356,12 +356,13 @@ def signatures_rule(request: HttpRequest, slug: str) -> HttpResponse:
             action=action,
             preview=preview,
             confirm_form=RuleConfirmForm(
+                auto_id=False,  # hidden copies of the fields above: no duplicate ids
                 initial={
                     **form.cleaned_data,
                     "max_id": preview.max_id,
                     "expected_touched": preview.touched,
                     "expected_counted": preview.counted,
-                }
+                },
             ),
         )
     return render(request, "organisers/signature_rule.html", context)
