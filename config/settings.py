@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "config",
     "petitions",
     "cases",
+    "organisers",
 ]
 
 MIDDLEWARE = [
@@ -235,7 +236,19 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "organisers:dashboard"
+LOGOUT_REDIRECT_URL = "petitions:list"
+# Password reset links work for a day.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Organisers: invitations expire; failed logins are throttled per username
+# and per (hashed) IP address.
+PLEA_INVITATION_MAX_AGE = env_int("PLEA_INVITATION_MAX_AGE_DAYS", default=7) * 24 * 3600
+PLEA_LOGIN_FAILURE_LIMIT = env_int("PLEA_LOGIN_FAILURE_LIMIT", default=5)
+PLEA_LOGIN_FAILURE_WINDOW = env_int("PLEA_LOGIN_FAILURE_WINDOW_MINUTES", default=15) * 60
+# Updates are mailed in batches of this many signers, one task per batch.
+PLEA_UPDATE_BATCH_SIZE = env_int("PLEA_UPDATE_BATCH_SIZE", default=500)
 
 # Signatures: how long a confirmation link stays valid, and how often a signer's
 # address may be mailed again (re-sends, "you already signed" notes).

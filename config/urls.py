@@ -16,6 +16,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
+    path("accounts/", include("organisers.account_urls")),
+    path("organisers/", include("organisers.urls")),
     path("", include("petitions.urls")),
 )
 

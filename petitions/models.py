@@ -33,14 +33,34 @@ class PetitionQuerySet(models.QuerySet):
     def newest(self) -> PetitionQuerySet:
         return self.order_by(F("opened_at").desc(nulls_last=True), "-pk")
 
+    def organised_by(self, user, *, roles: tuple[str, ...] | None = None) -> PetitionQuerySet:
+        """The petitions `user` may run, optionally only those where they hold
+        one of `roles`. Staff may run every petition; anonymous users none.
+        Every organiser view looks its petition up through this, so an
+        organiser of another petition gets a 404, not a 403 that confirms it exists."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        held = Organiser.objects.filter(user=user)
+        if roles is not None:
+            held = held.filter(role__in=roles)
+        return self.filter(pk__in=held.values("petition_id"))
+
 
 class Petition(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
+        VICTORY = "victory", _("Victory")
 
-    PUBLISHED_STATES = (Status.OPEN, Status.CLOSED)
+    PUBLISHED_STATES = (Status.OPEN, Status.CLOSED, Status.VICTORY)
+    # Signing has ended for good: the count is what gets delivered.
+    FINISHED_STATES = (Status.CLOSED, Status.VICTORY)
+    # What organisers may still do to the text: a finished petition's wording
+    # is part of the record and stays as it was delivered.
+    EDITABLE_STATES = (Status.DRAFT, Status.OPEN)
 
     slug = models.SlugField(_("web address"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -66,6 +86,12 @@ class Petition(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    victory_note = models.TextField(
+        _("victory note"), max_length=5_000, blank=True, help_text=_("What was won, in a few sentences. Markdown.")
+    )
+    # When an organiser last changed the public text; the page says so when
+    # that happened after opening, so signers know what they signed may differ.
+    text_changed_at = models.DateTimeField(_("text last changed"), null=True, blank=True, editable=False)
     organisers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Organiser", related_name="organised_petitions", blank=True
     )
@@ -94,9 +120,13 @@ class Petition(models.Model):
         return self.status == self.Status.OPEN and (self.closes_at is None or self.closes_at > now)
 
     def is_closed(self, *, now: datetime.datetime | None = None) -> bool:
-        return self.status == self.Status.CLOSED or (
+        return self.status in self.FINISHED_STATES or (
             self.status == self.Status.OPEN and not self.accepts_signatures(now=now)
         )
+
+    @property
+    def changed_after_opening(self) -> bool:
+        return bool(self.opened_at and self.text_changed_at and self.text_changed_at > self.opened_at)
 
     @property
     def next_goal(self) -> int:
@@ -119,6 +149,17 @@ class Petition(models.Model):
         self.status = self.Status.CLOSED
         self.closed_at = now or timezone.now()
         self.save(update_fields=["status", "closed_at"])
+
+    def declare_victory(self, *, note: str, now: datetime.datetime | None = None) -> None:
+        """The campaign won. From open (signing stops now) or closed."""
+        if self.status not in (self.Status.OPEN, self.Status.CLOSED):
+            raise InvalidTransition(_("Only an open or closed petition can be declared a victory."))
+        if not note.strip():
+            raise InvalidTransition(_("Say in a few words what was won."))
+        self.status = self.Status.VICTORY
+        self.victory_note = note
+        self.closed_at = self.closed_at or now or timezone.now()
+        self.save(update_fields=["status", "victory_note", "closed_at"])
 
 
 class Organiser(models.Model):
@@ -147,6 +188,11 @@ class SignatureQuerySet(models.QuerySet):
         """The signatures in the public count: confirmed and not invalidated."""
         return self.filter(state=Signature.State.CONFIRMED)
 
+    def to_review(self) -> SignatureQuerySet:
+        """Counted signatures showing a name and reason to the public that no
+        organiser has looked at yet: what waits for moderation."""
+        return self.counted().filter(show_publicly=True, hidden=False, reviewed_at__isnull=True).exclude(reason="")
+
     def public_signers(self) -> models.QuerySet:
         """What the public may see of counted signatures, newest first.
 
@@ -170,7 +216,14 @@ class SignatureQuerySet(models.QuerySet):
         )
 
 
+class InvalidationReason(models.TextChoices):
+    SPAM = "spam", _("Spam")
+    FRAUD = "fraud", _("Fraud")
+
+
 class Signature(models.Model):
+    Reason = InvalidationReason
+
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for email confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
@@ -189,6 +242,14 @@ class Signature(models.Model):
     show_publicly = models.BooleanField(_("show name and reason publicly"), default=False)
     wants_updates = models.BooleanField(_("wants email updates"), default=False)
     hidden = models.BooleanField(_("hidden by an organiser"), default=False)
+    # Set when an organiser hides, restores or approves the public name and reason.
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True, editable=False)
+    # The part of email_key after the @, for moderating by domain at speed.
+    email_domain = models.CharField(max_length=254, blank=True, editable=False)
+    invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True, editable=False)
+    invalidation_reason = models.CharField(
+        _("invalidated as"), max_length=16, choices=InvalidationReason, blank=True, editable=False
+    )
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     language = models.CharField(max_length=16, blank=True, editable=False)
     created_at = models.DateTimeField(_("signed"), default=timezone.now, editable=False)
@@ -206,6 +267,12 @@ class Signature(models.Model):
         ]
         indexes = [
             models.Index(fields=["petition", "state", "-confirmed_at"], name="signature_public_list"),
+            # The organisers' list: by state and date, by date alone, and the
+            # bulk-moderation rules (an email domain; an IP hash in a window).
+            models.Index(fields=["petition", "state", "-created_at"], name="signature_org_state"),
+            models.Index(fields=["petition", "-created_at"], name="signature_org_recent"),
+            models.Index(fields=["petition", "email_domain"], name="signature_org_domain"),
+            models.Index(fields=["petition", "ip_hash", "created_at"], name="signature_org_ip"),
         ]
 
     def __str__(self) -> str:
@@ -238,6 +305,7 @@ class Signature(models.Model):
             "email_key": None,
             "country": "",
             "reason": "",
+            "email_domain": "",
             "ip_hash": "",
             "show_publicly": False,
             "wants_updates": False,
@@ -245,8 +313,112 @@ class Signature(models.Model):
         with transaction.atomic():
             if Signature.objects.filter(pk=self.pk, state=self.State.CONFIRMED).update(**wiped):
                 counting.record_change(petition_id=self.petition_id, delta=-1)
-            elif not Signature.objects.filter(pk=self.pk, state=self.State.PENDING).update(**wiped):
+            # An invalidated signature can be withdrawn too: whatever an
+            # organiser thought of it, the signer may still have their data deleted.
+            elif not Signature.objects.filter(
+                pk=self.pk, state__in=(self.State.PENDING, self.State.INVALIDATED)
+            ).update(**wiped):
                 self.refresh_from_db(fields=["state"])
                 raise InvalidTransition(_("This signature has already been withdrawn or removed."))
         for field, value in wiped.items():
             setattr(self, field, value)
+
+    # Moderation. Hiding never changes the count; invalidating takes a
+    # confirmed signature out of it and reinstating puts it back.
+
+    MODERATABLE_STATES = (State.PENDING, State.CONFIRMED)
+
+    def hide(self, *, now: datetime.datetime | None = None) -> None:
+        """Hide the name and reason from the public list; still counted."""
+        self._set_hidden(hidden=True, now=now)
+
+    def unhide(self, *, now: datetime.datetime | None = None) -> None:
+        self._set_hidden(hidden=False, now=now)
+
+    def _set_hidden(self, *, hidden: bool, now: datetime.datetime | None) -> None:
+        now = now or timezone.now()
+        moved = Signature.objects.filter(pk=self.pk, state__in=self.MODERATABLE_STATES, hidden=not hidden).update(
+            hidden=hidden, reviewed_at=now
+        )
+        if not moved:
+            self.refresh_from_db(fields=["state", "hidden"])
+            if self.hidden == hidden and self.state in self.MODERATABLE_STATES:
+                raise InvalidTransition(
+                    _("This signature is already hidden.") if hidden else _("This signature is not hidden.")
+                )
+            raise InvalidTransition(_("Only a pending or confirmed signature can be hidden or restored."))
+        self.hidden, self.reviewed_at = hidden, now
+
+    def approve(self, *, now: datetime.datetime | None = None) -> None:
+        """An organiser looked at the public name and reason and lets them stand."""
+        now = now or timezone.now()
+        if not Signature.objects.filter(pk=self.pk, state__in=self.MODERATABLE_STATES).update(reviewed_at=now):
+            self.refresh_from_db(fields=["state"])
+            raise InvalidTransition(_("Only a pending or confirmed signature can be reviewed."))
+        self.reviewed_at = now
+
+    def invalidate(self, *, reason: str, now: datetime.datetime | None = None) -> None:
+        """Spam or fraud: no longer counted. Kept (not wiped) so it can be
+        reviewed and, if it was a mistake, reinstated."""
+        if reason not in InvalidationReason.values:
+            raise InvalidTransition(_("Choose whether this is spam or fraud."))
+        now = now or timezone.now()
+        changes = {"state": self.State.INVALIDATED, "invalidated_at": now, "invalidation_reason": reason}
+        with transaction.atomic():
+            if Signature.objects.filter(pk=self.pk, state=self.State.CONFIRMED).update(**changes):
+                counting.record_change(petition_id=self.petition_id, delta=-1)
+            elif not Signature.objects.filter(pk=self.pk, state=self.State.PENDING).update(**changes):
+                self.refresh_from_db(fields=["state"])
+                raise InvalidTransition(_("Only a pending or confirmed signature can be invalidated."))
+        for field, value in changes.items():
+            setattr(self, field, value)
+
+    def reinstate(self, *, now: datetime.datetime | None = None) -> None:
+        """Undo an invalidation: back to confirmed (and counted) if the signer
+        had confirmed, otherwise back to waiting for confirmation."""
+        changes = {"invalidated_at": None, "invalidation_reason": ""}
+        with transaction.atomic():
+            invalidated = Signature.objects.filter(pk=self.pk, state=self.State.INVALIDATED)
+            if invalidated.filter(confirmed_at__isnull=False).update(state=self.State.CONFIRMED, **changes):
+                counting.record_change(petition_id=self.petition_id, delta=1)
+                changes["state"] = self.State.CONFIRMED
+            elif invalidated.update(state=self.State.PENDING, **changes):
+                changes["state"] = self.State.PENDING
+            else:
+                self.refresh_from_db(fields=["state"])
+                raise InvalidTransition(_("Only an invalidated signature can be reinstated."))
+        for field, value in changes.items():
+            setattr(self, field, value)
+
+
+class PetitionUpdateQuerySet(models.QuerySet):
+    def newest(self) -> PetitionUpdateQuerySet:
+        return self.order_by("-posted_at", "-pk")
+
+
+class PetitionUpdate(models.Model):
+    """News an organiser posts on a petition: shown on its page and mailed to
+    the signers who asked for updates."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="updates")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), max_length=10_000, help_text=_("Markdown."))
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    posted_at = models.DateTimeField(_("posted"), default=timezone.now, editable=False)
+    # Mailing progress: the highest signature id mailed so far, so a batch
+    # that runs twice (a retried task) never mails anyone twice.
+    mailed_through_id = models.BigIntegerField(default=0, editable=False)
+    mailed_count = models.PositiveIntegerField(_("emails sent"), default=0, editable=False)
+    mailing_finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = PetitionUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("petition update")
+        verbose_name_plural = _("petition updates")
+        indexes = [models.Index(fields=["petition", "-posted_at"], name="update_petition_recent")]
+
+    def __str__(self) -> str:
+        return self.title

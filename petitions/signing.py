@@ -104,6 +104,7 @@ def signature_create(
                     full_name=full_name,
                     email=email.strip(),
                     email_key=key,
+                    email_domain=key.rpartition("@")[2],
                     country=country,
                     reason=reason,
                     show_publicly=show_publicly,

@@ -1,7 +1,8 @@
-"""Mail to signers, sent through Django's task framework."""
+"""Mail to signers, sent through Django's task framework: confirmations,
+reminders and petition updates."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -49,3 +50,71 @@ def send_signer_mail(*, signature_id: int, kind: str) -> None:
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
     EmailMessage(subject=subject, body=body, to=[signature.email]).send()
+
+
+def unsubscribe_url(signature_id: int) -> str:
+    token = make_token(signature_id=signature_id, purpose=Purpose.UNSUBSCRIBE)
+    return absolute(reverse("petitions:unsubscribe", kwargs={"token": token}))
+
+
+def _update_message(update, signature) -> EmailMessage:
+    links = signer_links(signature.pk)
+    context = {
+        "update": update,
+        "petition": update.petition,
+        "signature": signature,
+        "withdraw_url": links["withdraw_url"],
+        "unsubscribe_url": unsubscribe_url(signature.pk),
+        "petition_url": absolute(update.petition.get_absolute_url()),
+    }
+    with translation.override(signature.language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string("emails/petition_update_subject.txt", context).split())
+        body = render_to_string("emails/petition_update.txt", context)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        to=[signature.email],
+        headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>"},
+    )
+
+
+@task
+def send_update_batch(*, update_id: int) -> None:
+    """Mail an update to the next batch of signers who asked for updates,
+    then queue the batch after it. The batch is claimed (the cursor moved)
+    before anything is sent, so a task that runs twice mails nobody twice."""
+    from django.utils import timezone
+
+    from petitions.models import PetitionUpdate, Signature
+
+    update = PetitionUpdate.objects.select_related("petition").filter(pk=update_id).first()
+    if update is None or update.mailing_finished_at is not None:
+        return
+    size = settings.PLEA_UPDATE_BATCH_SIZE
+    cursor = update.mailed_through_id
+    recipients = list(
+        Signature.objects.filter(
+            petition_id=update.petition_id,
+            state=Signature.State.CONFIRMED,
+            wants_updates=True,
+            pk__gt=cursor,
+        )
+        .exclude(email="")
+        .order_by("pk")
+        .only("pk", "email", "full_name", "language")[:size]
+    )
+    last = recipients[-1].pk if recipients else cursor
+    finished = len(recipients) < size
+    claimed = PetitionUpdate.objects.filter(pk=update.pk, mailed_through_id=cursor, mailing_finished_at=None).update(
+        mailed_through_id=last,
+        mailed_count=update.mailed_count + len(recipients),
+        mailing_finished_at=timezone.now() if finished else None,
+    )
+    if not claimed:
+        return
+    if recipients:
+        messages = [_update_message(update, signature) for signature in recipients]
+        # One connection for the whole batch.
+        mailers.default.send_messages(messages)
+    if not finished:
+        send_update_batch.enqueue(update_id=update.pk)

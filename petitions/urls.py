@@ -12,4 +12,5 @@ urlpatterns = [
     path("signatures/confirm/<str:token>/", views.signature_confirm, name="confirm"),
     path("signatures/confirm/<str:token>/resend/", views.signature_resend, name="resend"),
     path("signatures/withdraw/<str:token>/", views.signature_withdraw, name="withdraw"),
+    path("signatures/unsubscribe/<str:token>/", views.signature_unsubscribe, name="unsubscribe"),
 ]

@@ -204,7 +204,7 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
         signature = _signature_from_link(token, Purpose.WITHDRAW)
     except LinkInvalid:
         return _invalid_link(request)
-    if signature.state in (Signature.State.WITHDRAWN, Signature.State.INVALIDATED):
+    if signature.state == Signature.State.WITHDRAWN:
         return _withdrawn(request, signature)
     if request.method == "POST":
         try:
@@ -215,4 +215,24 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(signature.petition)
     return render(
         request, "petitions/signature_withdraw.html", {"signature": signature, "petition": signature.petition}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signature_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop update emails. GET shows a button; only the POST changes anything,
+    so a mail scanner following the link unsubscribes nobody."""
+    try:
+        signature = _signature_from_link(token, Purpose.UNSUBSCRIBE)
+    except LinkInvalid:
+        return _invalid_link(request)
+    petition = signature.petition
+    if request.method == "POST":
+        Signature.objects.filter(pk=signature.pk).update(wants_updates=False)
+        messages.success(request, _("You will get no more updates about this petition."))
+        return redirect(petition) if petition.status in Petition.PUBLISHED_STATES else redirect("petitions:list")
+    return render(
+        request,
+        "petitions/signature_unsubscribe.html",
+        {"signature": signature, "petition": petition, "subscribed": signature.wants_updates},
     )

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -18,12 +19,22 @@ def password_file(tmp_path, monkeypatch):
     return tmp_path / ".demo-organiser"
 
 
-def test_the_demo_petition_reads_as_the_seed_says(client, capsys):
+def test_the_seed_petition_with_no_signatures_reads_as_the_seed_says(client):
+    fixtures = settings.BASE_DIR / "fixtures"
+    call_command("loaddata", fixtures / "cases.json", fixtures / "petitions.json", verbosity=0)
+
+    petition = Petition.objects.get(slug=SLUG)
+    assert "0 have signed. Let's get to 100!" in page_text(client.get(petition.get_absolute_url()))
+
+
+def test_the_demo_petition_reads_as_the_seed_says_with_its_demo_signers_counted(client):
     call_command("load_demo")
 
     petition = Petition.objects.get(slug=SLUG)
+    counted = petition.signatures.counted().count()
+    assert petition.signature_count == counted > 0
     text = page_text(client.get(petition.get_absolute_url()))
-    assert "0 have signed. Let's get to 100!" in text
+    assert f"{counted} have signed. Let's get to 100!" in text
     assert "Young Activists Movement (YAM)" in text
     assert "at least 50 Uyghur women" in text
     assert "DW News" in text
@@ -45,13 +56,14 @@ def test_the_demo_organiser_owns_the_petition_and_gets_a_random_password(passwor
 def test_loading_twice_changes_nothing_and_keeps_signatures_counted(password_file):
     call_command("load_demo")
     petition = Petition.objects.get(slug=SLUG)
+    demo_count = petition.signature_count
     confirmed_signature(petition)
     password = password_file.read_text()
 
     call_command("load_demo")
 
     petition.refresh_from_db()
-    assert petition.signature_count == 1
+    assert petition.signature_count == demo_count + 1
     assert Petition.objects.count() == 1
     assert get_user_model().objects.filter(username="demo-organiser").count() == 1
     assert password_file.read_text() == password

@@ -10,7 +10,7 @@ from django.db import transaction
 from petitions import counting
 
 # Cases first: the demo petition names the people it fights for.
-DEMO_FIXTURES = ["cases", "petitions", "demo_organiser"]
+DEMO_FIXTURES = ["cases", "petitions", "demo_organiser", "demo_signatures"]
 DEMO_USERNAME = "demo-organiser"
 # The demo password lives beside the database, never in the repository, so
 # no two installations share a login and reruns keep the same one.
@@ -34,6 +34,7 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({', '.join(names)})."))
         self.stdout.write(f"Demo organiser login: username {DEMO_USERNAME}  password {password}")
+        self.stdout.write("Log in at /en/accounts/login/ to moderate, export, post updates and run the demo petition.")
 
     def fixture_names(self) -> list[str]:
         return DEMO_FIXTURES

@@ -1,0 +1,210 @@
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from config.validators import reject_control_characters, reject_control_characters_multiline
+from organisers.moderation import RULE_ACTIONS, Action
+from petitions.email_keys import email_key
+from petitions.models import Organiser, Petition
+
+
+def _helper(label, *, css_class: str = "btn-primary") -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.add_input(Submit("submit", label, css_class=css_class))
+    return helper
+
+
+class PetitionForm(forms.ModelForm):
+    class Meta:
+        model = Petition
+        fields = ["title", "summary", "addressed_to", "organiser_name", "story", "goal", "closes_at"]
+        widgets = {
+            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "story": forms.Textarea(attrs={"rows": 12}),
+        }
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title", "summary", "addressed_to", "organiser_name"):
+            self.fields[name].validators.append(reject_control_characters)
+        self.fields["story"].validators.append(reject_control_characters_multiline)
+        self.fields["closes_at"].help_text = _("Optional. In UTC. Signing stops by itself at this time.")
+        self.helper = _helper(submit_label or _("Save"))
+
+    def clean_closes_at(self):
+        closes_at = self.cleaned_data.get("closes_at")
+        if closes_at and closes_at <= timezone.now() and "closes_at" in self.changed_data:
+            raise forms.ValidationError(_("The closing date must be in the future."))
+        return closes_at
+
+
+class VictoryForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was won?"),
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown on the petition page. Markdown."),
+        validators=[reject_control_characters_multiline],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Declare a victory"), css_class="btn-success")
+
+
+class ReasonForm(forms.Form):
+    """Why, for the audit log: optional on most actions."""
+
+    note = forms.CharField(
+        label=_("Why? (for the audit log)"),
+        max_length=2_000,
+        required=False,
+        validators=[reject_control_characters_multiline],
+    )
+
+
+class OrganiserAddForm(forms.Form):
+    who = forms.CharField(
+        label=_("Username or email of an existing account"), max_length=254, validators=[reject_control_characters]
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Organiser.Role.choices, initial=Organiser.Role.MODERATOR)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Add"))
+
+
+class UpdateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[reject_control_characters])
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown. Shown on the petition page and emailed to signers who asked for updates."),
+        validators=[reject_control_characters_multiline],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Post and email the update"))
+
+
+STATE_FILTERS = {
+    "": _("All"),
+    "to_review": _("To review"),
+    "pending": _("Pending"),
+    "confirmed": _("Confirmed"),
+    "hidden": _("Hidden"),
+    "invalidated": _("Invalidated"),
+    "withdrawn": _("Withdrawn"),
+}
+
+
+class SignatureFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("Show"), choices=list(STATE_FILTERS.items()), required=False)
+    name = forms.CharField(label=_("Name contains"), max_length=120, required=False)
+    email = forms.CharField(label=_("Email address"), max_length=254, required=False)
+    domain = forms.CharField(label=_("Email domain"), max_length=254, required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    since = forms.DateField(label=_("Signed from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Signed until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Any country")), *countries]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if not email:
+            return ""
+        try:
+            return email_key(email)
+        except ValueError:
+            raise forms.ValidationError(_("Enter a whole email address, or search by domain instead.")) from None
+
+    def clean_domain(self) -> str:
+        return self.cleaned_data["domain"].strip().lower().lstrip("@")
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        state = data.get("state")
+        if state == "to_review":
+            queryset = queryset.to_review()
+        elif state == "hidden":
+            queryset = queryset.filter(hidden=True)
+        elif state:
+            queryset = queryset.filter(state=state)
+        if data.get("name"):
+            queryset = queryset.filter(full_name__icontains=data["name"])
+        if data.get("email"):
+            queryset = queryset.filter(email_key=data["email"])
+        if data.get("domain"):
+            queryset = queryset.filter(email_domain=data["domain"])
+        if data.get("country"):
+            queryset = queryset.filter(country=data["country"])
+        if data.get("since"):
+            queryset = queryset.filter(created_at__gte=_start_of(data["since"]))
+        if data.get("until"):
+            queryset = queryset.filter(created_at__lt=_start_of(data["until"] + datetime.timedelta(days=1)))
+        return queryset
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+
+
+ACTION_CHOICES = [(str(action), action.label) for action in Action]
+
+
+class SelectionForm(ReasonForm):
+    ids = forms.TypedMultipleChoiceField(coerce=int, required=False)  # choices checked by the service
+    action = forms.ChoiceField(label=_("With the selected"), choices=ACTION_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].valid_value = lambda value: str(value).isdigit()
+
+
+class RuleForm(forms.Form):
+    KIND_CHOICES = [("domain", _("An email domain")), ("ip", _("One IP hash, within a time window"))]
+    kind = forms.ChoiceField(label=_("Match"), choices=KIND_CHOICES, initial="domain")
+    domain = forms.CharField(label=_("Email domain"), max_length=254, required=False)
+    ip_hash = forms.CharField(label=_("IP hash"), max_length=64, required=False)
+    since = forms.DateTimeField(
+        label=_("From (UTC)"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    until = forms.DateTimeField(
+        label=_("Until (UTC)"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    action = forms.ChoiceField(label=_("Action"), choices=[(str(a), a.label) for a in RULE_ACTIONS])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == "domain":
+            domain = (cleaned.get("domain") or "").strip().lower().lstrip("@")
+            if not domain or "." not in domain:
+                self.add_error("domain", _("Enter a domain, like example.org."))
+            cleaned["domain"], cleaned["ip_hash"] = domain, ""
+        else:
+            ip_hash = (cleaned.get("ip_hash") or "").strip().lower()
+            if len(ip_hash) != 64 or any(c not in "0123456789abcdef" for c in ip_hash):
+                self.add_error("ip_hash", _("Use the “same IP” link on a signature to fill this in."))
+            if not cleaned.get("since") or not cleaned.get("until"):
+                raise forms.ValidationError(_("A rule by IP hash needs both ends of a time window."))
+            cleaned["ip_hash"], cleaned["domain"] = ip_hash, ""
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since >= until:
+            self.add_error("until", _("The end of the window must come after its start."))
+        return cleaned
+
+
+class RuleConfirmForm(RuleForm, ReasonForm):
+    max_id = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    expected_touched = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    expected_counted = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

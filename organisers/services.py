@@ -1,0 +1,183 @@
+"""Organisers' workflows on petitions: create, edit, lifecycle, organisers,
+updates. Each runs in a transaction, takes the acting user as `by` and
+writes an audit entry; mail goes out on commit."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from organisers import audit
+from organisers.access import OWNER
+from organisers.models import AuditEntry
+from petitions.models import InvalidTransition, Organiser, Petition, PetitionUpdate
+from petitions.tasks import send_update_batch
+
+# Fields an owner may change, and the ones that make up the public text.
+PETITION_FIELDS = ("title", "summary", "addressed_to", "organiser_name", "story", "goal", "closes_at")
+TEXT_FIELDS = ("title", "summary", "addressed_to", "organiser_name", "story")
+
+
+class ActionRefused(Exception):
+    """The workflow does not apply; the message says why, for the organiser."""
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)[:70] or "petition"
+    slug, n = base, 1
+    while Petition.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def petition_create(*, by, fields: dict, slug: str = "", now: datetime.datetime | None = None) -> Petition:
+    """A draft petition, with its creator as owner."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        petition = Petition.objects.create(
+            slug=slug or unique_slug(fields["title"]),
+            status=Petition.Status.DRAFT,
+            created_at=now,
+            **{name: fields[name] for name in PETITION_FIELDS if name in fields},
+        )
+        Organiser.objects.create(petition=petition, user=by, role=OWNER, added_at=now)
+        audit.record(by=by, action=AuditEntry.Action.PETITION_CREATE, petition=petition, target=petition)
+    return petition
+
+
+def petition_edit(*, by, petition: Petition, fields: dict, reason: str = "", now=None) -> list[str]:
+    """Change what an owner may change; returns the names of changed fields."""
+    if petition.status not in Petition.EDITABLE_STATES:
+        raise ActionRefused(_("A closed petition's text is part of the record and cannot be changed."))
+    now = now or timezone.now()
+    changed = [name for name in PETITION_FIELDS if name in fields and getattr(petition, name) != fields[name]]
+    if not changed:
+        return []
+    with transaction.atomic():
+        before = {name: str(getattr(petition, name)) for name in changed}
+        for name in changed:
+            setattr(petition, name, fields[name])
+        update_fields = list(changed)
+        if any(name in TEXT_FIELDS for name in changed):
+            petition.text_changed_at = now
+            update_fields.append("text_changed_at")
+        petition.save(update_fields=update_fields)
+        audit.record(
+            by=by,
+            action=AuditEntry.Action.PETITION_EDIT,
+            petition=petition,
+            target=petition,
+            reason=reason,
+            details={"changed": changed, "before": before},
+        )
+    return changed
+
+
+def _transition(*, by, petition: Petition, action: AuditEntry.Action, reason: str, change) -> None:
+    with transaction.atomic():
+        locked = Petition.objects.select_for_update().get(pk=petition.pk)
+        before = locked.status
+        try:
+            change(locked)
+        except InvalidTransition as error:
+            raise ActionRefused(str(error)) from error
+        audit.record(
+            by=by,
+            action=action,
+            petition=locked,
+            target=locked,
+            reason=reason,
+            details={"from": before, "to": locked.status},
+        )
+    petition.refresh_from_db()
+
+
+def petition_open(*, by, petition: Petition, now=None) -> None:
+    if petition.closes_at and petition.closes_at <= (now or timezone.now()):
+        raise ActionRefused(_("The closing date has passed. Set a later one before opening."))
+    _transition(
+        by=by, petition=petition, action=AuditEntry.Action.PETITION_OPEN, reason="", change=lambda p: p.open(now=now)
+    )
+
+
+def petition_close(*, by, petition: Petition, reason: str = "", now=None) -> None:
+    _transition(
+        by=by,
+        petition=petition,
+        action=AuditEntry.Action.PETITION_CLOSE,
+        reason=reason,
+        change=lambda p: p.close(now=now),
+    )
+
+
+def petition_declare_victory(*, by, petition: Petition, note: str, now=None) -> None:
+    _transition(
+        by=by,
+        petition=petition,
+        action=AuditEntry.Action.PETITION_VICTORY,
+        reason=note,
+        change=lambda p: p.declare_victory(note=note, now=now),
+    )
+
+
+def organiser_add(*, by, petition: Petition, email_or_username: str, role: str) -> Organiser:
+    """Give an existing account a role on the petition. Accounts come only
+    from staff invitations, so an owner cannot conjure new ones."""
+    users = get_user_model().objects.filter(is_active=True)
+    found = list(users.filter(username__iexact=email_or_username)[:2]) or list(
+        users.filter(email__iexact=email_or_username)[:2]
+    )
+    if len(found) != 1:
+        raise ActionRefused(
+            _("There is no account with this username or email. Ask the site's staff to send an invitation.")
+        )
+    user = found[0]
+    if role not in Organiser.Role.values:
+        raise ActionRefused(_("Choose a role."))
+    with transaction.atomic():
+        organiser, created = Organiser.objects.get_or_create(petition=petition, user=user, defaults={"role": role})
+        if not created:
+            raise ActionRefused(_("%(name)s already organises this petition.") % {"name": user.get_username()})
+        audit.record(
+            by=by,
+            action=AuditEntry.Action.ORGANISER_ADD,
+            petition=petition,
+            target=organiser,
+            details={"user": user.get_username(), "role": role},
+        )
+    return organiser
+
+
+def organiser_remove(*, by, petition: Petition, organiser: Organiser) -> None:
+    if organiser.petition_id != petition.pk:
+        raise ActionRefused(_("That person does not organise this petition."))
+    with transaction.atomic():
+        owners = Organiser.objects.select_for_update().filter(petition=petition, role=OWNER)
+        if organiser.role == OWNER and owners.count() <= 1:
+            raise ActionRefused(_("A petition needs at least one owner. Add another owner first."))
+        audit.record(
+            by=by,
+            action=AuditEntry.Action.ORGANISER_REMOVE,
+            petition=petition,
+            target=organiser,
+            details={"user": organiser.user.get_username(), "role": organiser.role},
+        )
+        organiser.delete()
+
+
+def update_post(*, by, petition: Petition, title: str, body: str, now=None) -> PetitionUpdate:
+    """Post news on a published petition; signers who opted in get it by email."""
+    if petition.status not in Petition.PUBLISHED_STATES:
+        raise ActionRefused(_("Open the petition before posting updates: nobody can see or sign a draft."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        update = PetitionUpdate.objects.create(petition=petition, title=title, body=body, posted_by=by, posted_at=now)
+        audit.record(
+            by=by, action=AuditEntry.Action.UPDATE_POST, petition=petition, target=update, details={"title": title}
+        )
+        transaction.on_commit(lambda: send_update_batch.enqueue(update_id=update.pk))
+    return update

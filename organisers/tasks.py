@@ -1,0 +1,23 @@
+"""Mail to organisers, sent through Django's task framework."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from organisers.tokens import invitation_token
+
+
+@task
+def send_invitation(*, invitation_id: int) -> None:
+    from organisers.models import Invitation
+
+    invitation = Invitation.objects.select_related("petition", "invited_by").filter(pk=invitation_id).first()
+    if invitation is None or invitation.accepted_at is not None:
+        return
+    url = settings.SITE_URL + reverse("organisers:invitation_accept", kwargs={"token": invitation_token(invitation.pk)})
+    context = {"invitation": invitation, "accept_url": url, "days": settings.PLEA_INVITATION_MAX_AGE // 86400}
+    subject = " ".join(render_to_string("emails/invitation_subject.txt", context).split())
+    body = render_to_string("emails/invitation.txt", context)
+    EmailMessage(subject=subject, body=body, to=[invitation.email]).send()

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from organisers import views
+
+app_name = "organisers"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("audit/", views.audit_log_all, name="audit_all"),
+    path("invitations/new/", views.invitation_create, name="invitation_create"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("petitions/new/", views.petition_create, name="petition_create"),
+    path("petitions/<slug:slug>/", views.petition_manage, name="petition"),
+    path("petitions/<slug:slug>/preview/", views.petition_preview, name="petition_preview"),
+    path("petitions/<slug:slug>/edit/", views.petition_edit, name="petition_edit"),
+    path("petitions/<slug:slug>/open/", views.petition_open, name="petition_open"),
+    path("petitions/<slug:slug>/close/", views.petition_close, name="petition_close"),
+    path("petitions/<slug:slug>/victory/", views.petition_victory, name="petition_victory"),
+    path("petitions/<slug:slug>/organisers/", views.organisers_manage, name="organisers"),
+    path("petitions/<slug:slug>/organisers/<int:pk>/remove/", views.organiser_remove, name="organiser_remove"),
+    path("petitions/<slug:slug>/updates/new/", views.update_create, name="update_create"),
+    path("petitions/<slug:slug>/signatures/", views.signature_list, name="signatures"),
+    path("petitions/<slug:slug>/signatures/selected/", views.signatures_bulk, name="signatures_bulk"),
+    path("petitions/<slug:slug>/signatures/rule/", views.signatures_rule, name="signatures_rule"),
+    path("petitions/<slug:slug>/signatures/rule/apply/", views.signatures_rule_apply, name="signatures_rule_apply"),
+    path("petitions/<slug:slug>/signatures/<int:pk>/<str:action>/", views.signature_action, name="signature_action"),
+    path("petitions/<slug:slug>/export/signatures.csv", views.export_signatures, name="export_signatures"),
+    path("petitions/<slug:slug>/export/update-emails.csv", views.export_emails, name="export_emails"),
+    path("petitions/<slug:slug>/audit/", views.audit_log, name="audit"),
+]

@@ -1,0 +1,488 @@
+"""Organisers' pages. Every petition is looked up through
+organisers.access.petition_for, which applies the permissions."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from organisers import exports, invitations, services
+from organisers.access import MODERATING_ROLES, OWNING_ROLES, is_organiser, petition_for, role_on
+from organisers.account_forms import InvitationAcceptForm, InvitationForm
+from organisers.forms import (
+    STATE_FILTERS,
+    OrganiserAddForm,
+    PetitionForm,
+    ReasonForm,
+    RuleConfirmForm,
+    RuleForm,
+    SelectionForm,
+    SignatureFilterForm,
+    UpdateForm,
+    VictoryForm,
+)
+from organisers.models import AuditEntry
+from organisers.moderation import (
+    RULE_ACTIONS,
+    Action,
+    ModerationRefused,
+    Rule,
+    rule_preview,
+    signature_moderate,
+    signatures_moderate_by_rule,
+    signatures_moderate_selected,
+)
+from petitions.models import Organiser, Petition, PetitionUpdate, Signature
+
+SIGNATURES_PER_PAGE = 50
+AUDIT_PER_PAGE = 50
+
+
+def organiser_required(view):
+    """Logged in (else to the login page) and an organiser (else 403)."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_organiser(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+# --- Dashboard and petitions ----------------------------------------------
+
+
+@organiser_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    petitions = list(Petition.objects.organised_by(request.user).order_by("status", "-created_at"))
+    State = Signature.State
+    stats = {
+        row["petition"]: row
+        for row in Signature.objects.filter(petition__in=[p.pk for p in petitions])
+        .values("petition")
+        .annotate(
+            pending=Count("pk", filter=Q(state=State.PENDING)),
+            last_day=Count("pk", filter=Q(created_at__gte=now - datetime.timedelta(hours=24))),
+            to_review=Count(
+                "pk",
+                filter=Q(state=State.CONFIRMED, show_publicly=True, hidden=False, reviewed_at__isnull=True)
+                & ~Q(reason=""),
+            ),
+        )
+        .order_by()
+    }
+    rows = [(petition, stats.get(petition.pk, {})) for petition in petitions]
+    return render(request, "organisers/dashboard.html", {"rows": rows})
+
+
+@organiser_required
+@require_http_methods(["GET", "POST"])
+def petition_create(request: HttpRequest) -> HttpResponse:
+    form = PetitionForm(request.POST or None, submit_label=_("Save as a draft"))
+    if request.method == "POST" and form.is_valid():
+        petition = services.petition_create(by=request.user, fields=form.cleaned_data)
+        messages.success(request, _("Your draft is saved. Preview it, then open it when it is ready."))
+        return redirect("organisers:petition", slug=petition.slug)
+    return render(request, "organisers/petition_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def petition_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug)
+    context = {
+        "petition": petition,
+        "role": role_on(request.user, petition),
+        "is_owner": role_on(request.user, petition) in OWNING_ROLES,
+        "updates": PetitionUpdate.objects.filter(petition=petition).newest()[:5],
+        "victory_form": VictoryForm(),
+    }
+    return render(request, "organisers/petition_manage.html", context)
+
+
+@login_required
+def petition_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public page as it will look, for drafts nobody else can see."""
+    petition = petition_for(request, slug)
+    context = {
+        "petition": petition,
+        "signers": Signature.objects.filter(petition=petition).public_signers()[:10],
+        "accepting": False,
+        "preview": True,
+    }
+    return render(request, "organisers/petition_preview.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def petition_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=OWNING_ROLES)
+    if petition.status not in Petition.EDITABLE_STATES:
+        messages.error(request, _("A closed petition's text is part of the record and cannot be changed."))
+        return redirect("organisers:petition", slug=petition.slug)
+    form = PetitionForm(request.POST or None, instance=Petition.objects.get(pk=petition.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.petition_edit(by=request.user, petition=petition, fields=form.cleaned_data)
+        except services.ActionRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
+        return redirect("organisers:petition", slug=petition.slug)
+    return render(request, "organisers/petition_form.html", {"form": form, "petition": petition})
+
+
+def _lifecycle(request: HttpRequest, slug: str, change, success: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=OWNING_ROLES)
+    try:
+        change(petition)
+    except services.ActionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("organisers:petition", slug=petition.slug)
+
+
+@login_required
+@require_POST
+def petition_open(request: HttpRequest, slug: str) -> HttpResponse:
+    return _lifecycle(
+        request,
+        slug,
+        lambda p: services.petition_open(by=request.user, petition=p),
+        _("The petition is open: anyone with the link can sign it now."),
+    )
+
+
+@login_required
+@require_POST
+def petition_close(request: HttpRequest, slug: str) -> HttpResponse:
+    form = ReasonForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _lifecycle(
+        request,
+        slug,
+        lambda p: services.petition_close(by=request.user, petition=p, reason=note),
+        _("The petition is closed. Its signatures are kept and its count is final."),
+    )
+
+
+@login_required
+@require_POST
+def petition_victory(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=OWNING_ROLES)
+    form = VictoryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say in a few words what was won."))
+        return redirect("organisers:petition", slug=petition.slug)
+    return _lifecycle(
+        request,
+        slug,
+        lambda p: services.petition_declare_victory(by=request.user, petition=p, note=form.cleaned_data["note"]),
+        _("Congratulations! The petition page now shows your victory."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisers_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=OWNING_ROLES)
+    form = OrganiserAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organiser_add(
+                by=request.user,
+                petition=petition,
+                email_or_username=form.cleaned_data["who"],
+                role=form.cleaned_data["role"],
+            )
+        except services.ActionRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Added."))
+            return redirect("organisers:organisers", slug=petition.slug)
+    organisers = Organiser.objects.filter(petition=petition).select_related("user").order_by("role", "added_at")
+    return render(
+        request, "organisers/organisers_manage.html", {"petition": petition, "form": form, "organisers": organisers}
+    )
+
+
+@login_required
+@require_POST
+def organiser_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    petition = petition_for(request, slug, roles=OWNING_ROLES)
+    organiser = get_object_or_404(Organiser.objects.select_related("user"), pk=pk, petition=petition)
+    try:
+        services.organiser_remove(by=request.user, petition=petition, organiser=organiser)
+    except services.ActionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Removed."))
+    return redirect("organisers:organisers", slug=petition.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_create(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=MODERATING_ROLES)
+    form = UpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_post(by=request.user, petition=petition, **form.cleaned_data)
+        except services.ActionRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Update posted. Signers who asked for updates will get it by email."))
+            return redirect("organisers:petition", slug=petition.slug)
+    return render(request, "organisers/update_form.html", {"petition": petition, "form": form})
+
+
+# --- Signatures and moderation ----------------------------------------------
+
+
+@login_required
+def signature_list(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=MODERATING_ROLES)
+    form = SignatureFilterForm(request.GET or None)
+    signatures = Signature.objects.filter(petition=petition)
+    if form.is_valid():
+        signatures = form.filter(signatures)
+    elif form.is_bound:
+        signatures = signatures.none()
+    signatures = signatures.order_by("-created_at", "-pk")
+    page = Paginator(signatures, SIGNATURES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "petition": petition,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "state_filters": STATE_FILTERS,
+        "current_state": request.GET.get("state", ""),
+        "actions": list(Action),
+        "closed": petition.is_closed(),
+    }
+    return render(request, "organisers/signature_list.html", context)
+
+
+@login_required
+@require_POST
+def signature_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=MODERATING_ROLES)
+    fallback = reverse("organisers:signatures", kwargs={"slug": petition.slug})
+    try:
+        chosen = Action(action)
+    except ValueError:
+        messages.error(request, _("Unknown action."))
+        return _back(request, fallback)
+    signature = Signature.objects.filter(pk=pk, petition=petition).first()
+    if signature is None:
+        messages.error(request, _("That signature does not belong to this petition. Nothing was changed."))
+        return _back(request, fallback)
+    form = ReasonForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        signature_moderate(by=request.user, petition=petition, signature=signature, action=chosen, note=note)
+    except ModerationRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Done: %(action)s (signature #%(id)d).") % {"action": chosen.label, "id": pk})
+    return _back(request, fallback)
+
+
+@login_required
+@require_POST
+def signatures_bulk(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=MODERATING_ROLES)
+    fallback = reverse("organisers:signatures", kwargs={"slug": petition.slug})
+    form = SelectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an action and select at least one signature."))
+        return _back(request, fallback)
+    try:
+        result = signatures_moderate_selected(
+            by=request.user,
+            petition=petition,
+            ids=form.cleaned_data["ids"],
+            action=Action(form.cleaned_data["action"]),
+            note=form.cleaned_data["note"],
+        )
+    except ModerationRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(count)d signature(s) changed.") % {"count": result.changed})
+    return _back(request, fallback)
+
+
+def _rule(cleaned: dict) -> Rule:
+    return Rule(
+        domain=cleaned["domain"], ip_hash=cleaned["ip_hash"], since=cleaned.get("since"), until=cleaned.get("until")
+    )
+
+
+@login_required
+def signatures_rule(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step one of moderating by rule: say what the rule would touch."""
+    petition = petition_for(request, slug, roles=MODERATING_ROLES)
+    form = RuleForm(request.GET or None)
+    context = {"petition": petition, "form": form}
+    if form.is_valid():
+        rule, action = _rule(form.cleaned_data), Action(form.cleaned_data["action"])
+        preview = rule_preview(petition=petition, rule=rule, action=action)
+        context.update(
+            rule=rule,
+            action=action,
+            preview=preview,
+            confirm_form=RuleConfirmForm(
+                auto_id=False,  # hidden copies of the fields above: no duplicate ids
+                initial={
+                    **form.cleaned_data,
+                    "max_id": preview.max_id,
+                    "expected_touched": preview.touched,
+                    "expected_counted": preview.counted,
+                },
+            ),
+        )
+    return render(request, "organisers/signature_rule.html", context)
+
+
+@login_required
+@require_POST
+def signatures_rule_apply(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step two: apply it, if it still touches what the preview showed."""
+    petition = petition_for(request, slug, roles=MODERATING_ROLES)
+    form = RuleConfirmForm(request.POST)
+    if not form.is_valid() or Action(form.cleaned_data["action"]) not in RULE_ACTIONS:
+        messages.error(request, _("This rule is incomplete. Start again from the preview."))
+        return redirect("organisers:signatures_rule", slug=petition.slug)
+    data = form.cleaned_data
+    try:
+        result = signatures_moderate_by_rule(
+            by=request.user,
+            petition=petition,
+            rule=_rule(data),
+            action=Action(data["action"]),
+            max_id=data["max_id"],
+            expected_touched=data["expected_touched"],
+            expected_counted=data["expected_counted"],
+            note=data["note"],
+        )
+    except ModerationRefused as error:
+        messages.error(request, str(error))
+        query = request.POST.copy()
+        for name in ("csrfmiddlewaretoken", "max_id", "expected_touched", "expected_counted", "note"):
+            query.pop(name, None)
+        return redirect(f"{reverse('organisers:signatures_rule', kwargs={'slug': petition.slug})}?{query.urlencode()}")
+    messages.success(request, _("%(count)d signature(s) changed.") % {"count": result.changed})
+    return redirect("organisers:signatures", slug=petition.slug)
+
+
+# --- Exports and the audit log ---------------------------------------------
+
+
+def _csv_response(lines, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def export_signatures(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=OWNING_ROLES)
+    exports.export_record(by=request.user, petition=petition, emails=False)
+    header = [_("Name"), _("Country"), _("Date"), _("Reason")]
+    return _csv_response(exports.csv_lines(header, exports.delivery_rows(petition)), f"{petition.slug}-signatures.csv")
+
+
+@login_required
+def export_emails(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=OWNING_ROLES)
+    exports.export_record(by=request.user, petition=petition, emails=True)
+    header = [_("Name"), _("Email"), _("Country"), _("Language"), _("Date")]
+    return _csv_response(
+        exports.csv_lines(header, exports.update_email_rows(petition)), f"{petition.slug}-update-emails.csv"
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=OWNING_ROLES)
+    entries = AuditEntry.objects.visible_to(request.user).filter(petition=petition).newest()
+    page = Paginator(entries, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "organisers/audit_log.html", {"petition": petition, "page": page})
+
+
+@login_required
+def audit_log_all(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_staff:
+        raise PermissionDenied
+    page = Paginator(AuditEntry.objects.newest(), AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "organisers/audit_log.html", {"page": page})
+
+
+# --- Invitations ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_staff:
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None, initial={"petition": request.GET.get("petition")})
+    if request.method == "POST" and form.is_valid():
+        invitations.invitation_create(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+        return redirect("organisers:invitation_create")
+    return render(request, "organisers/invitation_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = invitations.invitation_from_token(token)
+    except (invitations.InvitationInvalid, invitations.InvitationExpired, invitations.InvitationUsed) as error:
+        message = {
+            invitations.InvitationExpired: _(
+                "This invitation has expired. Ask the person who invited you for a new one."
+            ),
+            invitations.InvitationUsed: _("This invitation has already been used. Log in, or reset your password."),
+        }.get(type(error), _("This link does not work. Copy the whole link from the email and try again."))
+        return render(
+            request, "error.html", {"title": _("This invitation does not work"), "message": message}, status=410
+        )
+    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitations.invitation_accept(
+                invitation=invitation, username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
+            )
+        except invitations.InvitationUsed:
+            messages.error(request, _("This invitation has already been used. Log in, or reset your password."))
+            return redirect("login")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect("organisers:dashboard")
+    return render(request, "organisers/invitation_accept.html", {"form": form, "invitation": invitation})

@@ -1,0 +1,100 @@
+import csv
+import io
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+
+from organisers.exports import neutralise
+from organisers.models import AuditEntry
+from tests.organisers import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(response) -> list[list[str]]:
+    assert isinstance(response, StreamingHttpResponse)
+    text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Plain", "Plain"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_neutralise(value, expected):
+    assert neutralise(value) == expected
+
+
+@pytest.fixture
+def petition():
+    return f.open_petition()
+
+
+@pytest.fixture
+def owner(client, petition):
+    account = f.owner_of(petition)
+    client.force_login(account)
+    return account
+
+
+def test_delivery_export_has_public_names_only(client, petition, owner):
+    f.public_signature(petition, full_name="Public Person", reason="=HYPERLINK(evil)", country="KZ")
+    f.confirmed_signature(petition, full_name="Private Person")
+    f.hidden_signature(petition, full_name="Hidden Person")
+    f.pending_signature(petition, full_name="Pending Person")
+    f.invalidated_signature(petition, full_name="Spam Person")
+    response = client.get(reverse("organisers:export_signatures", kwargs={"slug": petition.slug}))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    table = rows(response)
+    assert table[0] == ["Name", "Country", "Date", "Reason"]
+    body = table[1:]
+    assert len(body) == 3  # the counted ones
+    assert ["Public Person", "Kazakhstan"] == body[0][:2]
+    assert body[0][3] == "'=HYPERLINK(evil)"
+    text = str(table)
+    for absent in ("Private Person", "Hidden Person", "Pending Person", "Spam Person", "@example.org"):
+        assert absent not in text
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor, entry.petition) == (AuditEntry.Action.EXPORT_SIGNATURES, owner, petition)
+
+
+def test_email_export_only_opted_in_confirmed(client, petition, owner):
+    f.confirmed_signature(petition, full_name="Wants News", email="news@example.org", wants_updates=True)
+    f.confirmed_signature(petition, full_name="No News", email="quiet@example.org")
+    f.pending_signature(petition, full_name="Unconfirmed", email="pending@example.org", wants_updates=True)
+    f.confirmed_signature(petition, full_name="-Minus", email="minus@example.org", wants_updates=True)
+    response = client.get(reverse("organisers:export_emails", kwargs={"slug": petition.slug}))
+    table = rows(response)
+    assert table[0][:2] == ["Name", "Email"]
+    assert [row[:2] for row in table[1:]] == [["Wants News", "news@example.org"], ["'-Minus", "minus@example.org"]]
+    assert AuditEntry.objects.get().action == AuditEntry.Action.EXPORT_EMAILS
+
+
+def test_moderators_cannot_export(client, petition):
+    client.force_login(f.moderator_of(petition))
+    for name in ("export_signatures", "export_emails"):
+        assert client.get(reverse(f"organisers:{name}", kwargs={"slug": petition.slug})).status_code == 403
+    assert not AuditEntry.objects.exists()
+
+
+def test_export_streams_in_chunks(client, petition, owner, django_assert_max_num_queries):
+    for _ in range(30):
+        f.public_signature(petition)
+    response = client.get(reverse("organisers:export_signatures", kwargs={"slug": petition.slug}))
+    # Nothing is read before the body is consumed, and then as a server-side iterator.
+    with django_assert_max_num_queries(3):
+        assert len(rows(response)) == 31

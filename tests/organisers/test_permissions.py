@@ -1,0 +1,217 @@
+"""Every organiser URL and action, for every kind of visitor.
+
+Organisers see nothing of petitions they do not run (404, so a draft's
+existence never leaks), moderators are refused owner-only actions (403),
+and visitors without an account are sent to log in. Whoever is refused
+changes nothing."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from organisers.models import AuditEntry
+from petitions.models import Organiser, Petition, Signature
+from tests.organisers import factories as f
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "signer", "other_moderator", "moderator", "owner", "case_editor", "staff"]
+
+ANYONE_WITH_ROLE = "moderating"  # moderators, owners, staff
+OWNERS = "owning"  # owners, staff
+ORGANISERS = "organisers"  # anyone who runs petitions: dashboard, start a petition
+STAFF = "staff"
+PUBLIC = "public"
+
+
+@dataclass
+class World:
+    petition: Petition
+    signature: Signature
+    moderator_role: Organiser
+    users: dict[str, Any]
+
+
+@pytest.fixture
+def world(client) -> World:
+    petition = f.open_petition()
+    signature = f.public_signature(petition, email="someone@spam.test")
+    owner = f.owner_of(petition, "owner")
+    moderator = f.moderator_of(petition, "moderator")
+    other = f.open_petition()
+    other_moderator = f.moderator_of(other, "other-moderator")
+    users = {
+        "anonymous": None,
+        "signer": None,  # signed with an email address; has no account
+        "other_moderator": other_moderator,
+        "moderator": moderator,
+        "owner": owner,
+        "case_editor": f.case_editor("case-editor"),
+        "staff": f.user("staff", staff=True),
+    }
+    return World(petition, signature, Organiser.objects.get(user=moderator), users)
+
+
+def petition_url(name, **extra):
+    def build(w: World) -> str:
+        return reverse(f"organisers:{name}", kwargs={"slug": w.petition.slug, **{k: v(w) for k, v in extra.items()}})
+
+    return build
+
+
+def plain_url(name):
+    return lambda w: reverse(f"organisers:{name}")
+
+
+PETITION_FORM = {
+    "title": "A new petition",
+    "summary": "",
+    "addressed_to": "Someone",
+    "organiser_name": "Us",
+    "story": "Why.",
+    "goal": "",
+    "closes_at": "",
+}
+
+# (name, method, url, data, who may)
+CASES = [
+    ("dashboard", "get", plain_url("dashboard"), None, ORGANISERS),
+    ("petition_create form", "get", plain_url("petition_create"), None, ORGANISERS),
+    ("petition_create", "post", plain_url("petition_create"), lambda w: PETITION_FORM, ORGANISERS),
+    ("audit_all", "get", plain_url("audit_all"), None, STAFF),
+    ("invitation_create form", "get", plain_url("invitation_create"), None, STAFF),
+    (
+        "invitation_create",
+        "post",
+        plain_url("invitation_create"),
+        lambda w: {"email": "new@example.org", "organiser": "on"},
+        STAFF,
+    ),
+    ("petition", "get", petition_url("petition"), None, ANYONE_WITH_ROLE),
+    ("petition_preview", "get", petition_url("petition_preview"), None, ANYONE_WITH_ROLE),
+    ("petition_edit form", "get", petition_url("petition_edit"), None, OWNERS),
+    ("petition_edit", "post", petition_url("petition_edit"), lambda w: {**PETITION_FORM, "title": "Changed"}, OWNERS),
+    ("petition_open", "post", petition_url("petition_open"), lambda w: {}, OWNERS),
+    ("petition_close", "post", petition_url("petition_close"), lambda w: {"note": "done"}, OWNERS),
+    ("petition_victory", "post", petition_url("petition_victory"), lambda w: {"note": "Freed!"}, OWNERS),
+    ("organisers", "get", petition_url("organisers"), None, OWNERS),
+    (
+        "organisers add",
+        "post",
+        petition_url("organisers"),
+        lambda w: {"who": "case-editor", "role": "moderator"},
+        OWNERS,
+    ),
+    (
+        "organiser_remove",
+        "post",
+        petition_url("organiser_remove", pk=lambda w: w.moderator_role.pk),
+        lambda w: {},
+        OWNERS,
+    ),
+    ("update_create form", "get", petition_url("update_create"), None, ANYONE_WITH_ROLE),
+    (
+        "update_create",
+        "post",
+        petition_url("update_create"),
+        lambda w: {"title": "News", "body": "Text"},
+        ANYONE_WITH_ROLE,
+    ),
+    ("signatures", "get", petition_url("signatures"), None, ANYONE_WITH_ROLE),
+    (
+        "signature_action",
+        "post",
+        petition_url("signature_action", pk=lambda w: w.signature.pk, action=lambda w: "invalidate_spam"),
+        lambda w: {},
+        ANYONE_WITH_ROLE,
+    ),
+    (
+        "signatures_bulk",
+        "post",
+        petition_url("signatures_bulk"),
+        lambda w: {"ids": [w.signature.pk], "action": "hide"},
+        ANYONE_WITH_ROLE,
+    ),
+    ("signatures_rule", "get", petition_url("signatures_rule"), None, ANYONE_WITH_ROLE),
+    (
+        "signatures_rule_apply",
+        "post",
+        petition_url("signatures_rule_apply"),
+        lambda w: {
+            "kind": "domain",
+            "domain": "spam.test",
+            "action": "invalidate_spam",
+            "max_id": w.signature.pk,
+            "expected_touched": 1,
+            "expected_counted": 1,
+        },
+        ANYONE_WITH_ROLE,
+    ),
+    ("export_signatures", "get", petition_url("export_signatures"), None, OWNERS),
+    ("export_emails", "get", petition_url("export_emails"), None, OWNERS),
+    ("audit", "get", petition_url("audit"), None, OWNERS),
+]
+
+
+def expected_status(role: str, who: str, method: str) -> int:
+    ok = 200 if method == "get" else 302
+    if role in ("anonymous", "signer"):
+        return 302  # to the login page
+    allowed = {
+        ORGANISERS: {"other_moderator", "moderator", "owner", "staff"},
+        STAFF: {"staff"},
+        ANYONE_WITH_ROLE: {"moderator", "owner", "staff"},
+        OWNERS: {"owner", "staff"},
+    }[who]
+    if role in allowed:
+        return ok
+    if who in (ANYONE_WITH_ROLE, OWNERS) and role != "moderator":
+        return 404  # not their petition: they do not learn it exists
+    return 403
+
+
+def snapshot(w: World):
+    return (
+        list(Petition.objects.order_by("pk").values_list("pk", "status", "title")),
+        list(Signature.objects.order_by("pk").values_list("pk", "state", "hidden")),
+        list(Organiser.objects.order_by("pk").values_list("pk", "role")),
+        AuditEntry.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "method", "url", "data", "who"), CASES, ids=[case[0] for case in CASES])
+def test_permission_matrix(client, world, role, name, method, url, data, who):
+    account = world.users[role]
+    if account is not None:
+        client.force_login(account)
+    before = snapshot(world)
+    target = url(world)
+    if method == "get":
+        response = client.get(target)
+    else:
+        response = client.post(target, data(world))
+    expected = expected_status(role, who, method)
+    assert response.status_code == expected, (role, name, response.status_code)
+    if role in ("anonymous", "signer"):
+        assert response["Location"].startswith(reverse("login"))
+    if expected in (403, 404) or role in ("anonymous", "signer"):
+        assert snapshot(world) == before, "a refused request changed something"
+
+
+def test_matrix_covers_every_organiser_url():
+    from organisers.urls import urlpatterns
+
+    covered = {case[0].split(" ")[0] for case in CASES}
+    names = {pattern.name for pattern in urlpatterns} - {"invitation_accept"}  # public: tested in test_accounts
+    assert names <= covered, names - covered
+
+
+def test_organiser_of_another_petition_cannot_see_a_draft(client):
+    draft = f.draft_petition()
+    f.owner_of(draft)
+    client.force_login(f.organiser_user())
+    assert client.get(reverse("organisers:petition_preview", kwargs={"slug": draft.slug})).status_code == 404
+    assert client.get(draft.get_absolute_url()).status_code == 404
