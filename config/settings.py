@@ -317,3 +317,7 @@ PLEA_MIN_FILL_SECONDS = env_int("PLEA_MIN_FILL_SECONDS", default=3)
 # Signers' personal data is wiped this many days after a petition closes
 # (`manage.py wipe_signer_data`, or the task of the same name on a schedule).
 PLEA_SIGNER_DATA_RETENTION_DAYS = env_int("PLEA_SIGNER_DATA_RETENTION_DAYS", default=90)
+# Fraud signals on the organiser dashboard: signatures in one hour from one
+# IP hash, or from one email domain, at or above these numbers are flagged.
+PLEA_FRAUD_IP_PER_HOUR = env_int("PLEA_FRAUD_IP_PER_HOUR", default=10)
+PLEA_FRAUD_DOMAIN_PER_HOUR = env_int("PLEA_FRAUD_DOMAIN_PER_HOUR", default=50)

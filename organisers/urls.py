@@ -27,4 +27,5 @@ urlpatterns = [
     path("petitions/<slug:slug>/export/signatures.csv", views.export_signatures, name="export_signatures"),
     path("petitions/<slug:slug>/export/update-emails.csv", views.export_emails, name="export_emails"),
     path("petitions/<slug:slug>/audit/", views.audit_log, name="audit"),
+    path("petitions/<slug:slug>/signals/", views.fraud_signals, name="fraud_signals"),
 ]

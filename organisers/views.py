@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organisers import exports, invitations, services
+from organisers import exports, fraud, invitations, services
 from organisers.access import MODERATING_ROLES, OWNING_ROLES, is_organiser, petition_for, role_on
 from organisers.account_forms import InvitationAcceptForm, InvitationForm
 from organisers.forms import (
@@ -93,7 +93,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         .order_by()
     }
-    rows = [(petition, stats.get(petition.pk, {})) for petition in petitions]
+    flagged = fraud.flagged_bursts(petition_ids=[p.pk for p in petitions], now=now)
+    rows = [(petition, {**stats.get(petition.pk, {}), "flagged": flagged[petition.pk]}) for petition in petitions]
     return render(request, "organisers/dashboard.html", {"rows": rows})
 
 
@@ -486,3 +487,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("organisers:dashboard")
     return render(request, "organisers/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+def fraud_signals(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=MODERATING_ROLES)
+    return render(
+        request,
+        "organisers/fraud_signals.html",
+        {"petition": petition, "signals": fraud.fraud_signals(petition=petition)},
+    )

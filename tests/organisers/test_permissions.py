@@ -135,6 +135,7 @@ CASES = [
         ANYONE_WITH_ROLE,
     ),
     ("signatures_rule", "get", petition_url("signatures_rule"), None, ANYONE_WITH_ROLE),
+    ("fraud_signals", "get", petition_url("fraud_signals"), None, ANYONE_WITH_ROLE),
     (
         "signatures_rule_apply",
         "post",
