@@ -1,7 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, CaseLink, CaseName, CaseText, Event, Source, Statistic, TestifierContact, Testimony
+from cases.models import (
+    Case,
+    CaseLink,
+    CaseName,
+    CaseText,
+    Event,
+    InvalidTransition,
+    Source,
+    Statistic,
+    TestifierContact,
+    Testimony,
+)
+from cases.publication import case_approve, case_submit, case_unpublish
+from organisers.access import is_case_editor
 
 
 class CaseNameInline(admin.TabularInline):
@@ -61,16 +74,26 @@ class CaseAdmin(admin.ModelAdmin):
         "hometown_prefecture",
         "family_country",
         "visibility",
+        "awaiting_approval_column",
         "updated_at",
     ]
     list_filter = ["visibility", "status", "ethnicity", "gender", "family_country", "hometown_prefecture"]
     search_fields = ["reference", "names__text", "names__search_key", "unnamed_description", "hometown_county"]
     autocomplete_fields = ["sources"]
     date_hierarchy = "updated_at"
-    readonly_fields = ["created_at", "updated_at"]
+    # Visibility changes only through the actions below: public needs a
+    # second person's approval.
+    readonly_fields = [
+        "visibility", "submitted_by", "submitted_at", "approved_by", "approved_at", "created_at", "updated_at",
+    ]  # fmt: skip
+    actions = ["submit_for_publication", "approve_publication", "unpublish"]
     inlines = [CaseNameInline, CaseTextInline, EventInline, TestimonyInline, CaseLinkInline]
     fieldsets = [
-        (None, {"fields": ["reference", "visibility", ("name_unknown", "unnamed_description")]}),
+        (None, {"fields": ["reference", ("name_unknown", "unnamed_description")]}),
+        (
+            _("Publication"),
+            {"fields": ["visibility", ("submitted_by", "submitted_at"), ("approved_by", "approved_at")]},
+        ),
         (_("Status"), {"fields": [("status", "status_as_of")]}),
         (
             _("Person"),
@@ -86,6 +109,34 @@ class CaseAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_names()
+
+    def _publication_step(self, request, queryset, step, done: str) -> None:
+        if not is_case_editor(request.user):
+            self.message_user(request, _("Only case editors can publish or unpublish cases."), messages.ERROR)
+            return
+        for case in queryset:
+            try:
+                step(case=case, by=request.user)
+            except InvalidTransition as refusal:
+                self.message_user(request, f"{case.display_name}: {refusal}", messages.ERROR)
+            else:
+                self.message_user(request, f"{case.display_name}: {done}", messages.SUCCESS)
+
+    @admin.action(description=_("Submit for publication (a second case editor approves)"))
+    def submit_for_publication(self, request, queryset):
+        self._publication_step(request, queryset, case_submit, _("submitted; another case editor must approve it."))
+
+    @admin.action(description=_("Approve and publish"))
+    def approve_publication(self, request, queryset):
+        self._publication_step(request, queryset, case_approve, _("approved and public."))
+
+    @admin.action(description=_("Unpublish"))
+    def unpublish(self, request, queryset):
+        self._publication_step(request, queryset, case_unpublish, _("no longer public."))
+
+    @admin.display(description=_("waiting for approval"), boolean=True)
+    def awaiting_approval_column(self, case: Case) -> bool:
+        return case.awaiting_approval
 
     @admin.display(description=_("name"))
     def name_column(self, case: Case) -> str:

@@ -1,7 +1,39 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+CASE_EDITORS_GROUP = "Case editors"
+CURATED_MODELS = [
+    "case",
+    "casename",
+    "casetext",
+    "caselink",
+    "event",
+    "testimony",
+    "testifiercontact",
+    "source",
+    "statistic",
+]
+
+
+def give_case_editors_their_permissions(sender, using="default", **kwargs):
+    """Case editors may view, add and change everything about cases, never
+    delete: a case that must go from public view is unpublished instead."""
+    from django.contrib.auth.models import Group, Permission
+
+    editors, _ = Group.objects.using(using).get_or_create(name=CASE_EDITORS_GROUP)
+    editors.permissions.add(
+        *Permission.objects.using(using).filter(
+            content_type__app_label="cases",
+            content_type__model__in=CURATED_MODELS,
+            codename__regex=r"^(view|add|change)_",
+        )
+    )
 
 
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        post_migrate.connect(give_case_editors_their_permissions, sender=self)

@@ -9,7 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -20,6 +20,10 @@ from cases.partial_dates import DatePrecision, format_partial_date, truncate_to_
 from cases.search_keys import name_search_key
 from config.content_languages import LocalText, choose
 from config.validators import reject_control_characters
+
+
+class InvalidTransition(Exception):
+    """A publication step asked of a case in the wrong state, or by the wrong person."""
 
 
 class Visibility(models.TextChoices):
@@ -144,6 +148,17 @@ class Case(models.Model):
     )
     visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility, default=Visibility.DRAFT)
     internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
+    # Publication takes two people: one submits, another approves.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("submitted for publication by"),
+    )  # fmt: skip
+    submitted_at = models.DateTimeField(_("submitted for publication"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("publication approved by"),
+    )  # fmt: skip
+    approved_at = models.DateTimeField(_("publication approved"), null=True, blank=True, editable=False)
     sources = models.ManyToManyField(Source, related_name="cases", blank=True, verbose_name=_("sources"))
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -160,6 +175,12 @@ class Case(models.Model):
                 condition=Q(age_reported__isnull=True) | Q(age_reported_on__isnull=False),
                 name="case_age_has_report_date",
             ),
+            # No path (admin, shell, fixture) makes a case public unapproved,
+            # and nobody approves what they submitted.
+            models.CheckConstraint(
+                condition=~Q(visibility="public") | Q(approved_at__isnull=False), name="case_public_only_approved"
+            ),
+            models.CheckConstraint(condition=~Q(approved_by=F("submitted_by")), name="case_second_person_approves"),
         ]
 
     def __str__(self) -> str:
@@ -183,6 +204,37 @@ class Case(models.Model):
         if self.unnamed_description:
             return gettext("Name not reported (%(description)s)") % {"description": self.unnamed_description}
         return gettext("Name not reported")
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.submitted_at is not None and self.visibility != Visibility.PUBLIC
+
+    def submit_for_publication(self, *, by, now: datetime.datetime | None = None) -> None:
+        if self.visibility == Visibility.PUBLIC:
+            raise InvalidTransition(gettext("This case is already public."))
+        if self.awaiting_approval:
+            raise InvalidTransition(gettext("This case is already waiting for approval."))
+        self.submitted_by, self.submitted_at = by, now or timezone.now()
+        self.save(update_fields=["submitted_by", "submitted_at", "updated_at"])
+
+    def approve_publication(self, *, by, now: datetime.datetime | None = None) -> None:
+        if not self.awaiting_approval:
+            raise InvalidTransition(gettext("Only a case submitted for publication can be approved."))
+        if self.submitted_by_id is None or by.pk == self.submitted_by_id:
+            raise InvalidTransition(gettext("A second person must approve a case: you cannot approve your own."))
+        self.visibility, self.approved_by, self.approved_at = Visibility.PUBLIC, by, now or timezone.now()
+        self.save(update_fields=["visibility", "approved_by", "approved_at", "updated_at"])
+
+    def unpublish(self, *, now: datetime.datetime | None = None) -> None:
+        """Back to internal at once, by anyone who curates cases; publishing
+        again needs a new submission and a new approval."""
+        if self.visibility != Visibility.PUBLIC:
+            raise InvalidTransition(gettext("Only a public case can be unpublished."))
+        self.visibility = Visibility.INTERNAL
+        self.submitted_by = self.submitted_at = self.approved_by = self.approved_at = None
+        self.save(
+            update_fields=["visibility", "submitted_by", "submitted_at", "approved_by", "approved_at", "updated_at"]
+        )
 
     @property
     def local(self) -> LocalText:

@@ -7,10 +7,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from cases.apps import CASE_EDITORS_GROUP
 from petitions.models import Organiser, Petition
 
 ORGANISERS_GROUP = "Organisers"
-CASE_EDITORS_GROUP = "Case editors"
 
 OWNER = Organiser.Role.OWNER
 MODERATOR = Organiser.Role.MODERATOR

@@ -3,6 +3,8 @@
 import datetime
 import itertools
 
+from django.utils import timezone
+
 from cases.models import Case, CaseName, Event, Source, Visibility
 from cases.models import Testimony as CaseTestimony
 
@@ -20,6 +22,8 @@ def _case(*, visibility: str, name: str | None = None, spellings: tuple[str, ...
 
 
 def public_case(**fields) -> Case:
+    """A case already through two-person approval."""
+    fields.setdefault("approved_at", timezone.now())
     return _case(visibility=Visibility.PUBLIC, **fields)
 
 
