@@ -51,7 +51,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "case": case,
         "relatives": case.related_public_cases(),
-        "petitions": case.petitions.published().most_signed(),
+        "petitions": case.petitions.published().most_signed().prefetch_related("texts"),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -3,6 +3,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -23,7 +24,7 @@ def _helper(label, *, css_class: str = "btn-primary") -> FormHelper:
 class PetitionForm(forms.ModelForm):
     class Meta:
         model = Petition
-        fields = ["title", "summary", "addressed_to", "organiser_name", "story", "goal", "closes_at"]
+        fields = ["title", "summary", "addressed_to", "organiser_name", "story", "language", "goal", "closes_at"]
         widgets = {
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "story": forms.Textarea(attrs={"rows": 12}),
@@ -208,3 +209,34 @@ class RuleConfirmForm(RuleForm, ReasonForm):
     max_id = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     expected_touched = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     expected_counted = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class PetitionTextForm(forms.Form):
+    """The petition in one more language. Leave title and story empty to remove it."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False, validators=[reject_control_characters])
+    summary = forms.CharField(
+        label=_("Summary"), max_length=300, required=False, validators=[reject_control_characters]
+    )
+    story = forms.CharField(
+        label=_("Story"),
+        max_length=20_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Markdown. Leave the title and story empty to remove this translation."),
+        validators=[reject_control_characters_multiline],
+    )
+
+    def __init__(self, *args, original_language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, name) for code, name in settings.LANGUAGES if code != original_language
+        ]
+        self.helper = _helper(_("Save the translation"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("title")) != bool(cleaned.get("story")):
+            raise forms.ValidationError(_("A translation needs both a title and a story (or neither, to remove it)."))
+        return cleaned

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from organisers import audit
 from organisers.access import OWNER
 from organisers.models import AuditEntry
-from petitions.models import InvalidTransition, Organiser, Petition, PetitionUpdate
+from petitions.models import InvalidTransition, Organiser, Petition, PetitionText, PetitionUpdate
 from petitions.tasks import send_update_batch
 
 # Fields an owner may change, and the ones that make up the public text.
-PETITION_FIELDS = ("title", "summary", "addressed_to", "organiser_name", "story", "goal", "closes_at")
+PETITION_FIELDS = ("title", "summary", "addressed_to", "organiser_name", "story", "language", "goal", "closes_at")
 TEXT_FIELDS = ("title", "summary", "addressed_to", "organiser_name", "story")
 
 
@@ -181,3 +181,28 @@ def update_post(*, by, petition: Petition, title: str, body: str, now=None) -> P
         )
         transaction.on_commit(lambda: send_update_batch.enqueue(update_id=update.pk))
     return update
+
+
+def petition_text_save(*, by, petition: Petition, language: str, fields: dict[str, str]) -> PetitionText | None:
+    """Add, change or (with an empty title and story) remove the petition's
+    text in one language. Returns the translation, or None if removed."""
+    if petition.status not in Petition.EDITABLE_STATES:
+        raise ActionRefused(_("A closed petition's text is part of the record and cannot be changed."))
+    if language == petition.language:
+        raise ActionRefused(_("This is the language the petition is written in: edit the petition itself."))
+    with transaction.atomic():
+        existing = PetitionText.objects.filter(petition=petition, language=language).first()
+        if not fields.get("title") and not fields.get("story"):
+            if existing is not None:
+                existing.delete()
+                audit.record(
+                    by=by, action=AuditEntry.Action.PETITION_EDIT, petition=petition, target=petition,
+                    details={"translation_removed": language},
+                )  # fmt: skip
+            return None
+        text, _created = PetitionText.objects.update_or_create(petition=petition, language=language, defaults=fields)
+        audit.record(
+            by=by, action=AuditEntry.Action.PETITION_EDIT, petition=petition, target=petition,
+            details={"translation": language, "changed": sorted(fields)},
+        )  # fmt: skip
+    return text

@@ -13,6 +13,7 @@ urlpatterns = [
     path("petitions/<slug:slug>/", views.petition_manage, name="petition"),
     path("petitions/<slug:slug>/preview/", views.petition_preview, name="petition_preview"),
     path("petitions/<slug:slug>/edit/", views.petition_edit, name="petition_edit"),
+    path("petitions/<slug:slug>/translations/", views.petition_translations, name="petition_translations"),
     path("petitions/<slug:slug>/open/", views.petition_open, name="petition_open"),
     path("petitions/<slug:slug>/close/", views.petition_close, name="petition_close"),
     path("petitions/<slug:slug>/victory/", views.petition_victory, name="petition_victory"),

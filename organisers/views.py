@@ -3,6 +3,7 @@ organisers.access.petition_for, which applies the permissions."""
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -24,6 +25,7 @@ from organisers.forms import (
     STATE_FILTERS,
     OrganiserAddForm,
     PetitionForm,
+    PetitionTextForm,
     ReasonForm,
     RuleConfirmForm,
     RuleForm,
@@ -43,7 +45,7 @@ from organisers.moderation import (
     signatures_moderate_by_rule,
     signatures_moderate_selected,
 )
-from petitions.models import Organiser, Petition, PetitionUpdate, Signature
+from petitions.models import Organiser, Petition, PetitionText, PetitionUpdate, Signature
 
 SIGNATURES_PER_PAGE = 50
 AUDIT_PER_PAGE = 50
@@ -496,4 +498,40 @@ def fraud_signals(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "organisers/fraud_signals.html",
         {"petition": petition, "signals": fraud.fraud_signals(petition=petition)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def petition_translations(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=OWNING_ROLES)
+    texts = {text.language: text for text in PetitionText.objects.filter(petition=petition)}
+    if request.method == "POST":
+        form = PetitionTextForm(request.POST, original_language=petition.language)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.petition_text_save(
+                    by=request.user,
+                    petition=petition,
+                    language=data["language"],
+                    fields={name: data[name] for name in ("title", "summary", "story")},
+                )
+            except services.ActionRefused as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Translation saved.") if saved else _("Translation removed."))
+            return redirect("organisers:petition_translations", slug=petition.slug)
+    else:
+        language = request.GET.get("language", "")
+        existing = texts.get(language)
+        initial = {"language": language}
+        if existing is not None:
+            initial.update(title=existing.title, summary=existing.summary, story=existing.story)
+        form = PetitionTextForm(initial=initial, original_language=petition.language)
+    languages = [(code, name, texts.get(code)) for code, name in settings.LANGUAGES if code != petition.language]
+    return render(
+        request,
+        "organisers/petition_translations.html",
+        {"petition": petition, "form": form, "languages": languages},
     )

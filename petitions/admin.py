@@ -1,12 +1,19 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Organiser, Petition, Signature
+from petitions.models import Organiser, Petition, PetitionText, Signature
 
 
 class OrganiserInline(admin.TabularInline):
     model = Organiser
     extra = 0
     autocomplete_fields = ["user"]
+
+
+class PetitionTextInline(admin.StackedInline):
+    model = PetitionText
+    extra = 0
+    verbose_name_plural = _("The text in other languages")
 
 
 @admin.register(Petition)
@@ -16,7 +23,7 @@ class PetitionAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "organiser_name", "addressed_to"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["signature_count", "created_at", "opened_at", "closed_at"]
-    inlines = [OrganiserInline]
+    inlines = [PetitionTextInline, OrganiserInline]
 
 
 @admin.register(Signature)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from config.content_languages import LocalText, choose
 from petitions import counting
 from petitions.goals import last_milestone, next_goal
 
@@ -70,6 +71,9 @@ class Petition(models.Model):
         _("organiser"), max_length=200, help_text=_("The person or group the public sees as the organiser.")
     )
     story = models.TextField(_("story"), max_length=20_000, help_text=_("Markdown."))
+    language = models.CharField(
+        _("language of the text"), max_length=16, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
     goal = models.PositiveIntegerField(
         _("fixed goal"),
@@ -114,6 +118,19 @@ class Petition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("petitions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def local(self) -> LocalText:
+        """Title, summary and story in the reader's language, or the original's.
+        Uses prefetched `texts` where the view fetched them."""
+        return choose(
+            original_language=self.language,
+            original={"title": self.title, "summary": self.summary, "story": self.story},
+            translations=(
+                (text.language, {"title": text.title, "summary": text.summary, "story": text.story})
+                for text in self.texts.all()
+            ),
+        )
 
     def accepts_signatures(self, *, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -160,6 +177,24 @@ class Petition(models.Model):
         self.victory_note = note
         self.closed_at = self.closed_at or now or timezone.now()
         self.save(update_fields=["status", "victory_note", "closed_at"])
+
+
+class PetitionText(models.Model):
+    """A petition's title, summary and story in another language."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    story = models.TextField(_("story"), max_length=20_000, help_text=_("Markdown."))
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [models.UniqueConstraint(fields=["petition", "language"], name="petition_text_once_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.petition} ({self.language})"
 
 
 class Organiser(models.Model):

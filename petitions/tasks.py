@@ -40,7 +40,9 @@ def signer_links(signature_id: int) -> dict[str, str]:
 def send_signer_mail(*, signature_id: int, kind: str) -> None:
     from petitions.models import Signature
 
-    signature = Signature.objects.select_related("petition").filter(pk=signature_id).first()
+    signature = (
+        Signature.objects.select_related("petition").prefetch_related("petition__texts").filter(pk=signature_id).first()
+    )
     if signature is None or not signature.email or kind not in SignerMail.TEMPLATES:
         return  # withdrawn (and wiped) before the mail went out: nothing to send
     template = SignerMail.TEMPLATES[kind]
@@ -87,7 +89,13 @@ def send_update_batch(*, update_id: int) -> None:
 
     from petitions.models import PetitionUpdate, Signature
 
-    update = PetitionUpdate.objects.select_related("petition").filter(pk=update_id).first()
+    # The petition's translations once for the batch: each mail is in its signer's language.
+    update = (
+        PetitionUpdate.objects.select_related("petition")
+        .prefetch_related("petition__texts")
+        .filter(pk=update_id)
+        .first()
+    )
     if update is None or update.mailing_finished_at is not None:
         return
     size = settings.PLEA_UPDATE_BATCH_SIZE

@@ -23,7 +23,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort")
     if sort not in SORTS:
         sort = "popular"
-    petitions = SORTS[sort]().filter(pk__in=Petition.objects.open().values("pk"))
+    petitions = SORTS[sort]().filter(pk__in=Petition.objects.open().values("pk")).prefetch_related("texts")
     page = Paginator(petitions, PETITIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "petitions/petition_list.html", {"page": page, "sort": sort})
 
@@ -41,13 +41,13 @@ def _detail(request: HttpRequest, petition: Petition, *, form: SignForm | None =
 
 
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = get_object_or_404(Petition.objects.published(), slug=slug)
+    petition = get_object_or_404(Petition.objects.published().prefetch_related("texts"), slug=slug)
     return _detail(request, petition)
 
 
 @require_http_methods(["GET", "POST"])
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = get_object_or_404(Petition.objects.published(), slug=slug)
+    petition = get_object_or_404(Petition.objects.published().prefetch_related("texts"), slug=slug)
     if request.method == "GET":
         return redirect(petition)
     if not petition.accepts_signatures():
@@ -100,7 +100,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def signature_sent(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = get_object_or_404(Petition.objects.published(), slug=slug)
+    petition = get_object_or_404(Petition.objects.published().prefetch_related("texts"), slug=slug)
     return render(request, "petitions/signature_sent.html", {"petition": petition})
 
 

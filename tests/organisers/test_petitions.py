@@ -22,6 +22,7 @@ FORM = {
     "summary": "A teacher held since 2017.",
     "addressed_to": "The Xinjiang authorities",
     "organiser_name": "His daughter",
+    "language": "en",
     "story": "## His story\n\nHe taught music.",
     "goal": "",
     "closes_at": "",
