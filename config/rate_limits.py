@@ -1,14 +1,26 @@
 """Rate limits kept in Django's cache (Redis when REDIS_URL is set).
 
-Fixed windows: each (limit, key) pair has a counter that expires with its
-window. `cache.incr` is atomic on Redis and within one process on local
-memory, which is what a single development server needs.
+Two shapes, one counter: `hit` counts attempts in fixed windows (signing,
+re-sends); a `Throttle` counts failures from the first one on and can be
+asked before an attempt (logins, reset mails). `cache.incr` is atomic on
+Redis and within one process on local memory.
 """
 
+import hashlib
 import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+
+
+def _incr(key: str, *, timeout: int) -> int:
+    """Add one to a counter that expires `timeout` seconds after it starts."""
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 @dataclass(frozen=True)
@@ -32,13 +44,7 @@ def hit(*limits: Limit, key: str, now: float | None = None) -> Limit | None:
     now = time.time() if now is None else now
     exceeded = None
     for limit in limits:
-        cache_key = _window_key(limit, key, now=now)
-        cache.add(cache_key, 0, timeout=limit.seconds + 1)
-        try:
-            attempts = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=limit.seconds + 1)
-            attempts = 1
+        attempts = _incr(_window_key(limit, key, now=now), timeout=limit.seconds + 1)
         if attempts > limit.count and exceeded is None:
             exceeded = limit
     return exceeded
@@ -55,3 +61,29 @@ def tally(name: str, *, key: str, seconds: int, windows: int, now: float | None 
     limit = Limit(name, count=0, seconds=seconds)
     keys = [_window_key(limit, key, now=now - index * seconds) for index in range(windows)]
     return sum(cache.get_many(keys).values())
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """At most `limit` failures per subject (a username, an IP hash, an email
+    key) in `window` seconds counted from the first failure."""
+
+    scope: str
+    limit: int
+    window: int
+
+    def _key(self, subject: str) -> str:
+        # Hashed: cache keys must be short and safe, and the cache should not
+        # hold usernames or addresses in clear.
+        digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
+        return f"plea:throttle:{self.scope}:{digest}"
+
+    def blocked(self, subject: str) -> bool:
+        return (cache.get(self._key(subject)) or 0) >= self.limit
+
+    def hit(self, subject: str) -> int:
+        """Count one failure; returns how many there have been in the window."""
+        return _incr(self._key(subject), timeout=self.window)
+
+    def reset(self, subject: str) -> None:
+        cache.delete(self._key(subject))

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from config.client_ip import client_ip
+from config.rate_limits import Throttle
 from config.validators import reject_control_characters
 from organisers.access import MODERATOR, OWNER
-from organisers.throttle import Throttle
 from petitions.models import Organiser, Petition
 from petitions.signing import ip_hash
 

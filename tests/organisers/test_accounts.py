@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 
+from config.rate_limits import Throttle
 from organisers.access import CASE_EDITORS_GROUP, ORGANISERS_GROUP
 from organisers.models import AuditEntry, Invitation
-from organisers.throttle import Throttle
 from petitions.models import Organiser
 from tests.organisers import factories as f
 
