@@ -36,14 +36,17 @@ def closed_petition(**fields) -> Petition:
     return petition
 
 
-def pending_signature(petition: Petition, **fields) -> Signature:
+def pending_signature(petition: Petition, *, email: str | None = None, **fields) -> Signature:
     n = next(_serial)
-    email = fields.pop("email", f"signer{n}@example.org")
+    email = email or f"signer{n}@example.org"
+    key = email_key(email)
     defaults = {
         "full_name": f"Signer {n}",
         "email": email,
-        "email_key": email_key(email),
+        "email_key": key,
+        "email_domain": key.rpartition("@")[2],
         "country": "PK",
+        "ip_hash": "a" * 64,
         "created_at": timezone.now(),
     }
     return Signature.objects.create(petition=petition, **{**defaults, **fields})
@@ -61,6 +64,29 @@ def withdrawn_signature(petition: Petition, **fields) -> Signature:
     signature.withdraw()
     petition.refresh_from_db()
     return signature
+
+
+def public_signature(petition: Petition, **fields) -> Signature:
+    return confirmed_signature(petition, **{"show_publicly": True, "reason": "Because it is right.", **fields})
+
+
+def invalidated_signature(petition: Petition, **fields) -> Signature:
+    signature = confirmed_signature(petition, **fields)
+    signature.invalidate(reason="spam")
+    petition.refresh_from_db()
+    return signature
+
+
+def hidden_signature(petition: Petition, **fields) -> Signature:
+    signature = public_signature(petition, **fields)
+    signature.hide()
+    return signature
+
+
+def assert_count_exact(petition: Petition) -> None:
+    petition.refresh_from_db()
+    actual = Signature.objects.filter(petition=petition).counted().count()
+    assert petition.signature_count == actual, (petition.signature_count, actual)
 
 
 _addresses = itertools.count(1)
