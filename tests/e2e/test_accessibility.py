@@ -1,0 +1,107 @@
+"""axe-core on every public and organiser page, left-to-right and right-to-left,
+with a screenshot of each at desktop and phone sizes."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+from cases.models import Case
+from petitions.models import Signature
+from petitions.tokens import Purpose, make_token
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SLUG = "free-uyghur-wives-of-gilgit-baltistan-traders"
+
+
+@pytest.fixture
+def demo(transactional_db, tmp_path, monkeypatch):
+    from petitions.management.commands import load_demo
+
+    monkeypatch.setattr(load_demo, "PASSWORD_FILE", tmp_path / "demo-password")
+    call_command("load_demo", verbosity=0)
+    staff = get_user_model().objects.get(username="demo-organiser")
+    staff.is_staff = True
+    staff.save()
+    pending = Signature.objects.filter(petition__slug=SLUG, state=Signature.State.PENDING).first()
+    return {
+        "staff": staff,
+        "case": Case.objects.public().first(),
+        "confirm": make_token(signature_id=pending.pk, purpose=Purpose.CONFIRM),
+        "withdraw": make_token(signature_id=pending.pk, purpose=Purpose.WITHDRAW),
+        "unsubscribe": make_token(signature_id=pending.pk, purpose=Purpose.UNSUBSCRIBE),
+        "ip_hash": Signature.objects.exclude(ip_hash="").values_list("ip_hash", flat=True).first(),
+    }
+
+
+PUBLIC = {
+    "home": lambda d: "/",
+    "petition": lambda d: f"/petitions/{SLUG}/",
+    "signed": lambda d: f"/petitions/{SLUG}/signed/",
+    "confirm": lambda d: f"/signatures/confirm/{d['confirm']}/",
+    "withdraw": lambda d: f"/signatures/withdraw/{d['withdraw']}/",
+    "broken-link": lambda d: "/signatures/confirm/broken/",
+    "unsubscribe": lambda d: f"/signatures/unsubscribe/{d['unsubscribe']}/",
+    "cases": lambda d: "/cases/?q=a",
+    "case": lambda d: f"/cases/{d['case'].reference}/",
+    "statistics": lambda d: "/cases/statistics/",
+    "login": lambda d: "/accounts/login/",
+    "password-reset": lambda d: "/accounts/password/reset/",
+    "not-found": lambda d: "/no-such-page/",
+}
+ORGANISER = {
+    "dashboard": lambda d: "/organisers/",
+    "petition-manage": lambda d: f"/organisers/petitions/{SLUG}/",
+    "signatures": lambda d: f"/organisers/petitions/{SLUG}/signatures/",
+    "rule-preview": lambda d: (
+        f"/organisers/petitions/{SLUG}/signatures/rule/?kind=domain&domain=example.org&action=hide"
+    ),
+    "fraud-signals": lambda d: f"/organisers/petitions/{SLUG}/signals/",
+    "update": lambda d: f"/organisers/petitions/{SLUG}/updates/new/",
+    "edit": lambda d: f"/organisers/petitions/{SLUG}/edit/",
+    "translations": lambda d: f"/organisers/petitions/{SLUG}/translations/?language=ur",
+    "organisers": lambda d: f"/organisers/petitions/{SLUG}/organisers/",
+    "audit": lambda d: f"/organisers/petitions/{SLUG}/audit/",
+    "preview": lambda d: f"/organisers/petitions/{SLUG}/preview/",
+    "new-petition": lambda d: "/organisers/petitions/new/",
+    "invite": lambda d: "/organisers/invitations/new/",
+    "password-change": lambda d: "/accounts/password/change/",
+}
+
+
+def log_in(page, live_server, user) -> None:
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+def visit(page, live_server, language: str, path: str) -> None:
+    page.goto(f"{live_server.url}/{language}{path}" if path != "/" else f"{live_server.url}/{language}/")
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+@pytest.mark.parametrize("name", list(PUBLIC))
+def test_public_pages_have_no_accessibility_violations(
+    page, live_server, demo, assert_accessible, screenshot, name, language
+):
+    visit(page, live_server, language, PUBLIC[name](demo))
+    assert page.get_attribute("html", "dir") == ("rtl" if language == "ur" else "ltr")
+    screenshot(page, f"{name}-desktop-{language}")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 360, "height": 640})
+    screenshot(page, f"{name}-phone-{language}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "no sideways scrolling on a phone"
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+@pytest.mark.parametrize("name", list(ORGANISER))
+def test_organiser_pages_have_no_accessibility_violations(
+    page, live_server, demo, assert_accessible, screenshot, name, language
+):
+    log_in(page, live_server, demo["staff"])
+    visit(page, live_server, language, ORGANISER[name](demo))
+    assert "/accounts/login/" not in page.url
+    screenshot(page, f"organiser-{name}-desktop-{language}")
+    assert_accessible(page)
