@@ -19,6 +19,13 @@ MODERATING_ROLES = (OWNER, MODERATOR)
 OWNING_ROLES = (OWNER,)
 
 
+def is_site_staff(user) -> bool:
+    """Plea's staff run the whole site: every petition, invitations, the full
+    audit log. Django's `is_staff` only opens the admin (case editors need it
+    to curate cases) and gives no power over petitions."""
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
 def in_group(user, name: str) -> bool:
     return user.is_authenticated and user.groups.filter(name=name).exists()
 
@@ -27,16 +34,16 @@ def is_organiser(user) -> bool:
     """May use the dashboard and start petitions."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_staff or in_group(user, ORGANISERS_GROUP) or Organiser.objects.filter(user=user).exists()
+    return is_site_staff(user) or in_group(user, ORGANISERS_GROUP) or Organiser.objects.filter(user=user).exists()
 
 
 def is_case_editor(user) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_staff or in_group(user, CASE_EDITORS_GROUP))
+    return user.is_authenticated and user.is_active and (is_site_staff(user) or in_group(user, CASE_EDITORS_GROUP))
 
 
 def role_on(user, petition: Petition) -> str | None:
     """The user's role on the petition; staff count as owners."""
-    if user.is_staff:
+    if is_site_staff(user):
         return OWNER
     return Organiser.objects.filter(user=user, petition=petition).values_list("role", flat=True).first()
 

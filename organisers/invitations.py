@@ -86,6 +86,9 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, n
             user.groups.add(Group.objects.get_or_create(name=ORGANISERS_GROUP)[0])
         if invitation.case_editor:
             user.groups.add(Group.objects.get_or_create(name=CASE_EDITORS_GROUP)[0])
+            # Cases are curated in the admin; the group's permissions limit it to cases.
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
         if invitation.petition_id and invitation.role:
             Organiser.objects.get_or_create(
                 petition_id=invitation.petition_id, user=user, defaults={"role": invitation.role}

@@ -23,7 +23,7 @@ class AuditQuerySet(models.QuerySet):
         """Staff see everything; owners see what happened on their petitions."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_staff:
+        if user.is_superuser:  # site staff (organisers.access.is_site_staff)
             return self.all()
         owned = Petition.objects.organised_by(user, roles=(Organiser.Role.OWNER,))
         return self.filter(petition__in=owned.values("pk"))

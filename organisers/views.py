@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organisers import exports, fraud, invitations, services
-from organisers.access import MODERATING_ROLES, OWNING_ROLES, is_organiser, petition_for, role_on
+from organisers.access import MODERATING_ROLES, OWNING_ROLES, is_organiser, is_site_staff, petition_for, role_on
 from organisers.account_forms import InvitationAcceptForm, InvitationForm
 from organisers.forms import (
     STATE_FILTERS,
@@ -440,7 +440,7 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def audit_log_all(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
+    if not is_site_staff(request.user):
         raise PermissionDenied
     page = Paginator(AuditEntry.objects.newest(), AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "organisers/audit_log.html", {"page": page})
@@ -452,7 +452,7 @@ def audit_log_all(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
+    if not is_site_staff(request.user):
         raise PermissionDenied
     form = InvitationForm(request.POST or None, initial={"petition": request.GET.get("petition")})
     if request.method == "POST" and form.is_valid():

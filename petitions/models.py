@@ -41,7 +41,7 @@ class PetitionQuerySet(models.QuerySet):
         organiser of another petition gets a 404, not a 403 that confirms it exists."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_staff:
+        if user.is_superuser:  # site staff: Django's is_staff only opens the admin
             return self.all()
         held = Organiser.objects.filter(user=user)
         if roles is not None:

@@ -22,7 +22,7 @@ def demo(transactional_db, tmp_path, monkeypatch):
     monkeypatch.setattr(load_demo, "PASSWORD_FILE", tmp_path / "demo-password")
     call_command("load_demo", verbosity=0)
     staff = get_user_model().objects.get(username="demo-organiser")
-    staff.is_staff = True
+    staff.is_staff = staff.is_superuser = True
     staff.save()
     pending = Signature.objects.filter(petition__slug=SLUG, state=Signature.State.PENDING).first()
     return {

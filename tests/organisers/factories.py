@@ -33,7 +33,12 @@ def user(name: str | None = None, *, staff: bool = False, groups: tuple[str, ...
     takes a deliberate half second and most tests log in with force_login."""
     name = name or f"user{next(_numbers)}"
     account = get_user_model().objects.create_user(
-        username=name, email=f"{name}@example.org", password=PASSWORD if password else None, is_staff=staff
+        username=name,
+        email=f"{name}@example.org",
+        password=PASSWORD if password else None,
+        # Plea's staff are superusers; Django's is_staff alone only opens the admin.
+        is_staff=staff,
+        is_superuser=staff,
     )
     for group in groups:
         account.groups.add(Group.objects.get_or_create(name=group)[0])
@@ -45,7 +50,11 @@ def organiser_user(name: str | None = None):
 
 
 def case_editor(name: str | None = None):
-    return user(name, groups=(CASE_EDITORS_GROUP,))
+    """As an invitation makes one: in the admin, for cases only."""
+    account = user(name, groups=(CASE_EDITORS_GROUP,))
+    account.is_staff = True
+    account.save(update_fields=["is_staff"])
+    return account
 
 
 def with_role(petition: Petition, account, role: str = Organiser.Role.OWNER) -> Organiser:

@@ -175,6 +175,11 @@ def test_case_editor_invitation(client, mailoutbox, django_capture_on_commit_cal
     gul = get_user_model().objects.get(username="gul")
     assert list(gul.groups.values_list("name", flat=True)) == [CASE_EDITORS_GROUP]
     assert client.get(reverse("organisers:dashboard")).status_code == 403
+    # Cases are curated in the admin: it opens for them, for cases only.
+    assert (gul.is_staff, gul.is_superuser) == (True, False)
+    assert client.get("/en/admin/cases/case/").status_code == 200
+    assert client.get("/en/admin/petitions/signature/").status_code == 403
+    assert client.get(reverse("organisers:invitation_create")).status_code == 403
 
 
 def test_invitation_for_an_existing_account_is_refused(client, mailoutbox, django_capture_on_commit_callbacks):

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -41,16 +43,22 @@ def test_the_demo_petition_reads_as_the_seed_says_with_its_demo_signers_counted(
     assert "Daily Mail" in text
 
 
-def test_the_demo_organiser_owns_the_petition_and_gets_a_random_password(password_file, capsys):
+def test_the_demo_accounts_get_random_passwords_and_the_roles_to_try_every_flow(password_file, capsys):
     call_command("load_demo")
     output = capsys.readouterr().out
-    password = password_file.read_text().strip()
+    passwords = json.loads(password_file.read_text())
 
-    user = get_user_model().objects.get(username="demo-organiser")
-    assert f"password {password}" in output
-    assert len(password) >= 12
-    assert user.check_password(password)
-    assert Organiser.objects.filter(user=user, petition__slug=SLUG, role=Organiser.Role.OWNER).exists()
+    organiser = get_user_model().objects.get(username="demo-organiser")
+    staff = get_user_model().objects.get(username="demo-staff")
+    for account in (organiser, staff):
+        password = passwords[account.username]
+        assert f"username {account.username}  password {password}" in output
+        assert len(password) >= 12
+        assert account.check_password(password)
+    assert passwords["demo-organiser"] != passwords["demo-staff"]
+    assert Organiser.objects.filter(user=organiser, petition__slug=SLUG, role=Organiser.Role.OWNER).exists()
+    assert set(organiser.groups.values_list("name", flat=True)) == {"Organisers", "Case editors"}
+    assert (organiser.is_superuser, staff.is_superuser) == (False, True)
 
 
 def test_loading_twice_changes_nothing_and_keeps_signatures_counted(password_file):
@@ -67,7 +75,8 @@ def test_loading_twice_changes_nothing_and_keeps_signatures_counted(password_fil
     assert Petition.objects.count() == 1
     assert get_user_model().objects.filter(username="demo-organiser").count() == 1
     assert password_file.read_text() == password
-    assert get_user_model().objects.get(username="demo-organiser").check_password(password.strip())
+    organiser_password = json.loads(password)["demo-organiser"]
+    assert get_user_model().objects.get(username="demo-organiser").check_password(organiser_password)
 
 
 def test_two_installations_get_different_passwords(tmp_path, monkeypatch, password_file):
