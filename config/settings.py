@@ -157,7 +157,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Hashed, compressed files in production; plain files where no collectstatic ran.
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
@@ -273,6 +273,10 @@ LOGGING = {
         "django.tasks": {"level": "WARNING"},
     },
 }
+
+# Benchmarks only (bench/run.sh): mounts a bare "hello" view at /_bench/hello/
+# as the yardstick every figure is divided by. Never set in production.
+PLEA_BENCH = env_bool("PLEA_BENCH", default=False)
 
 # How many reverse proxies (load balancer, nginx) sit in front of gunicorn and
 # append to X-Forwarded-For. 0 means clients connect directly.

@@ -1,0 +1,480 @@
+"""The benchmark suite (issue 6). Run through bench/run.sh, which provides a
+throwaway PostgreSQL as DATABASE_URL; see bench/README.md.
+
+Each figure is also given as a ratio to a bare Django "hello" view served by
+the same gunicorn in the same run, because the machines are noisy.
+"""
+
+import datetime
+import gzip
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+# wrk: connections to hold open and seconds per measured run.
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "3" if QUICK else "10"))
+BIG = int(os.environ.get("BENCH_SIGNATURES", "10000" if QUICK else "1000000"))
+SMALL = 1000
+SPREAD = 100  # petitions the "spread" signing load is shared over
+SIGNERS = int(os.environ.get("BENCH_SIGNERS", "300" if QUICK else "3000"))
+CLIENT_THREADS = int(os.environ.get("BENCH_CLIENT_THREADS", "8"))
+CONFIRM_CLICKS = 50 if QUICK else 300
+
+# Petitions made by generate_data: gen-00001 holds BIG signatures, the rest
+# SMALL each; gen-00002 is the "1k" page, gen-00003.. take the signing load.
+BIG_SLUG, SMALL_SLUG = "gen-00001", "gen-00002"
+SIGNING_SLUGS = [f"gen-{n:05d}" for n in range(3, 3 + SPREAD)]
+HOT_SLUG = SIGNING_SLUGS[0]
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def configure_environment(port: int, static_root: str) -> None:
+    """The production settings path (debug off), adjusted only for plain http
+    on loopback, mail that goes nowhere, and the bench-only hello view."""
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        sys.exit("bench/suite.py needs a PostgreSQL DATABASE_URL; run it through bench/run.sh")
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_STATIC_ROOT": static_root,
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "SITE_URL": f"http://127.0.0.1:{port}",
+            "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
+            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "PLEA_BENCH": "1",
+        }
+    )
+
+
+def machine() -> dict:
+    from django.db import connection
+
+    meminfo = Path("/proc/meminfo").read_text()
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = re.search(r"model name\s*:\s*(.*)", cpuinfo)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+        cursor.execute("SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit')")
+        durability = dict(cursor.fetchall())
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    import django
+    import gunicorn
+
+    return {
+        "cores": len(os.sched_getaffinity(0)),
+        "memory_bytes": int(re.search(r"MemTotal:\s+(\d+) kB", meminfo).group(1)) * 1024,
+        "cpu_model": model.group(1).strip() if model else platform.processor(),
+        "load_average_at_start": os.getloadavg(),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": gunicorn.__version__,
+        "postgresql": postgres,
+        "postgresql_durability": durability,
+        "wrk": wrk.strip(),
+        "gunicorn_workers": WORKERS,
+        "load_generator": "same machine: wrk (1 thread) for GETs, a Python thread client for signing",
+    }
+
+
+# --- setup --------------------------------------------------------------------
+
+
+def prepare_database() -> dict:
+    from django.core.management import call_command
+
+    log("migrate")
+    call_command("migrate", verbosity=0)
+    log(f"generate_data: 102 petitions, {BIG:,} + 101 x {SMALL:,} signatures")
+    started = time.monotonic()
+    call_command(
+        "generate_data",
+        petitions=2 + SPREAD,
+        signatures=BIG,
+        signatures_each=SMALL,
+        cases=100 if QUICK else 100_000,
+        replace=True,
+    )
+    seconds = time.monotonic() - started
+    rows = BIG + (1 + SPREAD) * SMALL
+    log("collectstatic")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return {
+        "signatures": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(rows / seconds),
+        "target_seconds_per_million": 60,
+        "cases": "pending: needs the cases merge (generate_data skips them with a message)",
+    }
+
+
+class Gunicorn:
+    def __init__(self, port: int, log_path: Path):
+        self.port, self.log_path = port, log_path
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Gunicorn":
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(WORKERS),
+                   "--bind", f"127.0.0.1:{self.port}", "--error-logfile", str(self.log_path)]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        from bench.client import request
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log_path}")
+            try:
+                if request(self.port, "GET", "/_bench/hello/").status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer within 30 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# --- benchmarks ---------------------------------------------------------------
+
+
+def page_path(slug: str) -> str:
+    return f"/en/petitions/{slug}/"
+
+
+def pages(port: int) -> dict:
+    """Hello, the 1k page, the 1M page, hello again: the two hello runs
+    bracket the others, and their mean is the yardstick."""
+    from bench.client import wrk
+
+    runs = {}
+    for name, path in [("hello_before", "/_bench/hello/"), ("page_1k", page_path(SMALL_SLUG)),
+                       ("page_1m", page_path(BIG_SLUG)), ("hello_after", "/_bench/hello/")]:  # fmt: skip
+        wrk(port, path, seconds=1, connections=CONNECTIONS)  # warm up: workers, caches, connections
+        log(f"wrk {name} {path} for {SECONDS}s")
+        runs[name] = wrk(port, path, seconds=SECONDS, connections=CONNECTIONS)
+    hello_rps = statistics.mean(
+        [runs["hello_before"]["requests_per_second"], runs["hello_after"]["requests_per_second"]]
+    )
+    for name in ("page_1k", "page_1m"):
+        runs[name]["ratio_to_hello"] = round(runs[name]["requests_per_second"] / hello_rps, 3)
+    runs["hello"] = {"requests_per_second": hello_rps}
+    runs["page_1m_vs_1k"] = {
+        "rps_ratio": round(runs["page_1m"]["requests_per_second"] / runs["page_1k"]["requests_per_second"], 3),
+        "median_ratio": round(runs["page_1m"]["median_ms"] / runs["page_1k"]["median_ms"], 3),
+        "p99_ratio": round(runs["page_1m"]["p99_ms"] / runs["page_1k"]["p99_ms"], 3),
+    }
+    return runs
+
+
+def page_queries() -> dict:
+    """Queries per petition page, uncached (first visitor) and cached, in process."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    counts = {}
+    for label, slug in [("1k", SMALL_SLUG), ("1m", BIG_SLUG)]:
+        cache.clear()
+        for state in ("uncached", "cached"):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(page_path(slug))
+            assert response.status_code == 200, response.status_code
+            counts[f"{label}_{state}"] = len(queries)
+    counts["target_max"] = 10
+    return counts
+
+
+def _sign_jobs(run: str, slugs: list[str], count: int) -> list[tuple[str, dict, str]]:
+    jobs = []
+    for n in range(count):
+        slug = slugs[n % len(slugs)]
+        form = {"full_name": f"Load Signer {n}", "email": f"{run}-{n}@load.example.org", "country": "KZ", "reason": ""}
+        if n % 2:
+            form["show_publicly"] = "on"
+        jobs.append((f"/en/petitions/{slug}/sign/", form, f"/en/petitions/{slug}/signed/"))
+    return jobs
+
+
+def _confirm_jobs(run: str, count: int) -> list[tuple[str, dict, str]]:
+    """The links the confirmation emails would carry, made from the database
+    (the benchmark's mail goes nowhere)."""
+    from petitions.models import Signature
+    from petitions.tokens import Purpose, make_token
+
+    keys = [f"{run}-{n}@load.example.org" for n in range(count)]
+    rows = Signature.objects.filter(email_key__in=keys, state=Signature.State.PENDING).values_list(
+        "pk", "petition__slug"
+    )
+    return [
+        (
+            f"/en/signatures/confirm/{make_token(signature_id=pk, purpose=Purpose.CONFIRM)}/",
+            {},
+            f"/en/petitions/{slug}/",
+        )
+        for pk, slug in rows
+    ]
+
+
+def signing_run(port: int, *, run: str, slugs: list[str]) -> dict:
+    from bench.client import run_posts
+    from petitions import counting
+    from petitions.models import Petition
+
+    before = dict(Petition.objects.filter(slug__in=slugs).values_list("slug", "signature_count"))
+    deadline = time.monotonic() + (30 if QUICK else 120)
+    page = page_path(SMALL_SLUG)
+    log(f"signing {run}: {SIGNERS} signers over {len(slugs)} petition(s)")
+    signed = run_posts(port, page=page, jobs=_sign_jobs(run, slugs, SIGNERS), threads=CLIENT_THREADS, deadline=deadline)
+    confirmed = run_posts(port, page=page, jobs=_confirm_jobs(run, SIGNERS), threads=CLIENT_THREADS, deadline=deadline)
+    after = dict(Petition.objects.filter(slug__in=slugs).values_list("slug", "signature_count"))
+    exact = [
+        counting.true_count(petition_id=pk)
+        for pk in Petition.objects.filter(slug__in=slugs).values_list("pk", flat=True)
+    ]
+    moved = sum(after.values()) - sum(before.values())
+    seconds = signed["seconds"] + confirmed["seconds"]
+    return {
+        "petitions": len(slugs),
+        "signatures_per_second": round(confirmed["ok"] / seconds, 1),
+        "sign": signed,
+        "confirm": confirmed,
+        "count_moved": moved,
+        "count_exact": moved == confirmed["ok"] and sum(after.values()) == sum(exact),
+    }
+
+
+def signing(port: int) -> dict:
+    """Sign POSTs then confirm POSTs for SIGNERS people, spread over 100
+    petitions and all on one; runs alternate (spread, hot, hot, spread) so
+    drift in machine load falls on both alike."""
+    from petitions import counting
+
+    order = ["spread", "hot"] if QUICK else ["spread", "hot", "hot", "spread"]
+    runs: dict[str, list[dict]] = {"spread": [], "hot": []}
+    for index, kind in enumerate(order):
+        slugs = SIGNING_SLUGS if kind == "spread" else [HOT_SLUG]
+        runs[kind].append(signing_run(port, run=f"{kind}{index}", slugs=slugs))
+    result = {}
+    for kind, items in runs.items():
+        result[kind] = {
+            "signatures_per_second": round(statistics.mean(item["signatures_per_second"] for item in items), 1),
+            "sign_per_second": round(statistics.mean(item["sign"]["per_second"] for item in items), 1),
+            "confirm_per_second": round(statistics.mean(item["confirm"]["per_second"] for item in items), 1),
+            "count_exact": all(item["count_exact"] for item in items),
+            "runs": items,
+        }
+    result["hot_vs_spread"] = round(
+        result["hot"]["signatures_per_second"] / result["spread"]["signatures_per_second"], 3
+    )
+    result["recount_mismatches"] = len(counting.find_mismatches())
+    return result
+
+
+def confirm_click(port: int) -> dict:
+    """One visitor at a time, so the latency is the server's (plus loopback)."""
+    from bench.client import run_posts
+
+    run = "click"
+    page = page_path(SMALL_SLUG)
+    deadline = time.monotonic() + 60
+    run_posts(port, page=page, jobs=_sign_jobs(run, SIGNING_SLUGS, CONFIRM_CLICKS), threads=4, deadline=deadline)
+    log(f"confirm click: {CONFIRM_CLICKS} confirmations, one at a time")
+    clicks = run_posts(port, page=page, jobs=_confirm_jobs(run, CONFIRM_CLICKS), threads=1, deadline=deadline)
+    return {"median_ms": round(clicks["median_ms"], 2), "p99_ms": round(clicks["p99_ms"], 2), "ok": clicks["ok"],
+            "failed": clicks["failed"], "target_median_ms": 10}  # fmt: skip
+
+
+EXTERNAL = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""", re.I)
+ASSETS = re.compile(r"""<(?:link|script|img)\b[^>]*?(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
+CSS_URL = re.compile(r"""url\(\s*["']?((?:https?:)?//[^"')]+)|@import\s+["']((?:https?:)?//[^"']+)""", re.I)
+
+
+def page_weight(port: int) -> dict:
+    """Bytes over the wire for the petition page: the HTML as a gzip proxy
+    would send it, and each stylesheet/script as whitenoise serves it."""
+    from bench.client import request
+
+    html_response = request(port, "GET", page_path(BIG_SLUG), headers={"Accept-Encoding": "gzip"})
+    html = html_response.body
+    html_gz = len(gzip.compress(html, 6)) if html_response.header("Content-Encoding") != "gzip" else len(html)
+    text = html.decode()
+    elsewhere = [url for url in EXTERNAL.findall(text) if not url.startswith(("http://127.0.0.1", "//127.0.0.1"))]
+    elsewhere = [url for url in elsewhere if not re.search(r"<a\b[^>]*" + re.escape(url), text)]  # links aren't loads
+    assets = {}
+    for url in ASSETS.findall(text):
+        if url.startswith(("http:", "https:", "//")):
+            continue
+        response = request(port, "GET", url, headers={"Accept-Encoding": "gzip"})
+        if response.status != 200:
+            raise RuntimeError(f"{url}: {response.status}")
+        assets[url] = {"bytes": len(response.body), "encoding": response.header("Content-Encoding") or "identity"}
+        if url.endswith(".css"):
+            css = gzip.decompress(response.body) if assets[url]["encoding"] == "gzip" else response.body
+            elsewhere += [a or b for a, b in CSS_URL.findall(css.decode(errors="replace"))]
+    total = html_gz + sum(item["bytes"] for item in assets.values())
+    return {
+        "html_bytes": len(html),
+        "html_gzip_bytes": html_gz,
+        "assets": assets,
+        "total_compressed_bytes": total,
+        "target_bytes": 100 * 1024,
+        "other_origins": elsewhere,
+        "csp": html_response.header("Content-Security-Policy"),
+    }
+
+
+PENDING = {
+    "export_csv": "pending: needs organisers merge (CSV export of 1M signatures: rows/s, peak memory growth)",
+    "organiser_signature_list": "pending: needs organisers merge (filtered, searched list at 1M signatures)",
+    "case_search": "pending: needs cases merge (100,000 cases, several spellings each, p95)",
+}
+
+
+def targets(results: dict) -> list[dict]:
+    bench = results["benchmarks"]
+    page, sign = bench["pages"], bench["signing"]
+    rows = [
+        ("data: 1M signatures generated in under 60 s", "s per 1M",
+         results["data"]["seconds"] * 1_000_000 / results["data"]["signatures"], lambda v: v < 60),
+        ("page at 1M: >= 90% of hello req/s", "ratio", page["page_1m"]["ratio_to_hello"], lambda v: v >= 0.9),
+        ("page at 1M within 10% of 1k: req/s", "ratio", page["page_1m_vs_1k"]["rps_ratio"], lambda v: v >= 0.9),
+        ("page at 1M within 10% of 1k: median", "ratio", page["page_1m_vs_1k"]["median_ratio"], lambda v: v <= 1.1),
+        ("page at 1M within 10% of 1k: p99", "ratio", page["page_1m_vs_1k"]["p99_ratio"], lambda v: v <= 1.1),
+        ("page: at most 10 queries (uncached)", "queries", bench["page_queries"]["1m_uncached"], lambda v: v <= 10),
+        ("signing: >= 300 signatures/s (spread)", "sig/s", sign["spread"]["signatures_per_second"], lambda v: v >= 300),
+        ("signing: hot >= 80% of spread", "ratio", sign["hot_vs_spread"], lambda v: v >= 0.8),
+        ("signing: counts exact afterwards", "bool",
+         sign["spread"]["count_exact"] and sign["hot"]["count_exact"] and sign["recount_mismatches"] == 0, bool),
+        ("confirm click: median < 10 ms", "ms", bench["confirm_click"]["median_ms"], lambda v: v < 10),
+        ("page weight < 100 KB compressed", "KB", bench["page_weight"]["total_compressed_bytes"] / 1024,
+         lambda v: v < 100),
+        ("page weight: no other origin", "count", len(bench["page_weight"]["other_origins"]), lambda v: v == 0),
+    ]  # fmt: skip
+    return [{"target": name, "unit": unit, "value": round(value, 3) if isinstance(value, float) else value,
+             "met": bool(check(value))} for name, unit, value, check in rows]  # fmt: skip
+
+
+def summary(results: dict) -> str:
+    bench = results["benchmarks"]
+    page, sign = bench["pages"], bench["signing"]
+    hello = page["hello"]["requests_per_second"]
+    m = results["machine"]
+    lines = [
+        f"Run {results['started_at']} ({'QUICK' if QUICK else 'full'}), {m['cores']} cores, "
+        f"{m['memory_bytes'] / 2**30:.0f} GB, {m['cpu_model']}, PostgreSQL {m['postgresql']}, "
+        f"{m['gunicorn_workers']} gunicorn workers, {results['data']['signatures']:,} signatures",
+        "",
+        "| figure | value | ratio to hello |",
+        "|---|---|---|",
+        f"| hello (bare Django view) | {hello:,.0f} req/s | 1.00 |",
+    ]
+    for name, label in [("page_1k", "petition page, 1k signatures"), ("page_1m", "petition page, 1M signatures")]:
+        run = page[name]
+        lines.append(f"| {label} | {run['requests_per_second']:,.0f} req/s, median {run['median_ms']:.2f} ms, "
+                     f"p99 {run['p99_ms']:.2f} ms | {run['ratio_to_hello']:.2f} |")  # fmt: skip
+    for kind in ("spread", "hot"):
+        run = sign[kind]
+        lines.append(f"| signing, {kind} | {run['signatures_per_second']:,.0f} signatures/s "
+                     f"(sign {run['sign_per_second']:,.0f}/s, confirm {run['confirm_per_second']:,.0f}/s), "
+                     f"exact: {run['count_exact']} | "
+                     f"{run['signatures_per_second'] / hello:.3f} |")  # fmt: skip
+    click = bench["confirm_click"]
+    lines.append(f"| confirm click (one at a time) | median {click['median_ms']} ms, p99 {click['p99_ms']} ms | |")
+    weight = bench["page_weight"]
+    lines.append(f"| page weight | {weight['total_compressed_bytes'] / 1024:.1f} KB compressed, "
+                 f"other origins: {len(weight['other_origins'])} | |")  # fmt: skip
+    q = bench["page_queries"]
+    lines.append(f"| queries per page | 1k: {q['1k_uncached']} uncached / {q['1k_cached']} cached; "
+                 f"1M: {q['1m_uncached']} / {q['1m_cached']} | |")  # fmt: skip
+    for name, text in PENDING.items():
+        lines.append(f"| {name} | {text} | |")
+    lines += ["", "| target | value | met |", "|---|---|---|"]
+    lines += [
+        f"| {t['target']} | {t['value']} {t['unit']} | {'yes' if t['met'] else 'NO'} |" for t in results["targets"]
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    started = time.monotonic()
+    port = free_port()
+    static_root = tempfile.mkdtemp(prefix="plea-bench-static-")
+    configure_environment(port, static_root)
+    import django
+
+    django.setup()
+    results: dict = {"started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "quick": QUICK}
+    results["machine"] = machine()
+    try:
+        results["data"] = prepare_database()
+        log_path = Path(tempfile.gettempdir()) / f"plea-bench-gunicorn-{port}.log"
+        with Gunicorn(port, log_path):
+            log(f"gunicorn on 127.0.0.1:{port} with {WORKERS} workers (log: {log_path})")
+            bench: dict = {}
+            bench["pages"] = pages(port)
+            bench["page_queries"] = page_queries()
+            bench["signing"] = signing(port)
+            bench["confirm_click"] = confirm_click(port)
+            bench["page_weight"] = page_weight(port)
+            bench.update(PENDING)
+            results["benchmarks"] = bench
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+    results["targets"] = targets(results)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    results["seconds"] = round(time.monotonic() - started, 1)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = results["started_at"].replace(":", "").replace("+0000", "Z")
+    name = f"{stamp}{'-quick' if QUICK else ''}"
+    text = json.dumps(results, indent=2, default=str) + "\n"
+    (RESULTS / f"{name}.json").write_text(text)
+    (RESULTS / ("latest-quick.json" if QUICK else "latest.json")).write_text(text)
+    table = summary(results)
+    (RESULTS / ("latest-quick.md" if QUICK else "latest.md")).write_text(table)
+    print(table)
+    log(f"done in {results['seconds']} s; results in {RESULTS / name}.json")
+
+
+if __name__ == "__main__":
+    main()
