@@ -145,8 +145,10 @@ class Gunicorn:
 
     def __enter__(self) -> "Gunicorn":
         command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(WORKERS),
-                   "--bind", f"127.0.0.1:{self.port}", "--error-logfile", str(self.log_path)]  # fmt: skip
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   "--bind", f"127.0.0.1:{self.port}"]  # fmt: skip
+        # Django logs to the workers' stderr: keep it with gunicorn's own log.
+        self.log_file = open(self.log_path, "ab")  # closed in __exit__
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log_file, stderr=subprocess.STDOUT)
         from bench.client import request
 
         deadline = time.monotonic() + 30
@@ -169,6 +171,7 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.log_file.close()
 
 
 # --- benchmarks ---------------------------------------------------------------

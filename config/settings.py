@@ -186,10 +186,11 @@ else:
 # Email: printed to the console in development; in production SMTP, to
 # EMAIL_HOST or else a local mail transfer agent on localhost:25.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-if EMAIL_HOST or not DEBUG:
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+if (EMAIL_HOST or not DEBUG) and os.environ.get("EMAIL_BACKEND", SMTP_BACKEND) == SMTP_BACKEND:
     MAILERS = {
         "default": {
-            "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+            "BACKEND": SMTP_BACKEND,
             "OPTIONS": {
                 "host": EMAIL_HOST or "localhost",
                 "port": env_int("EMAIL_PORT", default=587 if EMAIL_HOST else 25),
@@ -201,6 +202,8 @@ if EMAIL_HOST or not DEBUG:
         }
     }
 else:
+    # Any other backend (console, locmem, dummy, a provider's API) gets no SMTP
+    # options: Django refuses options a backend does not know, failing every send.
     MAILERS = {
         "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
     }
@@ -273,6 +276,10 @@ LOGGING = {
         "django.tasks": {"level": "WARNING"},
     },
 }
+
+# Anonymous petition pages are served from the cache for this many seconds
+# (petitions/page_cache.py): the count strangers see lags by at most this. 0: off.
+PLEA_PAGE_CACHE_SECONDS = env_int("PLEA_PAGE_CACHE_SECONDS", default=5)
 
 # Benchmarks only (bench/run.sh): mounts a bare "hello" view at /_bench/hello/
 # as the yardstick every figure is divided by. Never set in production.

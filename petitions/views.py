@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.client_ip import client_ip
-from petitions import signing
+from petitions import page_cache, signing
 from petitions.forms import SignForm
 from petitions.models import InvalidTransition, Petition, Signature
 from petitions.tokens import LinkExpired, LinkInvalid, Purpose, read_token
@@ -27,20 +27,30 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     return render(request, "petitions/petition_list.html", {"page": page, "sort": sort})
 
 
-def _detail(request: HttpRequest, petition: Petition, *, form: SignForm | None = None, status: int = 200):
+def _detail(
+    request: HttpRequest, petition: Petition, *, form: SignForm | None = None, status: int = 200, **extra
+) -> HttpResponse:
     signers = Signature.objects.filter(petition=petition).public_signers()[:RECENT_SIGNERS]
     context = {
         "petition": petition,
         "form": form or SignForm(),
         "signers": signers,
         "accepting": petition.accepts_signatures(),
+        **extra,
     }
     return render(request, "petitions/petition_detail.html", context, status=status)
 
 
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = get_object_or_404(Petition.objects.published(), slug=slug)
-    return _detail(request, petition)
+    if not page_cache.usable_for(request):
+        petition = get_object_or_404(Petition.objects.published(), slug=slug)
+        return _detail(request, petition)
+    html = page_cache.get(slug=slug)
+    if html is None:
+        petition = get_object_or_404(Petition.objects.published(), slug=slug)
+        html = _detail(request, petition, csrf_token=page_cache.CSRF_PLACEHOLDER).content.decode()
+        page_cache.put(slug=slug, html=html)
+    return page_cache.respond(request, html)
 
 
 @require_http_methods(["GET", "POST"])
