@@ -7,6 +7,7 @@ its deadline, whichever comes first.
 """
 
 import http.client
+import os
 import queue
 import re
 import shutil
@@ -16,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
+from pathlib import Path
 from urllib.parse import urlencode
 
 HOST = "127.0.0.1"
@@ -75,11 +77,13 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def wrk(port: int, path: str, *, seconds: int, connections: int, threads: int = 1) -> dict:
+def wrk(port: int, path: str, *, seconds: int, connections: int, threads: int = 1, cookie: str = "") -> dict:
     """Requests/s and latency of GET path, from wrk's own report."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed (apt-get install -y wrk)")
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(
         [*command, f"http://{HOST}:{port}{path}"], capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
@@ -197,3 +201,46 @@ def run_posts(port: int, *, page: str, jobs: list[tuple[str, dict, str]], thread
         "client_cpu_seconds": cpu,
         "unfinished": work.qsize(),
     }
+
+
+# --- server CPU, which noise from other processes barely moves ------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()  # fields from 3 (state) on
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU used by a process and its children, living and exited (a gunicorn
+    master and its workers; a postmaster and its backends)."""
+    fields = _stat(root)
+    if fields is None:
+        return 0.0
+    # utime, stime, cutime, cstime are fields 14-17, here 11-14.
+    ticks = sum(int(value) for value in fields[11:15])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            child = _stat(int(entry.name))
+            if child and int(child[1]) == root:
+                ticks += int(child[11]) + int(child[12])
+    return ticks / TICKS
+
+
+class CpuMeter:
+    """Server CPU seconds spent between start() and stop(), per process tree."""
+
+    def __init__(self, **roots: int):
+        self.roots = roots
+        self.before: dict[str, float] = {}
+
+    def start(self) -> None:
+        self.before = {name: tree_cpu_seconds(pid) for name, pid in self.roots.items()}
+
+    def stop(self) -> dict[str, float]:
+        return {name: tree_cpu_seconds(pid) - self.before[name] for name, pid in self.roots.items()}

@@ -23,6 +23,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.client import CpuMeter  # noqa: E402  (needs ROOT on the path)
+
 RESULTS = ROOT / "bench" / "results"
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
@@ -41,6 +45,31 @@ CONFIRM_CLICKS = 50 if QUICK else 300
 BIG_SLUG, SMALL_SLUG = "gen-00001", "gen-00002"
 SIGNING_SLUGS = [f"gen-{n:05d}" for n in range(3, 3 + SPREAD)]
 HOT_SLUG = SIGNING_SLUGS[0]
+
+
+# Server CPU per process tree (gunicorn, PostgreSQL), set once both run.
+METER = None
+
+
+def measured(action, *, count_key: str):
+    """Run action(), adding the server and client CPU it cost per request:
+    unlike requests/s, CPU per request hardly moves when other work shares
+    the machine."""
+    client_before = os.times()
+    METER.start()
+    result = action()
+    cpu = METER.stop()
+    client_after = os.times()
+    client = (client_after.children_user + client_after.children_system + client_after.user + client_after.system) - (
+        client_before.children_user + client_before.children_system + client_before.user + client_before.system
+    )
+    count = result[count_key] or 1
+    result["cpu_ms_per_request"] = {
+        "app": round(cpu["app"] * 1000 / count, 3),
+        "db": round(cpu["db"] * 1000 / count, 3),
+        "load_generator": round(client * 1000 / count, 3),
+    }
+    return result
 
 
 def log(message: str) -> None:
@@ -138,6 +167,16 @@ def prepare_database() -> dict:
     }
 
 
+def postmaster_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    stat = Path(f"/proc/{backend}/stat").read_text()
+    return int(stat[stat.rindex(")") + 2 :].split()[1])
+
+
 class Gunicorn:
     def __init__(self, port: int, log_path: Path):
         self.port, self.log_path = port, log_path
@@ -184,18 +223,24 @@ def page_path(slug: str) -> str:
 def pages(port: int) -> dict:
     """Hello, the 1k page, the 1M page, hello again: the two hello runs
     bracket the others, and their mean is the yardstick."""
-    from bench.client import wrk
+    from bench.client import request, wrk
 
+    # A returning visitor already holds a CSRF cookie; a new one is given one.
+    returning = "csrftoken=" + request(port, "GET", page_path(BIG_SLUG)).cookies()["csrftoken"]
     runs = {}
-    for name, path in [("hello_before", "/_bench/hello/"), ("page_1k", page_path(SMALL_SLUG)),
-                       ("page_1m", page_path(BIG_SLUG)), ("hello_after", "/_bench/hello/")]:  # fmt: skip
-        wrk(port, path, seconds=1, connections=CONNECTIONS)  # warm up: workers, caches, connections
+    big, small, hello = page_path(BIG_SLUG), page_path(SMALL_SLUG), "/_bench/hello/"
+    for name, path, cookie in [("hello_before", hello, ""), ("page_1k", small, ""), ("page_1m", big, ""),
+                               ("page_1m_returning", big, returning), ("hello_after", hello, "")]:  # fmt: skip
+        wrk(port, path, seconds=1, connections=CONNECTIONS, cookie=cookie)  # warm up: workers, caches, connections
         log(f"wrk {name} {path} for {SECONDS}s")
-        runs[name] = wrk(port, path, seconds=SECONDS, connections=CONNECTIONS)
+        runs[name] = measured(
+            lambda path=path, cookie=cookie: wrk(port, path, seconds=SECONDS, connections=CONNECTIONS, cookie=cookie),
+            count_key="requests",
+        )
     hello_rps = statistics.mean(
         [runs["hello_before"]["requests_per_second"], runs["hello_after"]["requests_per_second"]]
     )
-    for name in ("page_1k", "page_1m"):
+    for name in ("page_1k", "page_1m", "page_1m_returning"):
         runs[name]["ratio_to_hello"] = round(runs[name]["requests_per_second"] / hello_rps, 3)
     runs["hello"] = {"requests_per_second": hello_rps}
     runs["page_1m_vs_1k"] = {
@@ -224,6 +269,29 @@ def page_queries() -> dict:
             counts[f"{label}_{state}"] = len(queries)
     counts["target_max"] = 10
     return counts
+
+
+def flow_queries() -> dict:
+    """Queries per sign POST and per confirm POST (with the mail sent inline),
+    in process: a figure no noise can move."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from petitions.models import Signature
+    from petitions.tokens import Purpose, make_token
+
+    slug = SIGNING_SLUGS[-1]
+    form = {"full_name": "Query Counter", "email": "query-counter@load.example.org", "country": "KZ", "reason": ""}
+    with CaptureQueriesContext(connection) as signing:
+        response = Client(HTTP_HOST="127.0.0.1").post(f"/en/petitions/{slug}/sign/", form)
+    assert response.status_code == 302, response.status_code
+    pk = Signature.objects.get(email_key=form["email"]).pk
+    token = make_token(signature_id=pk, purpose=Purpose.CONFIRM)
+    with CaptureQueriesContext(connection) as confirming:
+        response = Client(HTTP_HOST="127.0.0.1").post(f"/en/signatures/confirm/{token}/")
+    assert response.status_code == 302, response.status_code
+    return {"sign": len(signing), "confirm": len(confirming)}
 
 
 def _sign_jobs(run: str, slugs: list[str], count: int) -> list[tuple[str, dict, str]]:
@@ -266,8 +334,16 @@ def signing_run(port: int, *, run: str, slugs: list[str]) -> dict:
     deadline = time.monotonic() + (30 if QUICK else 120)
     page = page_path(SMALL_SLUG)
     log(f"signing {run}: {SIGNERS} signers over {len(slugs)} petition(s)")
-    signed = run_posts(port, page=page, jobs=_sign_jobs(run, slugs, SIGNERS), threads=CLIENT_THREADS, deadline=deadline)
-    confirmed = run_posts(port, page=page, jobs=_confirm_jobs(run, SIGNERS), threads=CLIENT_THREADS, deadline=deadline)
+    sign_jobs = _sign_jobs(run, slugs, SIGNERS)
+    signed = measured(
+        lambda: run_posts(port, page=page, jobs=sign_jobs, threads=CLIENT_THREADS, deadline=deadline), count_key="ok"
+    )
+    confirm_jobs = _confirm_jobs(run, SIGNERS)
+    confirmed = measured(
+        lambda: run_posts(port, page=page, jobs=confirm_jobs, threads=CLIENT_THREADS, deadline=deadline),
+        count_key="ok",
+    )
+    server_ms = sum(phase["cpu_ms_per_request"][part] for phase in (signed, confirmed) for part in ("app", "db"))
     after = dict(Petition.objects.filter(slug__in=slugs).values_list("slug", "signature_count"))
     exact = [
         counting.true_count(petition_id=pk)
@@ -280,6 +356,9 @@ def signing_run(port: int, *, run: str, slugs: list[str]) -> dict:
         "signatures_per_second": round(confirmed["ok"] / seconds, 1),
         "sign": signed,
         "confirm": confirmed,
+        "server_cpu_ms_per_signature": round(server_ms, 3),
+        # What the server alone could sustain with the machine's cores to itself.
+        "cpu_ceiling_signatures_per_second": round(len(os.sched_getaffinity(0)) * 1000 / server_ms, 1),
         "count_moved": moved,
         "count_exact": moved == confirmed["ok"] and sum(after.values()) == sum(exact),
     }
@@ -303,6 +382,10 @@ def signing(port: int) -> dict:
             "sign_per_second": round(statistics.mean(item["sign"]["per_second"] for item in items), 1),
             "confirm_per_second": round(statistics.mean(item["confirm"]["per_second"] for item in items), 1),
             "count_exact": all(item["count_exact"] for item in items),
+            "server_cpu_ms_per_signature": round(statistics.mean(i["server_cpu_ms_per_signature"] for i in items), 3),
+            "cpu_ceiling_signatures_per_second": round(
+                statistics.mean(i["cpu_ceiling_signatures_per_second"] for i in items), 1
+            ),
             "runs": items,
         }
     result["hot_vs_spread"] = round(
@@ -396,6 +479,31 @@ def targets(results: dict) -> list[dict]:
              "met": bool(check(value))} for name, unit, value, check in rows]  # fmt: skip
 
 
+def problems(results: dict) -> list[str]:
+    """What makes a run untrustworthy (as opposed to a missed target): failed
+    requests, wrong counts. The smoke run (make bench-smoke) fails on these."""
+    bench = results["benchmarks"]
+    found = []
+    for name in ("hello_before", "page_1k", "page_1m", "hello_after"):
+        run = bench["pages"][name]
+        if run["non_2xx_3xx"] or run["socket_errors"]:
+            found.append(f"{name}: {run['non_2xx_3xx']} bad responses, socket errors: {run['socket_errors'] or 0}")
+    for kind in ("spread", "hot"):
+        for run in bench["signing"][kind]["runs"]:
+            for phase in ("sign", "confirm"):
+                tally = run[phase]
+                if tally["failed"] or tally["unfinished"]:
+                    found.append(f"signing {kind} {phase}: {tally['failed']} failed, "
+                                 f"{tally['unfinished']} unfinished, e.g. {tally['failures'][:2]}")  # fmt: skip
+        if not bench["signing"][kind]["count_exact"]:
+            found.append(f"signing {kind}: the count is not exact")
+    if bench["signing"]["recount_mismatches"]:
+        found.append(f"recount: {bench['signing']['recount_mismatches']} petitions differ")
+    if bench["confirm_click"]["failed"]:
+        found.append(f"confirm click: {bench['confirm_click']['failed']} failed")
+    return found
+
+
 def summary(results: dict) -> str:
     bench = results["benchmarks"]
     page, sign = bench["pages"], bench["signing"]
@@ -406,30 +514,41 @@ def summary(results: dict) -> str:
         f"{m['memory_bytes'] / 2**30:.0f} GB, {m['cpu_model']}, PostgreSQL {m['postgresql']}, "
         f"{m['gunicorn_workers']} gunicorn workers, {results['data']['signatures']:,} signatures",
         "",
-        "| figure | value | ratio to hello |",
-        "|---|---|---|",
-        f"| hello (bare Django view) | {hello:,.0f} req/s | 1.00 |",
+        "| figure | value | ratio to hello | server CPU (app + db) |",
+        "|---|---|---|---|",
     ]
-    for name, label in [("page_1k", "petition page, 1k signatures"), ("page_1m", "petition page, 1M signatures")]:
+
+    def cpu(run: dict) -> str:
+        c = run["cpu_ms_per_request"]
+        return f"{c['app']:.2f} + {c['db']:.2f} ms/req"
+
+    hello_cpu = cpu(page["hello_before"])
+    lines.append(f"| hello (bare Django view) | {hello:,.0f} req/s | 1.00 | {hello_cpu} |")
+    for name, label in [("page_1k", "petition page, 1k signatures"), ("page_1m", "petition page, 1M signatures"),
+                        ("page_1m_returning", "petition page, 1M, returning visitor")]:  # fmt: skip
         run = page[name]
         lines.append(f"| {label} | {run['requests_per_second']:,.0f} req/s, median {run['median_ms']:.2f} ms, "
-                     f"p99 {run['p99_ms']:.2f} ms | {run['ratio_to_hello']:.2f} |")  # fmt: skip
+                     f"p99 {run['p99_ms']:.2f} ms | {run['ratio_to_hello']:.2f} | {cpu(run)} |")  # fmt: skip
     for kind in ("spread", "hot"):
         run = sign[kind]
         lines.append(f"| signing, {kind} | {run['signatures_per_second']:,.0f} signatures/s "
                      f"(sign {run['sign_per_second']:,.0f}/s, confirm {run['confirm_per_second']:,.0f}/s), "
                      f"exact: {run['count_exact']} | "
-                     f"{run['signatures_per_second'] / hello:.3f} |")  # fmt: skip
+                     f"{run['signatures_per_second'] / hello:.3f} | "
+                     f"{run['server_cpu_ms_per_signature']:.2f} ms/signature "
+                     f"(ceiling {run['cpu_ceiling_signatures_per_second']:,.0f}/s) |")  # fmt: skip
     click = bench["confirm_click"]
-    lines.append(f"| confirm click (one at a time) | median {click['median_ms']} ms, p99 {click['p99_ms']} ms | |")
+    lines.append(f"| confirm click (one at a time) | median {click['median_ms']} ms, p99 {click['p99_ms']} ms | | |")
     weight = bench["page_weight"]
     lines.append(f"| page weight | {weight['total_compressed_bytes'] / 1024:.1f} KB compressed, "
-                 f"other origins: {len(weight['other_origins'])} | |")  # fmt: skip
+                 f"other origins: {len(weight['other_origins'])} | | |")  # fmt: skip
     q = bench["page_queries"]
     lines.append(f"| queries per page | 1k: {q['1k_uncached']} uncached / {q['1k_cached']} cached; "
-                 f"1M: {q['1m_uncached']} / {q['1m_cached']} | |")  # fmt: skip
+                 f"1M: {q['1m_uncached']} / {q['1m_cached']} | | |")  # fmt: skip
     for name, text in PENDING.items():
-        lines.append(f"| {name} | {text} | |")
+        lines.append(f"| {name} | {text} | | |")
+    flow = bench["flow_queries"]
+    lines.append(f"| queries per sign / confirm POST | {flow['sign']} / {flow['confirm']} | | |")
     lines += ["", "| target | value | met |", "|---|---|---|"]
     lines += [
         f"| {t['target']} | {t['value']} {t['unit']} | {'yes' if t['met'] else 'NO'} |" for t in results["targets"]
@@ -438,7 +557,6 @@ def summary(results: dict) -> str:
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     started = time.monotonic()
     port = free_port()
@@ -452,11 +570,14 @@ def main() -> None:
     try:
         results["data"] = prepare_database()
         log_path = Path(tempfile.gettempdir()) / f"plea-bench-gunicorn-{port}.log"
-        with Gunicorn(port, log_path):
+        with Gunicorn(port, log_path) as server:
             log(f"gunicorn on 127.0.0.1:{port} with {WORKERS} workers (log: {log_path})")
+            global METER
+            METER = CpuMeter(app=server.process.pid, db=postmaster_pid())
             bench: dict = {}
             bench["pages"] = pages(port)
             bench["page_queries"] = page_queries()
+            bench["flow_queries"] = flow_queries()
             bench["signing"] = signing(port)
             bench["confirm_click"] = confirm_click(port)
             bench["page_weight"] = page_weight(port)
@@ -465,6 +586,7 @@ def main() -> None:
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
     results["targets"] = targets(results)
+    results["problems"] = problems(results)
     results["machine"]["load_average_at_end"] = os.getloadavg()
     results["seconds"] = round(time.monotonic() - started, 1)
     RESULTS.mkdir(exist_ok=True)
@@ -477,6 +599,9 @@ def main() -> None:
     (RESULTS / ("latest-quick.md" if QUICK else "latest.md")).write_text(table)
     print(table)
     log(f"done in {results['seconds']} s; results in {RESULTS / name}.json")
+    if results["problems"]:
+        log("THE RUN IS NOT TRUSTWORTHY:\n  " + "\n  ".join(results["problems"]))
+        sys.exit(1)
 
 
 if __name__ == "__main__":

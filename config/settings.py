@@ -222,7 +222,10 @@ TASKS = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Flash messages ride in a signed cookie (the session only if one overflows):
+# kept in the session, each confirmation cost a session INSERT and a second
+# commit, a third of the confirm click (bench/README.md).
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LOGIN_URL = "admin:login"
 
