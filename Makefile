@@ -35,7 +35,7 @@ help:
 	@echo "make lint           ruff check + ruff format --check"
 	@echo "make fmt            ruff check --fix + ruff format"
 	@echo "make check          manage.py check, migrations check, check --deploy (production-like env)"
-	@echo "make bench          benchmarks (bench/run.sh, about 6 minutes; results in bench/results/)"
+	@echo "make bench          benchmarks (bench/run.sh, 3-6 minutes; results in bench/results/)"
 	@echo "make bench-smoke    the benchmarks on 10,000 signatures, as a check that the suite runs"
 	@echo "make ci             lint, check, test, test-postgres"
 	@echo "make clean          remove caches and collected static files (distclean: also .venv)"
