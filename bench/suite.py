@@ -100,6 +100,8 @@ def configure_environment(port: int, static_root: str) -> None:
             "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             "PLEA_BENCH": "1",
+            # Every simulated signer comes from 127.0.0.1: when rate limits
+            # land (issue 5), their off switch belongs here.
         }
     )
 
@@ -325,6 +327,44 @@ def _confirm_jobs(run: str, count: int) -> list[tuple[str, dict, str]]:
     ]
 
 
+class WaitSampler:
+    """What PostgreSQL's client backends are waiting on, sampled every 10 ms
+    while a run goes: row-lock waits on the petition UPDATE are the hot
+    counter row showing itself; WALSync is commits waiting for the disk."""
+
+    def __init__(self):
+        import threading
+
+        self.counts: dict[str, int] = {}
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.sample)
+
+    def sample(self) -> None:
+        import psycopg
+
+        query = """SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU'),
+                          wait_event_type = 'Lock' AND query LIKE 'UPDATE "petitions_petition"%%'
+                   FROM pg_stat_activity
+                   WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()"""
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as sampler:
+            while not self.stopping.wait(0.01):
+                for event, counter_row in sampler.execute(query):
+                    key = "Lock on the petition counter row" if counter_row else event
+                    self.counts[key] = self.counts.get(key, 0) + 1
+
+    def __enter__(self) -> "WaitSampler":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopping.set()
+        self.thread.join()
+
+    def shares(self) -> dict[str, float]:
+        total = sum(self.counts.values()) or 1
+        return {key: round(n / total, 3) for key, n in sorted(self.counts.items(), key=lambda item: -item[1])}
+
+
 def signing_run(port: int, *, run: str, slugs: list[str]) -> dict:
     from bench.client import run_posts
     from petitions import counting
@@ -339,10 +379,12 @@ def signing_run(port: int, *, run: str, slugs: list[str]) -> dict:
         lambda: run_posts(port, page=page, jobs=sign_jobs, threads=CLIENT_THREADS, deadline=deadline), count_key="ok"
     )
     confirm_jobs = _confirm_jobs(run, SIGNERS)
-    confirmed = measured(
-        lambda: run_posts(port, page=page, jobs=confirm_jobs, threads=CLIENT_THREADS, deadline=deadline),
-        count_key="ok",
-    )
+    with WaitSampler() as waits:
+        confirmed = measured(
+            lambda: run_posts(port, page=page, jobs=confirm_jobs, threads=CLIENT_THREADS, deadline=deadline),
+            count_key="ok",
+        )
+    confirmed["database_waits"] = waits.shares()
     server_ms = sum(phase["cpu_ms_per_request"][part] for phase in (signed, confirmed) for part in ("app", "db"))
     after = dict(Petition.objects.filter(slug__in=slugs).values_list("slug", "signature_count"))
     exact = [
