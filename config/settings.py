@@ -172,7 +172,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Hashed, compressed files in production; plain files where no collectstatic ran.
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
@@ -201,10 +201,11 @@ else:
 # Email: printed to the console in development; in production SMTP, to
 # EMAIL_HOST or else a local mail transfer agent on localhost:25.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-if EMAIL_HOST or not DEBUG:
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+if (EMAIL_HOST or not DEBUG) and os.environ.get("EMAIL_BACKEND", SMTP_BACKEND) == SMTP_BACKEND:
     MAILERS = {
         "default": {
-            "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+            "BACKEND": SMTP_BACKEND,
             "OPTIONS": {
                 "host": EMAIL_HOST or "localhost",
                 "port": env_int("EMAIL_PORT", default=587 if EMAIL_HOST else 25),
@@ -216,6 +217,8 @@ if EMAIL_HOST or not DEBUG:
         }
     }
 else:
+    # Any other backend (console, locmem, dummy, a provider's API) gets no SMTP
+    # options: Django refuses options a backend does not know, failing every send.
     MAILERS = {
         "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
     }
@@ -234,7 +237,10 @@ TASKS = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Flash messages ride in a signed cookie (the session only if one overflows):
+# kept in the session, each confirmation cost a session INSERT and a second
+# commit, a third of the confirm click (bench/README.md).
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "organisers:dashboard"
@@ -300,6 +306,14 @@ LOGGING = {
         "django.tasks": {"level": "WARNING"},
     },
 }
+
+# Anonymous petition pages are served from the cache for this many seconds
+# (petitions/page_cache.py): the count strangers see lags by at most this. 0: off.
+PLEA_PAGE_CACHE_SECONDS = env_int("PLEA_PAGE_CACHE_SECONDS", default=5)
+
+# Benchmarks only (bench/run.sh): mounts a bare "hello" view at /_bench/hello/
+# as the yardstick every figure is divided by. Never set in production.
+PLEA_BENCH = env_bool("PLEA_BENCH", default=False)
 
 # How many reverse proxies (load balancer, nginx) sit in front of gunicorn and
 # append to X-Forwarded-For. 0 means clients connect directly.

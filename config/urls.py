@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -20,6 +21,11 @@ urlpatterns += i18n_patterns(
     path("organisers/", include("organisers.urls")),
     path("", include("petitions.urls")),
 )
+
+if settings.PLEA_BENCH:
+    from config.bench_views import hello
+
+    urlpatterns.insert(0, path("_bench/hello/", hello))
 
 handler400 = "config.views.bad_request"
 handler403 = "config.views.permission_denied"

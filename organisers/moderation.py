@@ -89,6 +89,7 @@ def signature_moderate(
     check_petition_allows(petition, action)
     now = now or timezone.now()
     with transaction.atomic():
+        petition.forget_cached_page()  # names and reasons on the public list may change
         try:
             if action is Action.HIDE:
                 signature.hide(now=now)
@@ -177,6 +178,7 @@ def _bulk(*, by, petition: Petition, base: QuerySet, action: Action, note: str, 
     check_petition_allows(petition, action)
     now = now or timezone.now()
     with transaction.atomic():
+        petition.forget_cached_page()
         changed, delta = _apply(action, base, now=now)
         if delta:
             counting.record_change(petition_id=petition.pk, delta=delta)

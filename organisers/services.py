@@ -176,6 +176,7 @@ def update_post(*, by, petition: Petition, title: str, body: str, now=None) -> P
     now = now or timezone.now()
     with transaction.atomic():
         update = PetitionUpdate.objects.create(petition=petition, title=title, body=body, posted_by=by, posted_at=now)
+        petition.forget_cached_page()
         audit.record(
             by=by, action=AuditEntry.Action.UPDATE_POST, petition=petition, target=update, details={"title": title}
         )
@@ -191,6 +192,7 @@ def petition_text_save(*, by, petition: Petition, language: str, fields: dict[st
     if language == petition.language:
         raise ActionRefused(_("This is the language the petition is written in: edit the petition itself."))
     with transaction.atomic():
+        petition.forget_cached_page()
         existing = PetitionText.objects.filter(petition=petition, language=language).first()
         if not fields.get("title") and not fields.get("story"):
             if existing is not None:

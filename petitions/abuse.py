@@ -21,6 +21,15 @@ class FormTiming(StrEnum):
     MISSING = "missing"
 
 
+# The empty sign form is rendered once (it is the same for everyone) with this
+# in place of its start time; every response then gets a fresh time stamped in.
+STARTED_PLACEHOLDER = "pleaFormClockPlaceholder4e1b"
+
+
+def stamp_form_clock(html: str) -> str:
+    return html.replace(STARTED_PLACEHOLDER, form_started_token())
+
+
 def form_started_token(*, at: float | None = None) -> str:
     return signing.dumps(time.time() if at is None else at, salt=FORM_CLOCK_SALT)
 

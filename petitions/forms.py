@@ -2,11 +2,19 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries import countries
+from django_countries.fields import CountryField, LazyTypedChoiceField
 
 from config.validators import reject_control_characters, reject_control_characters_multiline
-from petitions.abuse import form_started_token, is_disposable
+from petitions.abuse import STARTED_PLACEHOLDER, form_started_token, is_disposable
 from petitions.email_keys import email_key
+
+
+class CountryChoiceField(LazyTypedChoiceField):
+    def valid_value(self, value) -> bool:
+        # Django would build and walk all ~250 translated, sorted choices on
+        # every signature; a lookup by code gives the same answer.
+        return value in countries
 
 
 class SignForm(forms.Form):
@@ -23,7 +31,9 @@ class SignForm(forms.Form):
         validators=[reject_control_characters],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    country = CountryField(blank_label=_("Choose your country")).formfield(label=_("Country"))
+    country = CountryField(blank_label=_("Choose your country")).formfield(
+        label=_("Country"), choices_form_class=CountryChoiceField
+    )
     reason = forms.CharField(
         label=_("Why are you signing? (optional)"),
         max_length=500,
@@ -46,7 +56,8 @@ class SignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["started"] = form_started_token()
+            # Each response stamps a fresh time here (petitions.abuse.stamp_form_clock).
+            self.initial["started"] = STARTED_PLACEHOLDER
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

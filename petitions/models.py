@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from config.content_languages import LocalText, choose
-from petitions import counting
+from petitions import counting, page_cache
 from petitions.goals import last_milestone, next_goal
 
 
@@ -116,6 +116,10 @@ class Petition(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.forget_cached_page()
+
     def get_absolute_url(self) -> str:
         return reverse("petitions:detail", kwargs={"slug": self.slug})
 
@@ -131,6 +135,15 @@ class Petition(models.Model):
                 for text in self.texts.all()
             ),
         )
+
+    def forget_cached_page(self) -> None:
+        """Strangers see the page from a short cache (petitions.page_cache);
+        a change to the petition shows at once. Forgotten now and again on
+        commit, so a visitor rendering the page meanwhile cannot re-cache the
+        old version."""
+        slug = self.slug
+        page_cache.forget(slug=slug)
+        transaction.on_commit(lambda: page_cache.forget(slug=slug))
 
     def accepts_signatures(self, *, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -357,6 +370,8 @@ class Signature(models.Model):
                 raise InvalidTransition(_("This signature has already been withdrawn or removed."))
         for field, value in wiped.items():
             setattr(self, field, value)
+        # Their name may be on the page's list of recent signers.
+        self.petition.forget_cached_page()
 
     # Moderation. Hiding never changes the count; invalidating takes a
     # confirmed signature out of it and reinstating puts it back.

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import Case
 from config.client_ip import client_ip
-from petitions import abuse, signing
+from petitions import abuse, page_cache, signing
 from petitions.forms import SignForm
 from petitions.models import InvalidTransition, Petition, Signature
 from petitions.tokens import LinkExpired, LinkInvalid, Purpose, read_token
@@ -28,7 +28,15 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     return render(request, "petitions/petition_list.html", {"page": page, "sort": sort})
 
 
-def _detail(request: HttpRequest, petition: Petition, *, form: SignForm | None = None, status: int = 200):
+def _detail(
+    request: HttpRequest,
+    petition: Petition,
+    *,
+    form: SignForm | None = None,
+    status: int = 200,
+    stamp_form_clock: bool = True,
+    **extra,
+) -> HttpResponse:
     signers = Signature.objects.filter(petition=petition).public_signers()[:RECENT_SIGNERS]
     context = {
         "petition": petition,
@@ -36,13 +44,25 @@ def _detail(request: HttpRequest, petition: Petition, *, form: SignForm | None =
         "signers": signers,
         "accepting": petition.accepts_signatures(),
         "people": Case.objects.public().filter(petitions=petition).with_names().order_by("reference"),
+        **extra,
     }
-    return render(request, "petitions/petition_detail.html", context, status=status)
+    response = render(request, "petitions/petition_detail.html", context, status=status)
+    if stamp_form_clock:  # a page kept for the cache is stamped as each visitor gets it
+        response.content = abuse.stamp_form_clock(response.content.decode())
+    return response
 
 
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = get_object_or_404(Petition.objects.published().prefetch_related("texts"), slug=slug)
-    return _detail(request, petition)
+    published = Petition.objects.published().prefetch_related("texts")
+    if not page_cache.usable_for(request):
+        return _detail(request, get_object_or_404(published, slug=slug))
+    html = page_cache.get(slug=slug)
+    if html is None:
+        petition = get_object_or_404(published, slug=slug)
+        response = _detail(request, petition, csrf_token=page_cache.CSRF_PLACEHOLDER, stamp_form_clock=False)
+        html = response.content.decode()
+        page_cache.put(slug=slug, html=html)
+    return page_cache.respond(request, html)
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,7 +7,9 @@
 # exports DATABASE_URL=postgres://postgres@127.0.0.1:PORT/plea, runs CMD, then
 # stops the cluster and deletes the directory whatever CMD's outcome. Exits
 # with CMD's exit status. The cluster trades durability for speed (fsync off):
-# it is for tests only.
+# it is for tests only. PLEA_PG_EXTRA_OPTS adds server options after these
+# (later -c wins), e.g. "-c fsync=on -c synchronous_commit=on" for benchmarks
+# whose figures depend on commit cost.
 #
 # PostgreSQL refuses to run as root, so as root the server runs as the
 # `postgres` system user (created if missing); as anyone else it runs as them.
@@ -128,7 +130,7 @@ for attempt in 1 2 3; do
     if as_pg_user "$BINDIR/pg_ctl" -D "$DATADIR" -l "$WORKDIR/log" -w -t 30 -o "\
 -c listen_addresses=127.0.0.1 -p $PORT -k $WORKDIR \
 -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
--c max_connections=200" start >/dev/null; then
+-c max_connections=200 ${PLEA_PG_EXTRA_OPTS:-}" start >/dev/null; then
         STARTED=1
         break
     fi

@@ -45,9 +45,9 @@ def send_on_commit(django_capture_on_commit_callbacks):
 
 @pytest.fixture(autouse=True)
 def _fresh_request_state():
-    """Each test starts in English with an empty outbox: a request in another
-    language leaves that language active in the thread."""
+    """Each test starts in English with an empty outbox and cache: a request in
+    another language leaves that language active in the thread."""
     mail.outbox = []
-    cache.clear()
+    cache.clear()  # petition pages are cached; a page from another test must not leak in
     with translation.override("en"):
         yield

@@ -45,3 +45,29 @@ def test_with_secret_and_hosts_production_settings_start():
 
 def test_development_needs_no_environment():
     assert start_django(DJANGO_DEBUG="1").returncode == 0
+
+
+def test_production_mail_works_with_a_backend_other_than_smtp():
+    """The SMTP options go to the SMTP backend only: any other refuses them."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    send = "from django.core import mail; print(mail.send_mail('s', 'b', 'a@example.org', ['b@example.org']))"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", send],
+        cwd=ROOT,
+        env={
+            **environment,
+            "DJANGO_SECRET_KEY": "s" * 60,
+            "DJANGO_ALLOWED_HOSTS": "plea.example.org",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("1")
+
+
+def test_the_benchmark_hello_view_is_not_mounted_by_default(client):
+    assert client.get("/_bench/hello/").status_code == 404

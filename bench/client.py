@@ -1,0 +1,251 @@
+"""Load generation: wrk for plain GETs, a small threaded client for the
+sign-and-confirm flow (which needs a CSRF cookie and form token per visitor).
+
+Everything here talks to 127.0.0.1 only and stops by itself: wrk runs for a
+fixed duration, the threaded client for a fixed number of requests or until
+its deadline, whichever comes first.
+"""
+
+import http.client
+import os
+import queue
+import re
+import shutil
+import statistics
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+HOST = "127.0.0.1"
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The sign form's start time (for its minimum fill time), sent back as a browser would.
+STARTED_INPUT = re.compile(rb'name="started" value="([^"]+)"')
+
+
+@dataclass
+class Response:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    def cookies(self) -> dict[str, str]:
+        jar = SimpleCookie()
+        for key, value in self.headers:
+            if key.lower() == "set-cookie":
+                jar.load(value)
+        return {name: morsel.value for name, morsel in jar.items()}
+
+
+def request(port: int, method: str, path: str, *, body: dict | None = None, headers: dict | None = None) -> Response:
+    """One request on a fresh connection (gunicorn's sync workers close after each)."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        headers = dict(headers or {})
+        data = None
+        if body is not None:
+            data = urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=data, headers=headers)
+        raw = connection.getresponse()
+        return Response(raw.status, raw.getheaders(), raw.read())
+    finally:
+        connection.close()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+# --- wrk ---------------------------------------------------------------------
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def wrk(port: int, path: str, *, seconds: int, connections: int, threads: int = 1, cookie: str = "") -> dict:
+    """Requests/s and latency of GET path, from wrk's own report."""
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is not installed (apt-get install -y wrk)")
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(
+        [*command, f"http://{HOST}:{port}{path}"], capture_output=True, text=True, check=True, timeout=seconds + 60
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", output, flags=re.M))
+    if "99" not in latency:
+        raise RuntimeError(f"could not read wrk's report:\n{output}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "requests_per_second": rps,
+        "median_ms": _ms(latency["50"]),
+        "p99_ms": _ms(latency["99"]),
+        "requests": total,
+        "non_2xx_3xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": errors.group(1).strip() if errors else "",
+        "seconds": seconds,
+        "connections": connections,
+    }
+
+
+# --- the signing flow --------------------------------------------------------
+
+
+@dataclass
+class Visitor:
+    """A browser's form state: the CSRF cookie, a form token made for it, and
+    the sign form's start time where the page has one."""
+
+    cookie: str
+    token: str
+    started: str = ""
+
+    @classmethod
+    def arrive(cls, port: int, page: str) -> "Visitor":
+        response = request(port, "GET", page)
+        match = CSRF_INPUT.search(response.body)
+        cookie = response.cookies().get("csrftoken")
+        if response.status != 200 or not match or not cookie:
+            raise RuntimeError(f"GET {page}: {response.status}, no CSRF cookie or form token")
+        started = STARTED_INPUT.search(response.body)
+        return cls(cookie=cookie, token=match.group(1).decode(), started=started.group(1).decode() if started else "")
+
+    def post(self, port: int, path: str, form: dict) -> Response:
+        # The cookie is Secure (debug off) and sent anyway: this is plain http
+        # on loopback. No Origin header, as an http page's same-origin form
+        # post would be checked only against the token.
+        return request(
+            port,
+            "POST",
+            path,
+            body={"csrfmiddlewaretoken": self.token, "started": self.started, **form},
+            headers={"Cookie": f"csrftoken={self.cookie}"},
+        )
+
+
+@dataclass
+class Tally:
+    latencies_ms: list[float] = field(default_factory=list)
+    ok: int = 0
+    failed: int = 0
+    failures: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, started: float, good: bool, what: str) -> None:
+        elapsed = (time.perf_counter() - started) * 1000
+        with self.lock:
+            self.latencies_ms.append(elapsed)
+            if good:
+                self.ok += 1
+            else:
+                self.failed += 1
+                if len(self.failures) < 5:
+                    self.failures.append(what)
+
+
+def run_posts(port: int, *, page: str, jobs: list[tuple[str, dict, str]], threads: int, deadline: float) -> dict:
+    """POST every (path, form, expected Location fragment) with `threads`
+    visitors in parallel; each visitor fetches its CSRF token once, outside
+    the timed window. Stops early at `deadline` (time.monotonic())."""
+    work: queue.Queue = queue.Queue()
+    for job in jobs:
+        work.put(job)
+    visitors = [Visitor.arrive(port, page) for _ in range(threads)]
+    tally = Tally()
+
+    def worker(visitor: Visitor) -> None:
+        while time.monotonic() < deadline:
+            try:
+                path, form, expected = work.get_nowait()
+            except queue.Empty:
+                return
+            started = time.perf_counter()
+            try:
+                response = visitor.post(port, path, form)
+                location = response.header("Location") or ""
+                tally.record(started, response.status == 302 and expected in location, f"{response.status} {location}")
+            except OSError as error:
+                tally.record(started, False, repr(error))
+
+    cpu_before, wall_before = time.process_time(), time.perf_counter()
+    pool = [threading.Thread(target=worker, args=(visitor,)) for visitor in visitors]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    wall = time.perf_counter() - wall_before
+    cpu = time.process_time() - cpu_before
+    return {
+        "ok": tally.ok,
+        "failed": tally.failed,
+        "failures": tally.failures,
+        "seconds": wall,
+        "per_second": tally.ok / wall if wall else 0.0,
+        "median_ms": statistics.median(tally.latencies_ms) if tally.latencies_ms else float("nan"),
+        "p99_ms": percentile(tally.latencies_ms, 0.99),
+        "client_cpu_seconds": cpu,
+        "unfinished": work.qsize(),
+    }
+
+
+# --- server CPU, which noise from other processes barely moves ------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()  # fields from 3 (state) on
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU used by a process and its children, living and exited (a gunicorn
+    master and its workers; a postmaster and its backends)."""
+    fields = _stat(root)
+    if fields is None:
+        return 0.0
+    # utime, stime, cutime, cstime are fields 14-17, here 11-14.
+    ticks = sum(int(value) for value in fields[11:15])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            child = _stat(int(entry.name))
+            if child and int(child[1]) == root:
+                ticks += int(child[11]) + int(child[12])
+    return ticks / TICKS
+
+
+class CpuMeter:
+    """Server CPU seconds spent between start() and stop(), per process tree."""
+
+    def __init__(self, **roots: int):
+        self.roots = roots
+        self.before: dict[str, float] = {}
+
+    def start(self) -> None:
+        self.before = {name: tree_cpu_seconds(pid) for name, pid in self.roots.items()}
+
+    def stop(self) -> dict[str, float]:
+        return {name: tree_cpu_seconds(pid) - self.before[name] for name, pid in self.roots.items()}

@@ -1,0 +1,8 @@
+"""The yardstick for bench/: the cheapest page Django can serve through our
+middleware. Mounted only when PLEA_BENCH is set (config/urls.py)."""
+
+from django.http import HttpRequest, HttpResponse
+
+
+def hello(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("hello", content_type="text/plain")

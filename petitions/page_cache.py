@@ -1,0 +1,65 @@
+"""Anonymous petition pages, served from the cache for a few seconds.
+
+In a surge almost every request is a stranger reading one petition page, and
+rendering it (the sign form's country list above all) costs far more than
+serving it. So the page is rendered once per PLEA_PAGE_CACHE_SECONDS per
+language and cache, and each visitor gets that HTML with their own CSRF token
+put in. The count and recent signers shown to strangers are therefore stale by
+at most that many seconds; nobody else ever sees a cached page:
+
+- a visitor with messages waiting (someone who has just signed or confirmed,
+  who must see their own signature counted) or who is logged in gets a fresh
+  render;
+- so does any request with a query string, because the page echoes its path
+  (the language switcher's "next"), and one visitor's URL must not be shown to
+  the next.
+
+Changes to the petition itself (edits, closing, a withdrawn or hidden signer)
+call forget(), which clears the page at once in a shared cache (Redis) and in
+the current process with the local-memory cache; other processes' copies
+expire within the TTL.
+"""
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+from petitions.abuse import stamp_form_clock
+
+# Rendered in place of the CSRF token, then swapped for each visitor's own.
+# Letters and digits only, so template escaping leaves it as it is.
+CSRF_PLACEHOLDER = "pleaCsrfPlaceholder7f3a9c"
+
+
+def _key(slug: str, language: str) -> str:
+    return f"plea:petition-page:{language}:{slug}"
+
+
+def usable_for(request: HttpRequest) -> bool:
+    """Whether this request may be answered with the shared page."""
+    if settings.PLEA_PAGE_CACHE_SECONDS <= 0 or request.method != "GET" or request.META.get("QUERY_STRING"):
+        return False
+    # Neither asks the database of a visitor who has no session cookie.
+    return not request.user.is_authenticated and not len(get_messages(request))
+
+
+def get(*, slug: str) -> str | None:
+    return cache.get(_key(slug, get_language()))
+
+
+def put(*, slug: str, html: str) -> None:
+    cache.set(_key(slug, get_language()), html, settings.PLEA_PAGE_CACHE_SECONDS)
+
+
+def forget(*, slug: str) -> None:
+    cache.delete_many([_key(slug, code) for code, _name in settings.LANGUAGES])
+
+
+def respond(request: HttpRequest, html: str) -> HttpResponse:
+    """The shared page with this visitor's CSRF token (which also sets their
+    CSRF cookie, and with it `Vary: Cookie`) and a fresh start time for the
+    sign form's minimum fill time."""
+    return HttpResponse(stamp_form_clock(html.replace(CSRF_PLACEHOLDER, get_token(request))))
