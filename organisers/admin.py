@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from config.read_only_admin import ReadOnlyAdmin
 from organisers.models import AuditEntry, Invitation
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the log is only ever added to, by the workflows."""
 
     list_display = ["at", "actor_name", "action", "petition", "target_type", "target_id"]
@@ -12,15 +13,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_select_related = ["petition"]
     search_fields = ["actor_name", "reason", "target_id"]
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Invitation)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from config.read_only_admin import ReadOnlyAdmin
 from petitions.models import Organiser, Petition, PetitionText, Signature
 
 
@@ -27,7 +28,7 @@ class PetitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ReadOnlyAdmin):
     """Read-only: signatures change state only through their transitions,
     which keep the public count exact."""
 
@@ -36,12 +37,3 @@ class SignatureAdmin(admin.ModelAdmin):
     list_select_related = ["petition"]
     search_fields = ["full_name", "email_key"]
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -83,3 +83,14 @@ def test_every_workflow_writes_who_what_and_why(client):
     ]
     page = client.get(reverse("organisers:audit", kwargs={"slug": slug}))
     assert "Hid a signer" in page.text and "delivered" in page.text
+
+
+@pytest.mark.parametrize("model", ["petitions/signature", "organisers/auditentry"])
+def test_signatures_and_the_audit_log_are_read_only_in_the_admin_even_for_superusers(client, model):
+    from tests.organisers.factories import user
+
+    client.force_login(user(staff=True))
+
+    assert client.get(f"/en/admin/{model}/").status_code == 200
+    assert client.get(f"/en/admin/{model}/add/").status_code == 403
+    assert b'name="action"' not in client.get(f"/en/admin/{model}/").content  # no delete action
