@@ -12,6 +12,7 @@ from django.db import connection, models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -631,6 +632,20 @@ class Statistic(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    # The qualifier and the number as one phrase, so every language can put
+    # "more than" where its grammar wants it (before or after the number).
+    QUALIFIED_VALUE = {
+        Qualifier.AT_LEAST: _("at least %(value)s"),
+        Qualifier.MORE_THAN: _("more than %(value)s"),
+        Qualifier.ABOUT: _("about %(value)s"),
+    }
+
+    @property
+    def value_display(self) -> str:
+        value = number_format(self.value, force_grouping=True)
+        phrase = self.QUALIFIED_VALUE.get(self.qualifier)
+        return str(phrase) % {"value": value} if phrase else value
 
 
 class CaseText(models.Model):
