@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import connection, models
+from django.core.cache import cache
+from django.db import connection, models, transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,17 @@ from cases.partial_dates import DatePrecision, format_partial_date, truncate_to_
 from cases.search_keys import name_search_key
 from config.content_languages import LocalText, choose
 from config.validators import reject_control_characters
+
+# The case list's filter options (cases.views.filter_options): cached for at
+# most this long in each process; a change to a case forgets them at once in
+# this process and in a shared cache.
+FILTER_OPTIONS_CACHE_KEY = "cases:filter-options"
+FILTER_OPTIONS_SECONDS = 30
+
+
+def forget_filter_options() -> None:
+    cache.delete(FILTER_OPTIONS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(FILTER_OPTIONS_CACHE_KEY))
 
 
 class InvalidTransition(Exception):
@@ -59,6 +71,10 @@ class Source(models.Model):
         return f"{self.publisher}: {self.title}"
 
 
+# Search matches up to this many spellings are handed to the case query as a list.
+SEARCH_IDS_LIMIT = 1000
+
+
 class CaseQuerySet(models.QuerySet):
     def public(self) -> CaseQuerySet:
         """The only cases a visitor may ever see, count or find."""
@@ -80,7 +96,18 @@ class CaseQuerySet(models.QuerySet):
         if connection.vendor == "postgresql":
             # word_similarity(key, spelling) above pg_trgm's threshold; served by the GIN index.
             matches |= Q(search_key__trigram_word_similar=key)
-        names = CaseName.objects.filter(matches).values("case_id")
+        names = CaseName.objects.filter(matches).values_list("case_id", flat=True).order_by()
+        if " " in key:
+            # Two or more words pin a person down: a few hundred matches at
+            # most. Given as a list, PostgreSQL fetches those cases by key;
+            # given the subquery, it guessed thousands of matches from the
+            # trigram index and walked every case in reference order testing
+            # its spellings (90 ms for a Cyrillic name at 100,000 cases; see
+            # bench/README.md). One word ("memet") matches thousands, and
+            # there that walk finds a page at once, so it keeps the subquery.
+            found = list(names[: SEARCH_IDS_LIMIT + 1])
+            if len(found) <= SEARCH_IDS_LIMIT:
+                return self.filter(pk__in=set(found))
         return self.filter(pk__in=names)
 
 
@@ -187,8 +214,17 @@ class Case(models.Model):
     def __str__(self) -> str:
         return str(self.display_name)
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        forget_filter_options()
+
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget_filter_options()
+        return result
 
     @property
     def preferred_name(self) -> CaseName | None:
