@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.capped_pagination import CappedPaginator
 from organisers import exports, fraud, invitations, services
 from organisers.access import MODERATING_ROLES, OWNING_ROLES, is_organiser, is_site_staff, petition_for, role_on
 from organisers.account_forms import InvitationAcceptForm, InvitationForm
@@ -48,6 +49,8 @@ from organisers.moderation import (
 from petitions.models import Organiser, Petition, PetitionText, PetitionUpdate, Signature
 
 SIGNATURES_PER_PAGE = 50
+# Counted exactly up to here; past it the list says "more than" and asks for a filter.
+SIGNATURES_COUNTED = 10_000
 AUDIT_PER_PAGE = 50
 
 
@@ -274,7 +277,8 @@ def signature_list(request: HttpRequest, slug: str) -> HttpResponse:
     elif form.is_bound:
         signatures = signatures.none()
     signatures = signatures.order_by("-created_at", "-pk")
-    page = Paginator(signatures, SIGNATURES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(signatures, SIGNATURES_PER_PAGE, cap=SIGNATURES_COUNTED)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

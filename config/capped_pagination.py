@@ -1,0 +1,31 @@
+"""Pagination that never counts more rows than a person would page through.
+
+An exact COUNT(*) over a million signatures is a full scan on every page
+view; past a few thousand, "more than 10,000" tells an organiser as much.
+"""
+
+from functools import cached_property
+
+from django.core.paginator import Paginator
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` + 1 rows; `capped` says whether there are more.
+    Pages beyond the cap are not reachable: narrow the filter instead."""
+
+    def __init__(self, object_list, per_page, *, cap: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def _capped_count(self) -> int:
+        # SELECT COUNT(*) FROM (... LIMIT cap + 1): stops scanning at the cap.
+        return self.object_list[: self.cap + 1].count()
+
+    @cached_property
+    def capped(self) -> bool:
+        return self._capped_count > self.cap
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._capped_count, self.cap)
