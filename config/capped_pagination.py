@@ -20,7 +20,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def _capped_count(self) -> int:
         # SELECT COUNT(*) FROM (... LIMIT cap + 1): stops scanning at the cap.
-        return self.object_list[: self.cap + 1].count()
+        # Unordered: an ORDER BY would make the database walk rows in order.
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @cached_property
     def capped(self) -> bool:

@@ -67,7 +67,8 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = get_object_or_404(Petition.objects.published().prefetch_related("texts"), slug=slug)
+    # No translations fetched: a signature redirects; only a re-shown form reads them.
+    petition = get_object_or_404(Petition.objects.published(), slug=slug)
     if request.method == "GET":
         return redirect(petition)
     if not petition.accepts_signatures():
@@ -120,7 +121,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def signature_sent(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = get_object_or_404(Petition.objects.published().prefetch_related("texts"), slug=slug)
+    petition = get_object_or_404(Petition.objects.published(), slug=slug)  # its title, read once
     return render(request, "petitions/signature_sent.html", {"petition": petition})
 
 

@@ -42,3 +42,10 @@ def test_the_organiser_list_says_more_than_past_the_cap(client, petition, monkey
     assert "7 signatures match." in page_text(client.get(url))
     monkeypatch.setattr(views, "SIGNATURES_COUNTED", 5)
     assert "More than 5 signatures match: narrow the search to see them all." in page_text(client.get(url))
+
+
+def test_the_count_does_not_sort(petition, django_assert_num_queries):
+    paginator = CappedPaginator(Signature.objects.order_by("-created_at"), 2, cap=3)
+    with django_assert_num_queries(1) as captured:
+        paginator.count  # noqa: B018 - the query is what is tested
+    assert "ORDER BY" not in captured.captured_queries[0]["sql"]
