@@ -8,10 +8,8 @@ from django_countries import countries as all_countries
 from cases.charts import case_charts
 from cases.filtering import CaseFilters
 from cases.models import FILTER_OPTIONS_CACHE_KEY, FILTER_OPTIONS_SECONDS, Case, Event, Statistic, Testimony
-from config.capped_pagination import CappedPaginator
 
 CASES_PER_PAGE = 24
-SEARCH_RESULTS_COUNTED = 1_000
 
 
 def filter_options() -> tuple[list[str], set[str]]:
@@ -35,13 +33,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     countries = sorted(((code, all_countries.name(code)) for code in country_codes), key=lambda pair: pair[1])
     filters = CaseFilters.from_query(request.GET, prefectures=prefectures, countries=country_codes)
     cases = filters.apply(Case.objects.public()).with_names().order_by("reference")
-    # A one-word search can match thousands: count those only up to a cap.
-    paginator = (
-        CappedPaginator(cases, CASES_PER_PAGE, cap=SEARCH_RESULTS_COUNTED)
-        if filters.q
-        else Paginator(cases, CASES_PER_PAGE)
-    )
-    page = paginator.get_page(request.GET.get("page"))
+    # An exact count: capping it (COUNT over LIMIT) turns PostgreSQL's hash
+    # semi-join into a nested loop, 5x slower at 100,000 cases (bench/README.md).
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "filters": filters,
