@@ -46,5 +46,11 @@ def test_statistics_render_without_javascript_libraries_and_are_accessible(
     assert page.locator("svg").count() >= 4
     assert page.locator("script").count() == 0
     screenshot(page, f"statistics-desktop-{language}")
+    labels_inside = page.eval_on_selector_all(
+        ".bar-chart text",
+        "texts => texts.every(t => { const box = t.getBBox(), view = t.ownerSVGElement.viewBox.baseVal;"
+        " return box.width > 0 && box.x >= -2 && box.x + box.width <= view.width + 2; })",
+    )
+    assert labels_inside, "every label and number lies inside its chart"
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     assert_accessible(page)
