@@ -90,12 +90,17 @@ def _with_word_similarity(query, threshold: float) -> list:
         return list(query)
     setting = "pg_trgm.word_similarity_threshold"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [setting, setting, str(threshold)])
+        # The setting exists only once pg_trgm is loaded in this session (its
+        # first use): missing_ok, and a plain RESET afterwards in that case.
+        cursor.execute("SELECT current_setting(%s, true), set_config(%s, %s, true)", [setting, setting, str(threshold)])
         previous = cursor.fetchone()[0]
         try:
             return list(query)
         finally:
-            cursor.execute("SELECT set_config(%s, %s, true)", [setting, previous])
+            if previous:
+                cursor.execute("SELECT set_config(%s, %s, true)", [setting, previous])
+            else:
+                cursor.execute("RESET pg_trgm.word_similarity_threshold")
 
 
 class CaseQuerySet(models.QuerySet):

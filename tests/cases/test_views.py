@@ -198,3 +198,23 @@ def test_full_names_match_strictly_enough_to_stay_fast_but_forgive_one_letter(cl
     with connection.cursor() as cursor:  # the stricter threshold never outlives its query
         cursor.execute("SHOW pg_trgm.word_similarity_threshold")
         assert cursor.fetchone()[0] == "0.6"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_full_name_search_works_on_a_fresh_connection():
+    """A new worker's first query: pg_trgm's setting does not exist yet in
+    that session until the extension is first used (this was a 500)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram similarity needs PostgreSQL")
+    public_case(name="Mailikemu Maimati")
+    connection.close()
+
+    found = list(Case.objects.search("Mailikemu Maimaiti"))
+
+    assert [case.display_name for case in Case.objects.filter(pk__in=[c.pk for c in found]).with_names()] == [
+        "Mailikemu Maimati"
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW pg_trgm.word_similarity_threshold")
+        assert cursor.fetchone()[0] == "0.6"
