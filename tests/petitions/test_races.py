@@ -94,7 +94,9 @@ def test_racing_confirmations_and_withdrawals_keep_the_count_exact():
         for pk in ids:
             signature = Signature.objects.get(pk=pk)
             try:
-                signature.withdraw() if (index + pk) % 5 == 0 else signature.confirm()
+                # Thread 0 withdraws every fifth signature; the rest are only ever
+                # confirmed, so some are always counted at the end.
+                signature.withdraw() if index == 0 and pk % 5 == 0 else signature.confirm()
             except InvalidTransition:
                 pass
 
