@@ -6,20 +6,23 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cases.sitemaps import CaseSitemap
+from config.cross_origin import cross_origin_protected
 from petitions.sitemaps import PetitionSitemap
 
 SITEMAPS = {"petitions": PetitionSitemap, "cases": CaseSitemap}
 
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Posted from every page, the cached petition page among them (no token there).
+    path("i18n/setlang/", cross_origin_protected(set_language), name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 urlpatterns += i18n_patterns(
-    path("admin/", admin.site.urls),
+    # First: in a surge nearly every request is a petition page.
+    path("", include("petitions.urls")),
     path("cases/", include("cases.urls")),
     path("accounts/", include("organisers.account_urls")),
     path("organisers/", include("organisers.urls")),
-    path("", include("petitions.urls")),
+    path("admin/", admin.site.urls),
 )
 
 if settings.PLEA_BENCH:

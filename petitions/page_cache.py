@@ -3,8 +3,11 @@
 In a surge almost every request is a stranger reading one petition page, and
 rendering it (the sign form's country list above all) costs far more than
 serving it. So the page is rendered once per PLEA_PAGE_CACHE_SECONDS per
-language and cache, and each visitor gets that HTML with their own CSRF token
-put in. The count and recent signers shown to strangers are therefore stale by
+language and cache, and each visitor gets that HTML with a fresh start time
+for the sign form. It carries no CSRF token and sets no cookie: its forms post
+to views that ask the browser where the post came from
+(config/cross_origin.py). A browser too old to say so gets its own token put
+in, as Django would. The count and recent signers shown to strangers are therefore stale by
 at most that many seconds; nobody else ever sees a cached page:
 
 - a visitor with messages waiting (someone who has just signed or confirmed,
@@ -25,13 +28,17 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from config.cross_origin import browser_sends_fetch_metadata
 from petitions.abuse import stamp_form_clock
 
-# Rendered in place of the CSRF token, then swapped for each visitor's own.
-# Letters and digits only, so template escaping leaves it as it is.
+# Rendered in place of the CSRF token, then swapped for an old browser's own
+# token, or the whole field dropped. Letters and digits only, so template
+# escaping leaves it as it is.
 CSRF_PLACEHOLDER = "pleaCsrfPlaceholder7f3a9c"
+CSRF_FIELD = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}">'
 
 
 def _key(slug: str, language: str) -> str:
@@ -42,6 +49,8 @@ def usable_for(request: HttpRequest) -> bool:
     """Whether this request may be answered with the shared page."""
     if settings.PLEA_PAGE_CACHE_SECONDS <= 0 or request.method != "GET" or request.META.get("QUERY_STRING"):
         return False
+    if not request.COOKIES:
+        return True  # a stranger: nobody is logged in, no message waits
     # Neither asks the database of a visitor who has no session cookie.
     return not request.user.is_authenticated and not len(get_messages(request))
 
@@ -59,7 +68,13 @@ def forget(*, slug: str) -> None:
 
 
 def respond(request: HttpRequest, html: str) -> HttpResponse:
-    """The shared page with this visitor's CSRF token (which also sets their
-    CSRF cookie, and with it `Vary: Cookie`) and a fresh start time for the
-    sign form's minimum fill time."""
-    return HttpResponse(stamp_form_clock(html.replace(CSRF_PLACEHOLDER, get_token(request))))
+    """The shared page with a fresh start time for the sign form's minimum fill
+    time; for a browser that sends no fetch metadata, also its own CSRF token
+    (which sets its CSRF cookie, and with it `Vary: Cookie`)."""
+    if browser_sends_fetch_metadata(request):
+        html = html.replace(CSRF_FIELD, "")
+    else:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    response = HttpResponse(stamp_form_clock(html))
+    patch_vary_headers(response, ["Sec-Fetch-Site"])
+    return response

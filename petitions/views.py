@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import Case
 from config.client_ip import client_ip
+from config.cross_origin import cross_origin_protected
 from petitions import abuse, page_cache, signing
 from petitions.forms import SignForm
 from petitions.models import InvalidTransition, Petition, Signature
@@ -52,19 +53,25 @@ def _detail(
     return response
 
 
+def _published_with_texts(slug: str) -> Petition:
+    return get_object_or_404(Petition.objects.published().prefetch_related("texts"), slug=slug)
+
+
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    published = Petition.objects.published().prefetch_related("texts")
     if not page_cache.usable_for(request):
-        return _detail(request, get_object_or_404(published, slug=slug))
+        return _detail(request, _published_with_texts(slug))
     html = page_cache.get(slug=slug)
     if html is None:
-        petition = get_object_or_404(published, slug=slug)
-        response = _detail(request, petition, csrf_token=page_cache.CSRF_PLACEHOLDER, stamp_form_clock=False)
+        petition = _published_with_texts(slug)
+        response = _detail(
+            request, petition, csrf_token=page_cache.CSRF_PLACEHOLDER, shared_page=True, stamp_form_clock=False
+        )
         html = response.content.decode()
         page_cache.put(slug=slug, html=html)
     return page_cache.respond(request, html)
 
 
+@cross_origin_protected
 @require_http_methods(["GET", "POST"])
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
     # No translations fetched: a signature redirects; only a re-shown form reads them.

@@ -26,7 +26,7 @@ def tokens(response) -> set[str]:
     return set(CSRF_INPUTS.findall(response.content.decode()))
 
 
-def test_each_visitor_gets_their_own_working_csrf_token_from_the_cached_page(petition):
+def test_each_browser_without_fetch_metadata_gets_its_own_working_csrf_token_from_the_cached_page(petition):
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     url = petition.get_absolute_url()
 
