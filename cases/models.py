@@ -6,6 +6,7 @@ and a source for each fact."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.cache import cache
@@ -308,8 +309,13 @@ class Case(models.Model):
         return choose(
             original_language=self.language,
             original={"summary": self.summary},
-            translations=((text.language, {"summary": text.summary}) for text in self.texts.all()),
+            translations=self._translations(),
         )
+
+    def _translations(self) -> Iterator[tuple[str, dict[str, str]]]:
+        # Read only when a reader in another language needs it (see Petition._translations).
+        for text in self.texts.all():
+            yield text.language, {"summary": text.summary}
 
     @property
     def hometown(self) -> str:

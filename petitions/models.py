@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import models, transaction
@@ -130,11 +131,15 @@ class Petition(models.Model):
         return choose(
             original_language=self.language,
             original={"title": self.title, "summary": self.summary, "story": self.story},
-            translations=(
-                (text.language, {"title": text.title, "summary": text.summary, "story": text.story})
-                for text in self.texts.all()
-            ),
+            translations=self._translations(),
         )
+
+    def _translations(self) -> Iterator[tuple[str, dict[str, str]]]:
+        # A generator function: nothing is read until a reader in another
+        # language needs it. (A generator expression would iterate, and so
+        # query, `self.texts.all()` the moment it is made.)
+        for text in self.texts.all():
+            yield text.language, {"title": text.title, "summary": text.summary, "story": text.story}
 
     def forget_cached_page(self) -> None:
         """Strangers see the page from a short cache (petitions.page_cache);

@@ -3,6 +3,7 @@ reminders and petition updates."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
+from django.db.models import prefetch_related_objects
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -40,11 +41,12 @@ def signer_links(signature_id: int) -> dict[str, str]:
 def send_signer_mail(*, signature_id: int, kind: str) -> None:
     from petitions.models import Signature
 
-    signature = (
-        Signature.objects.select_related("petition").prefetch_related("petition__texts").filter(pk=signature_id).first()
-    )
+    signature = Signature.objects.select_related("petition").filter(pk=signature_id).first()
     if signature is None or not signature.email or kind not in SignerMail.TEMPLATES:
         return  # withdrawn (and wiped) before the mail went out: nothing to send
+    if signature.language != signature.petition.language:
+        # Only then does `petition.local` read the translations (subject and body).
+        prefetch_related_objects([signature.petition], "texts")
     template = SignerMail.TEMPLATES[kind]
     with translation.override(signature.language or settings.LANGUAGE_CODE):
         context = {"signature": signature, "petition": signature.petition, **signer_links(signature.pk)}

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from organisers.models import AuditEntry
 from petitions.models import Petition, PetitionText
@@ -97,3 +98,35 @@ def test_the_petition_list_needs_no_query_per_translation(client, django_assert_
     with django_assert_max_num_queries(5):
         client.get("/ur/")
     assert Petition.objects.count() == 6
+
+
+def test_a_signers_mail_has_the_title_in_their_language_and_reads_translations_only_for_them(
+    send_on_commit, petition, django_assert_num_queries
+):
+    from django.core import mail
+
+    from petitions.tasks import SignerMail, send_signer_mail
+    from tests.petitions.factories import pending_signature
+
+    PetitionText.objects.create(petition=petition, **URDU)
+    urdu_reader = pending_signature(petition, email="urdu@example.org", language="ur")
+    english_reader = pending_signature(petition, email="english@example.org", language="en")
+
+    with django_assert_num_queries(2):  # the signature with its petition, then the translations
+        send_signer_mail.call(signature_id=urdu_reader.pk, kind=SignerMail.CONFIRM)
+    with django_assert_num_queries(1):  # the original's language: no translation read
+        send_signer_mail.call(signature_id=english_reader.pk, kind=SignerMail.CONFIRM)
+
+    urdu_mail, english_mail = mail.outbox
+    assert "بیویوں کو رہا کرو" in urdu_mail.subject and "بیویوں کو رہا کرو" in urdu_mail.body
+    assert "Free the wives" in english_mail.subject and "بیویوں" not in english_mail.body
+
+
+def test_the_original_text_is_read_without_a_query(petition, django_assert_num_queries):
+    PetitionText.objects.create(petition=petition, **URDU)
+    fetched = Petition.objects.get(pk=petition.pk)
+
+    with django_assert_num_queries(0):
+        assert fetched.local.title == "Free the wives"
+    with django_assert_num_queries(1), translation.override("ur"):
+        assert fetched.local.title == "بیویوں کو رہا کرو"
