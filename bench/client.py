@@ -1,5 +1,7 @@
 """Load generation: wrk for plain GETs, a small threaded client for the
-sign-and-confirm flow (which needs a CSRF cookie and form token per visitor).
+sign-and-confirm flow. Requests carry what a current browser sends
+(`Sec-Fetch-Site`, and `Origin` on posts); the confirm form, which keeps
+Django's CSRF token, also gets a CSRF cookie and token per visitor.
 
 Everything here talks to 127.0.0.1 only and stops by itself: wrk runs for a
 fixed duration, the threaded client for a fixed number of requests or until
@@ -24,6 +26,10 @@ HOST = "127.0.0.1"
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 # The sign form's start time (for its minimum fill time), sent back as a browser would.
 STARTED_INPUT = re.compile(rb'name="started" value="([^"]+)"')
+# A current browser opening a page from a link or bookmark...
+NAVIGATION = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+# ...and submitting a form on one of the site's pages.
+FORM_SUBMISSION = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
 
 
 @dataclass
@@ -79,13 +85,13 @@ def _ms(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def wrk(port: int, path: str, *, seconds: int, connections: int, threads: int = 1, cookie: str = "") -> dict:
+def wrk(port: int, path: str, *, seconds: int, connections: int, threads: int = 1, headers: dict | None = None) -> dict:
     """Requests/s and latency of GET path, from wrk's own report."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed (apt-get install -y wrk)")
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     output = subprocess.run(
         [*command, f"http://{HOST}:{port}{path}"], capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
@@ -122,6 +128,9 @@ class Visitor:
 
     @classmethod
     def arrive(cls, port: int, page: str) -> "Visitor":
+        # As a browser without fetch metadata, so that the page hands out a
+        # CSRF cookie and token for the confirm form (current browsers get
+        # them from the confirm page, which this client does not fetch).
         response = request(port, "GET", page)
         match = CSRF_INPUT.search(response.body)
         cookie = response.cookies().get("csrftoken")
@@ -132,14 +141,14 @@ class Visitor:
 
     def post(self, port: int, path: str, form: dict) -> Response:
         # The cookie is Secure (debug off) and sent anyway: this is plain http
-        # on loopback. No Origin header, as an http page's same-origin form
-        # post would be checked only against the token.
+        # on loopback. The sign view goes by Sec-Fetch-Site (config/cross_origin.py);
+        # the confirm view checks the token.
         return request(
             port,
             "POST",
             path,
             body={"csrfmiddlewaretoken": self.token, "started": self.started, **form},
-            headers={"Cookie": f"csrftoken={self.cookie}"},
+            headers={"Cookie": f"csrftoken={self.cookie}", "Origin": f"http://{HOST}:{port}", **FORM_SUBMISSION},
         )
 
 
