@@ -1,6 +1,8 @@
 """Checks that keep automated signing out of the count: a honeypot field,
 a minimum time to fill the form, disposable addresses, and rate limits."""
 
+import functools
+import math
 import time
 from enum import StrEnum
 
@@ -31,7 +33,16 @@ def stamp_form_clock(html: str) -> str:
 
 
 def form_started_token(*, at: float | None = None) -> str:
-    return signing.dumps(time.time() if at is None else at, salt=FORM_CLOCK_SALT)
+    """The sign form's start time, signed. Whole seconds, rounded up, so a form
+    never looks older than it is; and so one token serves every page handed
+    out in the same second (a surge's worth), signed once."""
+    return _signed_second(math.ceil(time.time() if at is None else at), settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _signed_second(second: int, secret_key: str) -> str:
+    # secret_key is part of the cache key only: a rotated key signs anew.
+    return signing.dumps(second, salt=FORM_CLOCK_SALT)
 
 
 def form_timing(token: str, *, now: float | None = None) -> FormTiming:

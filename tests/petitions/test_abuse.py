@@ -4,6 +4,7 @@ import re
 import time
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -60,6 +61,21 @@ def test_the_re_shown_form_can_be_sent_once_the_person_has_checked_it(client, pe
     monkeypatch.setattr(time, "time", lambda: 10**10)
 
     assert abuse.form_timing(fresh) is abuse.FormTiming.HUMAN
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.001, 0.5, 0.999])
+def test_the_form_clock_never_makes_a_form_look_older_than_it_is(fraction):
+    handed_out = 1_800_000_000 + fraction
+
+    token = abuse.form_started_token(at=handed_out)
+
+    assert abuse.form_timing(token, now=handed_out + settings.PLEA_MIN_FILL_SECONDS - 0.01) is abuse.FormTiming.TOO_FAST
+    assert abuse.form_timing(token, now=handed_out + settings.PLEA_MIN_FILL_SECONDS + 1) is abuse.FormTiming.HUMAN
+
+
+def test_pages_handed_out_in_the_same_second_share_one_signed_time():
+    assert abuse.form_started_token(at=1_800_000_000.2) == abuse.form_started_token(at=1_800_000_000.9)
+    assert abuse.form_started_token(at=1_800_000_000.9) != abuse.form_started_token(at=1_800_000_001.1)
 
 
 @pytest.mark.parametrize("address", ["someone@mailinator.com", "someone@sub.mailinator.com", "x@guerrillamail.com"])
