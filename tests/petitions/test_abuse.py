@@ -73,6 +73,15 @@ def test_the_form_clock_never_makes_a_form_look_older_than_it_is(fraction):
     assert abuse.form_timing(token, now=handed_out + settings.PLEA_MIN_FILL_SECONDS + 1) is abuse.FormTiming.HUMAN
 
 
+def test_with_the_minimum_fill_time_off_a_form_sent_at_once_is_accepted(client, petition, settings):
+    settings.PLEA_MIN_FILL_SECONDS = 0
+
+    response = post(client, petition, sign_form(started=abuse.form_started_token()))
+
+    assert response.status_code == 302
+    assert Signature.objects.count() == 1
+
+
 def test_pages_handed_out_in_the_same_second_share_one_signed_time():
     assert abuse.form_started_token(at=1_800_000_000.2) == abuse.form_started_token(at=1_800_000_000.9)
     assert abuse.form_started_token(at=1_800_000_000.9) != abuse.form_started_token(at=1_800_000_001.1)
