@@ -232,7 +232,13 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["reference"]
-        indexes = [models.Index(fields=["visibility", "status"], name="case_public_status")]
+        indexes = [
+            models.Index(fields=["visibility", "status"], name="case_public_status"),
+            # Counting the public people a search found probes this (index
+            # only) instead of reading every case: 25 -> 8 ms for a name
+            # 5,000 of 100,000 people share (bench/README.md).
+            models.Index(fields=["id"], condition=Q(visibility="public"), name="case_public_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(age_reported__isnull=True) | Q(age_reported_on__isnull=False),
