@@ -78,6 +78,8 @@ class Source(models.Model):
 # Every word must match, so each may be more forgiving: "Bahaxi Sainke" finds
 # "Bahaxi Sainike" ("sainke" scores 0.57 against "sainike").
 FULL_NAME_WORD_SIMILARITY = 0.5
+# A multi-word search hands up to this many people to the case query as a list.
+SEARCH_IDS_LIMIT = 1000
 
 
 @contextlib.contextmanager
@@ -143,6 +145,15 @@ class CaseQuerySet(models.QuerySet):
             if found is not None:
                 uses = uses.filter(case__in=found)
             found = uses.values("case_id")
+        if len(vocabularies) > 1:
+            # Two or more words pin a person down: a few hundred people at
+            # most, fetched here as a list. Given the subquery instead, the
+            # planner misjudged how many people share both words and walked
+            # the cases in reference order with parallel workers (16-34 ms
+            # for the page, against 2 ms from the list).
+            people = list(found.distinct()[: SEARCH_IDS_LIMIT + 1])
+            if len(people) <= SEARCH_IDS_LIMIT:
+                return self.filter(pk__in=[row["case_id"] for row in people])
         return self.filter(pk__in=found)
 
 

@@ -33,6 +33,15 @@ def test_every_word_must_match_some_spelling_of_the_person(mailikemu):
     assert found("xq") == []
 
 
+@pytest.mark.parametrize("limit", [1000, 0])
+def test_multi_word_searches_find_the_same_people_past_the_list_limit(mailikemu, monkeypatch, limit):
+    """Up to SEARCH_IDS_LIMIT people are handed on as a list, more by subquery."""
+    monkeypatch.setattr("cases.models.SEARCH_IDS_LIMIT", limit)
+    internal_case(name="Mailikemu Maimati Zqhidden")
+    public_case(name="Maimati Mailikemu Abdulla")
+    assert sorted(found("mailikemu maimati")) == ["Mailikemu Maimati", "Maimati Mailikemu Abdulla"]
+
+
 def test_internal_and_draft_cases_are_never_found(mailikemu):
     internal_case(name="Zqhidden Mailikemu")
     draft_case(name="Zqdraft Mailikemu")
