@@ -144,16 +144,19 @@ class CaseQuerySet(models.QuerySet):
             uses = CaseNameWord.objects.filter(word__in=word_ids)
             if found is not None:
                 uses = uses.filter(case__in=found)
-            found = uses.values("case_id")
+            found = uses.values_list("case_id", flat=True)
         if len(vocabularies) > 1:
             # Two or more words pin a person down: a few hundred people at
             # most, fetched here as a list. Given the subquery instead, the
             # planner misjudged how many people share both words and walked
             # the cases in reference order with parallel workers (16-34 ms
             # for the page, against 2 ms from the list).
-            people = list(found.distinct()[: SEARCH_IDS_LIMIT + 1])
-            if len(people) <= SEARCH_IDS_LIMIT:
-                return self.filter(pk__in=[row["case_id"] for row in people])
+            # Rows are spellings, a few per person. Not DISTINCT, so that the
+            # LIMIT stops the query early when nearly everyone matches ("a b").
+            spellings = list(found[: 4 * SEARCH_IDS_LIMIT])
+            people = set(spellings)
+            if len(spellings) < 4 * SEARCH_IDS_LIMIT and len(people) <= SEARCH_IDS_LIMIT:
+                return self.filter(pk__in=people)
         return self.filter(pk__in=found)
 
 
