@@ -12,7 +12,8 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Func, IntegerField, Prefetch, Q, Value
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -441,7 +442,16 @@ class NameWordQuerySet(models.QuerySet):
         matches (pg_trgm word similarity at the current threshold)."""
         matches = Q(text__contains=word)
         if connection.vendor == "postgresql":
-            matches |= Q(text__trigram_word_similar=word)
+            # pg_trgm takes no trigrams from letters the database's locale
+            # does not class as letters (Cyrillic and Arabic under the C
+            # locale), and then no word is similar. This condition on the
+            # constant is folded away when the query is planned, and spares
+            # computing every word's similarity for nothing (23 -> 4 ms over
+            # 45,000 words).
+            trigrams = Func(
+                Func(Value(word), function="show_trgm"), function="cardinality", output_field=IntegerField()
+            )
+            matches |= Q(GreaterThan(trigrams, 0), text__trigram_word_similar=word)
         return self.filter(matches)
 
     def ids_for(self, texts: Iterable[str]) -> dict[str, int]:
