@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 CASE_EDITORS_GROUP = "Case editors"
@@ -36,4 +36,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from cases.models import CaseName, index_spelling_words
+
         post_migrate.connect(give_case_editors_their_permissions, sender=self)
+        post_save.connect(index_spelling_words, sender=CaseName)

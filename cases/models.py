@@ -5,13 +5,15 @@ and a source for each fact."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Func, IntegerField, Prefetch, Q, Value
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from cases.partial_dates import DatePrecision, format_partial_date, truncate_to_precision
-from cases.search_keys import name_search_key
+from cases.search_keys import key_words, name_search_key
 from config.content_languages import LocalText, choose
 from config.validators import reject_control_characters
 
@@ -72,23 +74,24 @@ class Source(models.Model):
         return f"{self.publisher}: {self.title}"
 
 
-# Search matches up to this many spellings are handed to the case query as a list.
+# pg_trgm word similarity each word of a multi-word search must reach with a
+# word of someone's spellings (single words keep pg_trgm's default, 0.6).
+# Every word must match, so each may be more forgiving: "Bahaxi Sainke" finds
+# "Bahaxi Sainike" ("sainke" scores 0.57 against "sainike").
+FULL_NAME_WORD_SIMILARITY = 0.5
+# A multi-word search hands up to this many people to the case query as a list.
 SEARCH_IDS_LIMIT = 1000
-# pg_trgm word similarity a multi-word search must reach (pg_trgm's default: 0.6).
-FULL_NAME_SIMILARITY = 0.7
 
 
-def _with_word_similarity(query, threshold: float) -> list:
-    """Evaluate `query` with pg_trgm's word-similarity threshold at `threshold`
-    (PostgreSQL only), then put the previous value back: inside an outer
-    transaction a transaction-local setting would otherwise outlive the query.
-
-    A whole name may be stricter than pg_trgm's 0.6: one-letter typos in full
-    names still score 0.79-0.85, while common syllables ("mai", "aih") no
-    longer make the index return thousands of near-strangers (246 -> 30 ms at
-    100,000 cases; bench/README.md)."""
-    if connection.vendor != "postgresql":
-        return list(query)
+@contextlib.contextmanager
+def word_similarity_threshold(threshold: float | None) -> Iterator[None]:
+    """Run the queries inside with pg_trgm's word-similarity threshold at
+    `threshold` (PostgreSQL only; None leaves it alone), then put the previous
+    value back: inside an outer transaction a transaction-local setting would
+    otherwise outlive them."""
+    if threshold is None or connection.vendor != "postgresql":
+        yield
+        return
     setting = "pg_trgm.word_similarity_threshold"
     with transaction.atomic(), connection.cursor() as cursor:
         # The setting exists only once pg_trgm is loaded in this session (its
@@ -96,7 +99,7 @@ def _with_word_similarity(query, threshold: float) -> list:
         cursor.execute("SELECT current_setting(%s, true), set_config(%s, %s, true)", [setting, setting, str(threshold)])
         previous = cursor.fetchone()[0]
         try:
-            return list(query)
+            yield
         finally:
             if previous:
                 cursor.execute("SELECT set_config(%s, %s, true)", [setting, previous])
@@ -116,28 +119,46 @@ class CaseQuerySet(models.QuerySet):
         )
 
     def search(self, query: str) -> CaseQuerySet:
-        """People any of whose spellings matches, ignoring case and accents; on
-        PostgreSQL also near misses by trigram similarity ("Mailikemu Maimaiti")."""
+        """People whose spellings hold every word typed, in any order: each
+        word as part of a word ("abdu" finds "Abdurehim"), ignoring case and
+        accents, or on PostgreSQL as a near miss by trigram similarity
+        ("Mailikemu Maimaiti" finds "Mailikemu Maimati").
+
+        Each typed word is matched against the vocabulary of distinct words
+        (NameWord: hundreds to thousands of rows, where fuzzy matching is
+        cheap, as pg_trgm's documentation recommends), then people are found
+        by those words' ids in one index (CaseNameWord). Matching the
+        spellings themselves read all 375,000 of them for a word in Cyrillic
+        or Arabic script (bench/README.md, "Case search (second pass)")."""
         key = name_search_key(query)
         if not key:
             return self
-        matches = Q(search_key__contains=key)
-        if connection.vendor == "postgresql":
-            # word_similarity(key, spelling) above pg_trgm's threshold; served by the GIN index.
-            matches |= Q(search_key__trigram_word_similar=key)
-        names = CaseName.objects.filter(matches).values_list("case_id", flat=True).order_by()
-        if " " in key:
-            # Two or more words pin a person down: a few hundred matches at
-            # most. Given as a list, PostgreSQL fetches those cases by key;
-            # given the subquery, it guessed thousands of matches from the
-            # trigram index and walked every case in reference order testing
-            # its spellings (90 ms for a Cyrillic name at 100,000 cases; see
-            # bench/README.md). One word ("memet") matches thousands, and
-            # there that walk finds a page at once, so it keeps the subquery.
-            found = list(_with_word_similarity(names[: SEARCH_IDS_LIMIT + 1], FULL_NAME_SIMILARITY))
-            if len(found) <= SEARCH_IDS_LIMIT:
-                return self.filter(pk__in=set(found))
-        return self.filter(pk__in=names)
+        words = key_words(key)
+        with word_similarity_threshold(FULL_NAME_WORD_SIMILARITY if len(words) > 1 else None):
+            # Ids, not a subquery: the planner then knows which words, and how
+            # common each is, when it estimates how many people match.
+            vocabularies = [list(NameWord.objects.matching(word).values_list("pk", flat=True)) for word in words]
+        if not all(vocabularies):
+            return self.none()
+        found = None
+        for word_ids in vocabularies:
+            uses = CaseNameWord.objects.filter(word__in=word_ids)
+            if found is not None:
+                uses = uses.filter(case__in=found)
+            found = uses.values_list("case_id", flat=True)
+        if len(vocabularies) > 1:
+            # Two or more words pin a person down: a few hundred people at
+            # most, fetched here as a list. Given the subquery instead, the
+            # planner misjudged how many people share both words and walked
+            # the cases in reference order with parallel workers (16-34 ms
+            # for the page, against 2 ms from the list).
+            # Rows are spellings, a few per person. Not DISTINCT, so that the
+            # LIMIT stops the query early when nearly everyone matches ("a b").
+            spellings = list(found[: 4 * SEARCH_IDS_LIMIT])
+            people = set(spellings)
+            if len(spellings) < 4 * SEARCH_IDS_LIMIT and len(people) <= SEARCH_IDS_LIMIT:
+                return self.filter(pk__in=people)
+        return self.filter(pk__in=found)
 
 
 class Case(models.Model):
@@ -226,7 +247,13 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["reference"]
-        indexes = [models.Index(fields=["visibility", "status"], name="case_public_status")]
+        indexes = [
+            models.Index(fields=["visibility", "status"], name="case_public_status"),
+            # Counting the public people a search found probes this (index
+            # only) instead of reading every case: 25 -> 8 ms for a name
+            # 5,000 of 100,000 people share (bench/README.md).
+            models.Index(fields=["id"], condition=Q(visibility="public"), name="case_public_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(age_reported__isnull=True) | Q(age_reported_on__isnull=False),
@@ -412,6 +439,90 @@ class CaseName(models.Model):
         if kwargs.get("update_fields") is not None and "text" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
         super().save(*args, **kwargs)
+
+
+class NameWordQuerySet(models.QuerySet):
+    def matching(self, word: str) -> NameWordQuerySet:
+        """Words that contain `word` and, on PostgreSQL, words it nearly
+        matches (pg_trgm word similarity at the current threshold)."""
+        matches = Q(text__contains=word)
+        if connection.vendor == "postgresql":
+            # pg_trgm takes no trigrams from letters the database's locale
+            # does not class as letters (Cyrillic and Arabic under the C
+            # locale), and then no word is similar. This condition on the
+            # constant is folded away when the query is planned, and spares
+            # computing every word's similarity for nothing (23 -> 4 ms over
+            # 45,000 words).
+            trigrams = Func(
+                Func(Value(word), function="show_trgm"), function="cardinality", output_field=IntegerField()
+            )
+            matches |= Q(GreaterThan(trigrams, 0), text__trigram_word_similar=word)
+        return self.filter(matches)
+
+    def ids_for(self, texts: Iterable[str]) -> dict[str, int]:
+        """The vocabulary's id for each of `texts`, adding the new ones."""
+        texts = set(texts)
+        self.bulk_create([NameWord(text=text) for text in texts], ignore_conflicts=True)
+        return dict(self.filter(text__in=texts).values_list("text", "pk"))
+
+
+class NameWord(models.Model):
+    """A word of some spelling's search key, once: what searches match a
+    visitor's words against before finding people by exact word."""
+
+    text = models.CharField(max_length=200, unique=True)
+
+    objects = NameWordQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CaseNameWordQuerySet(models.QuerySet):
+    def index(self, names: Iterable[CaseName]) -> None:
+        """Record the words of these spellings' search keys, in place of what
+        was recorded for them before."""
+        words = {name: key_words(name.search_key) for name in names}
+        with transaction.atomic():
+            ids = NameWord.objects.ids_for(word for name_words in words.values() for word in name_words)
+            self.filter(name__in=[name.pk for name in words]).delete()
+            self.bulk_create(
+                CaseNameWord(name_id=name.pk, case_id=name.case_id, word_id=ids[word])
+                for name, name_words in words.items()
+                for word in name_words
+            )
+
+
+class CaseNameWord(models.Model):
+    """`word` is in the search key of `name`, a spelling of `case`'s name.
+    Written by CaseNameWordQuerySet.index whenever a spelling is saved, and
+    deleted with the spelling (and so with the case)."""
+
+    pk = models.CompositePrimaryKey("name", "word")
+    name = models.ForeignKey(CaseName, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # The spelling's person is copied so that a search reads people from one
+    # index on (word, case) without visiting the spellings. The spelling's
+    # foreign key carries the row's life (vocabulary words are never
+    # deleted), so the database does not check these two on every insert:
+    # those checks tripled the time to load 100,000 cases' words.
+    word = models.ForeignKey(
+        NameWord, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    case = models.ForeignKey(Case, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False)
+
+    objects = CaseNameWordQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["word", "case"], name="case_name_word_search")]
+
+    def __str__(self) -> str:
+        return f"{self.word_id} in {self.name_id}"
+
+
+def index_spelling_words(sender, instance: CaseName, update_fields=None, **kwargs) -> None:
+    """A post_save receiver, so that fixtures (saved raw) are searchable too."""
+    if update_fields is None or {"search_key", "case"} & set(update_fields):
+        CaseNameWord.objects.index([instance])
 
 
 class PartialDateMixin(models.Model):

@@ -16,6 +16,11 @@ def name_search_key(text: str) -> str:
     return " ".join(folded.split())
 
 
+def key_words(key: str) -> list[str]:
+    """The words a search key is searched by: split at spaces, each once, in order."""
+    return list(dict.fromkeys(key.split()))
+
+
 def clean_query(raw: str | None) -> str:
     """What a visitor typed, made safe to search with: bounded in length and free of
     NUL and other control or invisible format characters (PostgreSQL rejects NUL)."""

@@ -8,7 +8,8 @@ state (mostly confirmed), one per normalised address per petition, and the
 stored counts are repaired from them afterwards so the count invariant holds.
 Cases (references gen-case-NNNNNN) are people with three or four spellings of
 their name each: Uyghur Latin, Chinese pinyin, Cyrillic and mostly Uyghur
-Arabic script, with search keys made by cases.search_keys.name_search_key.
+Arabic script, with search keys made by cases.search_keys.name_search_key
+and their words recorded for search as CaseName's post_save would.
 On PostgreSQL rows go in with COPY; elsewhere with bulk_create.
 """
 
@@ -23,8 +24,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from cases.models import Case, CaseName, Visibility
-from cases.search_keys import name_search_key
+from cases.models import Case, CaseName, CaseNameWord, NameWord, Visibility
+from cases.search_keys import key_words, name_search_key
 from petitions import counting
 from petitions.models import Petition, Signature
 
@@ -151,6 +152,7 @@ CASE_COLUMNS = (
     "visibility", "internal_notes", "submitted_at", "approved_at", "created_at", "updated_at",
 )  # fmt: skip
 NAME_COLUMNS = ("case_id", "text", "script", "system", "preferred", "search_key")
+NAME_WORD_COLUMNS = ("name_id", "word_id", "case_id")
 # Out of 100 cases: the rest are public (submitted and approved).
 INTERNAL_CASES = 2
 
@@ -206,6 +208,7 @@ class Command(BaseCommand):
         check_columns(Signature, COLUMNS)
         check_columns(Case, CASE_COLUMNS)
         check_columns(CaseName, NAME_COLUMNS)
+        check_columns(CaseNameWord, NAME_WORD_COLUMNS)
         existing = Petition.objects.filter(slug__startswith=PREFIX)
         existing_cases = Case.objects.filter(reference__startswith=CASE_PREFIX)
         if existing.exists() or (cases and existing_cases.exists()):
@@ -234,7 +237,7 @@ class Command(BaseCommand):
         if cases:
             started = time.monotonic()
             names = self.create_cases(cases, rng=random.Random(seed + 1))
-            self.analyse(Case._meta.db_table, CaseName._meta.db_table)
+            self.analyse(Case._meta.db_table, CaseName._meta.db_table, CaseNameWord._meta.db_table)
             self.stdout.write(f"{cases} cases with {names} spellings in {time.monotonic() - started:.1f}s.")
 
     def analyse(self, *tables: str) -> None:
@@ -318,4 +321,22 @@ class Command(BaseCommand):
                 CaseName.objects.bulk_create(
                     (CaseName(**dict(zip(NAME_COLUMNS, name, strict=True))) for name in names), batch_size=2000
                 )
+            self.index_spellings()
         return len(names)
+
+    def index_spellings(self) -> None:
+        """The spellings' words for search, as CaseName's post_save records
+        them one spelling at a time (CaseNameWord.objects.index)."""
+        spellings = CaseName.objects.filter(case__reference__startswith=CASE_PREFIX)
+        if connection.vendor != "postgresql":
+            CaseNameWord.objects.index(spellings)
+            return
+        rows = [
+            (pk, case_id, key_words(key))
+            for pk, case_id, key in spellings.values_list("pk", "case_id", "search_key").iterator(chunk_size=10_000)
+        ]
+        word_ids = NameWord.objects.ids_for(word for _, _, words in rows for word in words)
+        with self.copy(CaseNameWord._meta.db_table, NAME_WORD_COLUMNS) as copy:
+            for pk, case_id, words in rows:
+                for word in words:
+                    copy.write_row((pk, word_ids[word], case_id))
