@@ -6,3 +6,6 @@ class ConfigConfig(AppConfig):
 
     name = "config"
     verbose_name = "Plea"
+
+    def ready(self) -> None:
+        from config import checks  # noqa: F401  (registers the system checks)

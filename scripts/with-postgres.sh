@@ -118,7 +118,16 @@ if [[ $EUID -eq 0 ]]; then
 fi
 chmod 700 "$WORKDIR"
 
-if ! as_pg_user "$BINDIR/initdb" -D "$DATADIR" -U postgres --auth=trust -E UTF8 --no-locale \
+# Byte-order collation (fast, the same everywhere) but UTF-8 character
+# classes: under a plain C locale pg_trgm sees no letters in Cyrillic or
+# Arabic script, and name search would find no near misses in them.
+LOCALE_OPTS=(--no-locale)
+if locale -a 2>/dev/null | grep -qix 'c\.utf-\?8'; then
+    LOCALE_OPTS=(--locale=C "--lc-ctype=$(locale -a | grep -ix 'c\.utf-\?8' | head -n 1)")
+else
+    log "warning: no C.UTF-8 locale here; non-Latin near-miss search will not work in this cluster"
+fi
+if ! as_pg_user "$BINDIR/initdb" -D "$DATADIR" -U postgres --auth=trust -E UTF8 "${LOCALE_OPTS[@]}" \
     >"$WORKDIR/initdb.log" 2>&1; then
     cat "$WORKDIR/initdb.log" >&2
     die "initdb failed"

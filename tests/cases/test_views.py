@@ -217,3 +217,24 @@ def test_a_full_name_search_works_on_a_fresh_connection():
     with connection.cursor() as cursor:
         cursor.execute("SHOW pg_trgm.word_similarity_threshold")
         assert cursor.fetchone()[0] == "0.6"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("spelling", "typed"),
+    [("Нурмәмәт Абдукерим", "Нурмәмат Абдукерим"), ("مەمتىمىن ئابدۇللا", "مەمتىمن ئابدۇللا")],
+    ids=["cyrillic", "uyghur-arabic"],
+)
+def test_near_misses_are_found_in_cyrillic_and_arabic_script(client, db, spelling, typed):
+    """Needs a database whose character classes are UTF-8 (LC_CTYPE): under a
+    plain C locale pg_trgm sees no letters in these scripts (README, deploying)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram similarity needs PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lc_ctype")
+        assert cursor.fetchone()[0].lower() not in ("c", "posix"), "run the tests on a UTF-8 database"
+    person = public_case(name=spelling)
+
+    response = client.get(LIST, {"q": typed})
+
+    assert names_on(response) == [person.display_name]
