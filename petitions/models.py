@@ -324,8 +324,19 @@ class Signature(models.Model):
             # bulk-moderation rules (an email domain; an IP hash in a window).
             models.Index(fields=["petition", "state", "-created_at"], name="signature_org_state"),
             models.Index(fields=["petition", "-created_at"], name="signature_org_recent"),
-            models.Index(fields=["petition", "email_domain"], name="signature_org_domain"),
+            # With the date, a domain filtered to recent days reads only those
+            # entries; without it a capped count walked the table (130 ms at 1M).
+            models.Index(fields=["petition", "email_domain", "-created_at"], name="signature_org_domain_date"),
             models.Index(fields=["petition", "ip_hash", "created_at"], name="signature_org_ip"),
+            # What waits for moderation (SignatureQuerySet.to_review): its count
+            # read only these entries instead of walking the petition's
+            # confirmed signatures testing each (18-26 -> ~3 ms at 1M; bench/README.md).
+            models.Index(
+                fields=["petition", "-created_at"],
+                condition=Q(state="confirmed", show_publicly=True, hidden=False, reviewed_at__isnull=True)
+                & ~Q(reason=""),
+                name="signature_to_review",
+            ),
         ]
 
     def __str__(self) -> str:
