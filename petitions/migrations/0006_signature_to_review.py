@@ -11,7 +11,7 @@ TO_REVIEW = models.Index(
     condition=Q(state="confirmed", show_publicly=True, hidden=False, reviewed_at__isnull=True) & ~Q(reason=""),
     name="signature_to_review",
 )
-DOMAIN_DATE = models.Index(fields=["petition", "email_domain", "-created_at"], name="signature_org_domain_date")
+DOMAIN_STATE = models.Index(fields=["petition", "email_domain", "state", "-created_at"], name="signature_org_domain_state")
 DOMAIN = models.Index(fields=["petition", "email_domain"], name="signature_org_domain")
 
 
@@ -32,14 +32,14 @@ def _remove(schema_editor, model, index):
 def forwards(apps, schema_editor):
     model = apps.get_model("petitions", "Signature")
     _add(schema_editor, model, TO_REVIEW)
-    _add(schema_editor, model, DOMAIN_DATE)
+    _add(schema_editor, model, DOMAIN_STATE)
     _remove(schema_editor, model, DOMAIN)  # a prefix of the new one
 
 
 def backwards(apps, schema_editor):
     model = apps.get_model("petitions", "Signature")
     _add(schema_editor, model, DOMAIN)
-    _remove(schema_editor, model, DOMAIN_DATE)
+    _remove(schema_editor, model, DOMAIN_STATE)
     _remove(schema_editor, model, TO_REVIEW)
 
 
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AddIndex(model_name="signature", index=TO_REVIEW),
-                migrations.AddIndex(model_name="signature", index=DOMAIN_DATE),
+                migrations.AddIndex(model_name="signature", index=DOMAIN_STATE),
                 migrations.RemoveIndex(model_name="signature", name="signature_org_domain"),
             ],
             database_operations=[migrations.RunPython(forwards, backwards, elidable=False)],

@@ -171,3 +171,24 @@ def test_moderation_updates_and_translations_show_at_once(client, petition):
         by=owner, petition=petition, language="ur", fields={"title": "اردو عنوان", "summary": "", "story": "کہانی"}
     )
     assert "اردو عنوان" in page_text(Client().get(f"/ur/petitions/{petition.slug}/"))
+
+
+def test_no_visitor_ever_gets_another_visitors_csrf_token(petition, monkeypatch):
+    from petitions.templatetags import petition_tags
+
+    monkeypatch.setattr(petition_tags, "_empty_form_html", {})  # a fresh process
+    earlier = Client(enforce_csrf_checks=True)
+    earlier.get(petition.get_absolute_url() + "?from=newsletter")  # rendered afresh, with their token
+    later = Client(enforce_csrf_checks=True)
+
+    page = later.get(petition.get_absolute_url())
+
+    assert tokens(page) and len(tokens(page)) == 1
+    assert all(_unmasked(token) == later.cookies["csrftoken"].value for token in tokens(page))
+    assert earlier.cookies["csrftoken"].value != later.cookies["csrftoken"].value
+
+
+def _unmasked(token: str) -> str:
+    from django.middleware.csrf import _unmask_cipher_token
+
+    return _unmask_cipher_token(token)
