@@ -29,6 +29,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 
@@ -86,3 +87,18 @@ def cross_origin_protected(view: Callable[..., HttpResponse]) -> Callable[..., H
         return view(request, *args, **kwargs)
 
     return protected
+
+
+def vary_on_fetch_metadata(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Middleware: every page's forms depend on whether the browser sends
+    fetch metadata (it gets a CSRF field only if not), so say so to any cache
+    in front (an operator's microcache must not hand a token-less page to an
+    old browser)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            patch_vary_headers(response, ["Sec-Fetch-Site"])
+        return response
+
+    return middleware

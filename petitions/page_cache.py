@@ -28,7 +28,6 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from config.cross_origin import browser_sends_fetch_metadata
@@ -75,6 +74,4 @@ def respond(request: HttpRequest, html: str) -> HttpResponse:
         html = html.replace(CSRF_FIELD, "")
     else:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    response = HttpResponse(stamp_form_clock(html))
-    patch_vary_headers(response, ["Sec-Fetch-Site"])
-    return response
+    return HttpResponse(stamp_form_clock(html))  # Vary: Sec-Fetch-Site from config.cross_origin

@@ -145,3 +145,8 @@ def test_an_old_browser_gets_a_token_for_the_language_switcher():
 
     assert response.status_code == 302
     assert response["Location"].startswith("/kk/")
+
+
+@pytest.mark.parametrize("url", ["/en/", "/en/cases/", "/en/accounts/login/"])
+def test_every_page_tells_caches_it_depends_on_fetch_metadata(client, url):
+    assert "Sec-Fetch-Site" in client.get(url, **NAVIGATION)["Vary"]
