@@ -23,7 +23,7 @@ from django_countries.fields import CountryField
 
 from cases.partial_dates import DatePrecision, format_partial_date, truncate_to_precision
 from cases.search_keys import key_words, name_search_key
-from config.content_languages import LocalText, choose
+from config.content_languages import LocalText, choose, translations_of
 from config.validators import reject_control_characters
 
 # The case list's filter options (cases.views.filter_options): cached for at
@@ -336,13 +336,8 @@ class Case(models.Model):
         return choose(
             original_language=self.language,
             original={"summary": self.summary},
-            translations=self._translations(),
+            translations=translations_of(self.texts, ["summary"]),
         )
-
-    def _translations(self) -> Iterator[tuple[str, dict[str, str]]]:
-        # Read only when a reader in another language needs it (see Petition._translations).
-        for text in self.texts.all():
-            yield text.language, {"summary": text.summary}
 
     @property
     def hometown(self) -> str:

@@ -1,7 +1,7 @@
 """Texts that organisers write in several languages, shown in the reader's
 language when there is a translation and in the original otherwise."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +20,16 @@ class LocalText:
             return self.fields[name]
         except KeyError:
             raise AttributeError(name) from None
+
+
+def translations_of(texts, fields: Iterable[str]) -> Iterator[tuple[str, dict[str, str]]]:
+    """A related manager's translation rows (`petition.texts`) as choose()
+    takes them, read only when choose() first asks, i.e. for a reader in
+    another language than the original's. (A generator expression would
+    query `texts.all()` the moment it is made, for every reader.)"""
+    fields = tuple(fields)
+    for text in texts.all():
+        yield text.language, {name: getattr(text, name) for name in fields}
 
 
 def choose(

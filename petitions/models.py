@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import models, transaction
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from config.content_languages import LocalText, choose
+from config.content_languages import LocalText, choose, translations_of
 from petitions import counting, page_cache
 from petitions.goals import last_milestone, next_goal
 
@@ -131,15 +130,8 @@ class Petition(models.Model):
         return choose(
             original_language=self.language,
             original={"title": self.title, "summary": self.summary, "story": self.story},
-            translations=self._translations(),
+            translations=translations_of(self.texts, ["title", "summary", "story"]),
         )
-
-    def _translations(self) -> Iterator[tuple[str, dict[str, str]]]:
-        # A generator function: nothing is read until a reader in another
-        # language needs it. (A generator expression would iterate, and so
-        # query, `self.texts.all()` the moment it is made.)
-        for text in self.texts.all():
-            yield text.language, {"title": text.title, "summary": text.summary, "story": text.story}
 
     def forget_cached_page(self) -> None:
         """Strangers see the page from a short cache (petitions.page_cache);
