@@ -6,9 +6,11 @@ import pytest
 
 from cases.models import CaseLink, CaseText, Event
 from tests.cases.factories import detention, public_case, source
-from tests.cases.test_visibility import MARKERS, world  # noqa: F401  (fixture)
+from tests.cases.test_visibility import MARKERS
+from tests.cases.test_visibility import world as case_world
 
 pytestmark = pytest.mark.django_db
+world = case_world  # the cases' private-data fixture
 
 SUMMARY_FIELDS = {
     "reference", "url", "api_url", "name", "names", "status", "status_label", "status_as_of", "gender", "ethnicity",

@@ -8,9 +8,11 @@ import pytest
 from django.test import override_settings
 
 from tests.cases.factories import public_case
-from tests.cases.test_visibility import MARKERS, world  # noqa: F401  (fixture)
+from tests.cases.test_visibility import MARKERS
+from tests.cases.test_visibility import world as case_world
 
 pytestmark = pytest.mark.django_db
+world = case_world  # the cases' private-data fixture
 
 
 def leaked(text: str) -> list[str]:
