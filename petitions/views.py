@@ -7,9 +7,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from cases.models import Case
@@ -35,11 +34,17 @@ class Tab:
 
 # The petition list's tabs, in the order they are shown.
 TABS = {
-    "open": Tab(_lazy("Open petitions"), _lazy("There are no open petitions right now."), Petition.objects.open),
-    "closed": Tab(
-        _lazy("Closed petitions"), _lazy("No petition has closed yet."), Petition.objects.closed_without_victory
+    "open": Tab(
+        gettext_lazy("Open petitions"), gettext_lazy("There are no open petitions right now."), Petition.objects.open
     ),
-    "victories": Tab(_lazy("Victories"), _lazy("No victories yet: keep signing."), Petition.objects.victories),
+    "closed": Tab(
+        gettext_lazy("Closed petitions"),
+        gettext_lazy("No petition has closed yet."),
+        Petition.objects.closed_without_victory,
+    ),
+    "victories": Tab(
+        gettext_lazy("Victories"), gettext_lazy("No victories yet: keep signing."), Petition.objects.victories
+    ),
 }
 
 
