@@ -13,13 +13,12 @@ import datetime
 from typing import Literal
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from cases.models import Case, CaseName, CaseQuerySet, Event, Source, Testimony
+from cases.models import Case, CaseName, CaseQuerySet, Source
 from cases.search_keys import clean_query
 from config.api_pages import ERRORS, MAX_PAGE, Page, page_of
 
@@ -159,21 +158,7 @@ def case_summary(request: HttpRequest | None, case: Case) -> dict:
 
 
 def public_cases_in_full() -> CaseQuerySet:
-    """Public cases with everything their detail needs, in a fixed number of queries."""
-    return (
-        Case.objects.public()
-        .with_names()
-        .prefetch_related(
-            "sources",
-            "texts",
-            Prefetch("events", queryset=Event.objects.prefetch_related("sources")),
-            Prefetch(
-                "testimonies",
-                queryset=Testimony.objects.publishable().select_related("source"),
-                to_attr="public_testimonies",
-            ),
-        )
-    )
+    return Case.objects.public().with_public_details()
 
 
 def _source(source: Source) -> dict:

@@ -4,9 +4,11 @@ included), nothing scrolls sideways, nothing loads from another site."""
 
 import pytest
 
-from tests.e2e.test_accessibility import SLUG, demo, visit  # noqa: F401  (demo is a fixture)
+from tests.e2e.test_accessibility import SLUG, visit
+from tests.e2e.test_accessibility import demo as demo_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
+demo = demo_data  # the demo data fixture
 
 PAGES = {
     "statistics": "/cases/statistics/",
