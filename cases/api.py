@@ -16,11 +16,11 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from cases.models import Case, CaseName, CaseQuerySet, Source
 from cases.search_keys import clean_query
-from config.api_pages import ERRORS, MAX_PAGE, Page, page_of
+from config.api_pages import ERRORS, MAX_PAGE, SLUG_MAX_LENGTH, SLUG_PATTERN, Page, page_of
 
 router = Router(tags=["cases"])
 
@@ -264,7 +264,7 @@ def case_list(
 
 
 @router.get("/cases/{reference}/", response={200: CaseDetail, **ERRORS}, url_name="case", summary="One public case")
-def case_detail(request: HttpRequest, reference: str):
+def case_detail(request: HttpRequest, reference: str = Path(..., pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)):
     """A public case with its names, timeline, published testimonies, sources,
     public relatives and the petitions for them."""
     return case_detail_data(request, get_object_or_404(public_cases_in_full(), reference=reference))

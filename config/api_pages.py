@@ -18,6 +18,11 @@ class Problem(Schema):
     detail: str
 
 
+# Petition slugs and case references are slugs: anything else is refused
+# before it reaches the database (PostgreSQL refuses a NUL in a string).
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+SLUG_MAX_LENGTH = 80
+
 # Every operation: bad query values (400), no such thing (404), too many requests (429).
 ERRORS = {400: Problem, 404: Problem, 429: Problem}
 

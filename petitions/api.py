@@ -14,11 +14,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django_countries import countries
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from cases.models import Case
 from cases.search_keys import clean_query
-from config.api_pages import ERRORS, MAX_PAGE, Page, page_of
+from config.api_pages import ERRORS, MAX_PAGE, SLUG_MAX_LENGTH, SLUG_PATTERN, Page, page_of
 from petitions.models import Petition, PetitionUpdate
 from petitions.tallies import Tally, tally_for
 from petitions.templatetags.petition_updates import SHOWN_UPDATES
@@ -165,7 +165,7 @@ def petition_list(
 
 
 @router.get("/petitions/{slug}/", response={200: PetitionDetail, **ERRORS}, url_name="petition", summary="One petition")
-def petition_detail(request: HttpRequest, slug: str):
+def petition_detail(request: HttpRequest, slug: str = Path(..., pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)):
     """A published petition with its translations, updates, the people it
     fights for and its signatures by country and by day."""
     petition = get_object_or_404(Petition.objects.published().prefetch_related("texts"), slug=slug)

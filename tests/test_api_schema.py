@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from cases.models import CaseLink
@@ -18,7 +20,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def published_world(db, settings):
+def keep_the_test_connection():
+    """The WSGI app closes the database connection after each request, as a
+    server should; inside a test's transaction that would close the test's own
+    connection (Django's test client disconnects the same signals)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def published_world(db, settings, keep_the_test_connection):
     settings.PLEA_API_LIMITS_PER_IP = []  # the fuzzer sends more than a person would
     settings.PLEA_PAGE_CACHE_SECONDS = 0
     petition = open_petition(slug="free-them", title="Free them", summary="Now")
