@@ -14,7 +14,7 @@ from cases.models import (
     Testimony,
 )
 from cases.publication import case_approve, case_submit, case_unpublish
-from organisers.access import is_case_editor
+from accounts.roles import is_case_editor
 
 
 class CaseNameInline(admin.TabularInline):

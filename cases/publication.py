@@ -3,8 +3,8 @@
 from django.db import transaction
 
 from cases.models import Case
-from organisers.audit import record
-from organisers.models import AuditEntry
+from accounts.audit import record
+from accounts.models import AuditEntry
 
 
 def _locked(case: Case) -> Case:

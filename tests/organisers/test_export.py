@@ -6,7 +6,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from organisers.exports import neutralise
-from organisers.models import AuditEntry
+from accounts.models import AuditEntry
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
