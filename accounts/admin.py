@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from core.read_only_admin import ReadOnlyAdmin
 from accounts.models import AuditEntry, Invitation
+from core.read_only_admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)

@@ -2,9 +2,9 @@
 
 from django.db import transaction
 
-from cases.models import Case
 from accounts.audit import record
 from accounts.models import AuditEntry
+from cases.models import Case
 
 
 def _locked(case: Case) -> Case:

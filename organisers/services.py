@@ -11,8 +11,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from accounts.roles import OWNER
 from accounts.models import AuditEntry
+from accounts.roles import OWNER
 from petitions.models import InvalidTransition, Organiser, Petition, PetitionText, PetitionUpdate
 from petitions.tasks import send_update_batch
 

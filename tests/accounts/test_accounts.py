@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 
-from core.rate_limits import Throttle
-from accounts.roles import CASE_EDITORS_GROUP, ORGANISERS_GROUP
 from accounts.models import AuditEntry, Invitation
+from accounts.roles import CASE_EDITORS_GROUP, ORGANISERS_GROUP
+from core.rate_limits import Throttle
 from petitions.models import Organiser
 from tests.organisers import factories as f
 
