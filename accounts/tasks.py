@@ -1,4 +1,4 @@
-"""Mail to organisers, sent through Django's task framework."""
+"""The invitation email, sent through Django's task framework."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
