@@ -20,7 +20,7 @@ from ninja import Field, Path, Query, Router, Schema
 
 from cases.models import Case, CaseName, CaseQuerySet, Source
 from cases.search_keys import clean_query
-from config.api_pages import ERRORS, MAX_PAGE, SLUG_MAX_LENGTH, SLUG_PATTERN, Page, page_of
+from core.api_pages import ERRORS, MAX_PAGE, SLUG_MAX_LENGTH, SLUG_PATTERN, Page, page_of
 
 router = Router(tags=["cases"])
 

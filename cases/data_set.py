@@ -15,8 +15,8 @@ from django.views.decorators.http import require_safe
 
 from cases.api import case_detail_data, public_cases_in_full
 from cases.models import Case, Event
-from config.csv_stream import csv_lines
-from config.public_data import allow_any_origin, too_many_requests
+from core.csv_stream import csv_lines
+from core.public_data import allow_any_origin, too_many_requests
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"

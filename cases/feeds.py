@@ -9,7 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from config.markdown import render_markdown
+from core.markdown import render_markdown
 
 FEED_ITEMS = 20
 

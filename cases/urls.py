@@ -2,7 +2,7 @@ from django.urls import path
 
 from cases import data_set, views
 from cases.feeds import NewCasesFeed
-from config.public_data import served_as_open_data
+from core.public_data import served_as_open_data
 
 app_name = "cases"
 

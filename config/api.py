@@ -3,7 +3,7 @@
 Its OpenAPI schema is at /api/v1/openapi.json; the documentation page
 (/<language>/open-data/) is drawn on the server from that schema, so nothing
 is loaded from another site. Every operation is served through
-config.public_data: cached for a few seconds, limited per address, readable
+core.public_data: cached for a few seconds, limited per address, readable
 from any origin. Answers are in English whatever the visitor's language, so
 that one cached answer serves everyone.
 """
@@ -15,7 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from cases.api import router as cases_router
-from config.public_data import served_as_open_data
+from core.public_data import served_as_open_data
 from petitions.api import router as petitions_router
 
 api = NinjaAPI(
@@ -27,7 +27,7 @@ api = NinjaAPI(
         "answers are cached for a few seconds. Licence: CC BY 4.0."
     ),
     urls_namespace="api",
-    docs_url=None,  # our own page (config/open_data_views.py): the stock one loads scripts from a CDN
+    docs_url=None,  # our own page (config/api_docs.py): the stock one loads scripts from a CDN
 )
 
 

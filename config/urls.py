@@ -8,7 +8,7 @@ from django.views.i18n import set_language
 from cases.sitemaps import CaseSitemap
 from config.api import api
 from config.api_docs import open_data
-from config.cross_origin import cross_origin_protected
+from core.cross_origin import cross_origin_protected
 from petitions.sitemaps import PetitionSitemap
 
 SITEMAPS = {"petitions": PetitionSitemap, "cases": CaseSitemap}
@@ -24,7 +24,8 @@ urlpatterns += i18n_patterns(
     path("", include("petitions.urls")),
     path("cases/", include("cases.urls")),
     path("open-data/", open_data, name="open_data"),
-    path("accounts/", include("organisers.account_urls")),
+    path("accounts/", include("accounts.urls")),
+    path("organisers/invitations/", include("accounts.invitation_urls")),
     path("organisers/", include("organisers.urls")),
     path("admin/", admin.site.urls),
 )

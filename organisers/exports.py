@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterator
 from django.db import transaction
 from django_countries import countries
 
-from config.csv_stream import csv_lines, neutralise  # noqa: F401  (the views and tests use them from here)
-from organisers import audit
-from organisers.models import AuditEntry
+from accounts import audit
+from accounts.models import AuditEntry
+from core.csv_stream import csv_lines, neutralise  # noqa: F401  (the views and tests use them from here)
 from petitions.models import Petition, Signature
 
 CHUNK = 2000

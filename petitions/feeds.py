@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from config.markdown import render_markdown
+from core.markdown import render_markdown
 from petitions.models import Petition, PetitionUpdate
 
 FEED_ITEMS = 20

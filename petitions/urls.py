@@ -1,6 +1,6 @@
 from django.urls import path
 
-from config.public_data import served_as_open_data
+from core.public_data import served_as_open_data
 from petitions import views
 from petitions.feeds import NewPetitionsFeed, PetitionUpdatesFeed
 

@@ -19,8 +19,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from config import rate_limits
-from config.client_ip import client_ip
+from core import rate_limits
+from core.client_ip import client_ip
 
 
 def _limits(name: str, pairs: list[tuple[int, int]]) -> list[rate_limits.Limit]:
