@@ -39,10 +39,10 @@ def in_english(run):
     return answer
 
 
-# Each decorator wraps those added before it: the cache and limits outside,
-# the language of the answer inside.
-api.add_decorator(in_english, mode="view")
+# Each decorator wraps those added before it: English outermost, so that the
+# cache keeps one copy of each answer whatever language visitors ask for.
 api.add_decorator(served_as_open_data, mode="view")
+api.add_decorator(in_english, mode="view")
 api.add_router("", petitions_router)
 api.add_router("", cases_router)
 

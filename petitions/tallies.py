@@ -105,7 +105,3 @@ def tally_for(petition: Petition, *, now: datetime.datetime | None = None) -> Ta
     cache.set(key, tally, timeout=max(settings.PLEA_TALLY_SECONDS * 10, 3600))
     cache.delete(f"{key}:lock")
     return tally
-
-
-def forget(*, petition_id: int) -> None:
-    cache.delete(_key(petition_id))

@@ -180,3 +180,11 @@ def test_the_list_needs_a_fixed_number_of_queries(client, django_assert_max_num_
     # The count, the page.
     with django_assert_max_num_queries(2):
         client.get("/api/v1/petitions/")
+
+
+def test_one_cached_answer_serves_readers_of_every_language(client, django_assert_num_queries):
+    petition = open_petition()
+    url = f"/api/v1/petitions/{petition.slug}/"
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE="ur").content
+    with django_assert_num_queries(0):
+        assert client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content == first
