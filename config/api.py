@@ -9,7 +9,7 @@ that one cached answer serves everyone.
 """
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -28,6 +28,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url=None,  # our own page (config/api_docs.py): the stock one loads scripts from a CDN
+    openapi_url=None,  # served by openapi_schema() below, like the rest of the open data
 )
 
 
@@ -66,3 +67,10 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 def _plain(errors) -> list[dict]:
     """Where and what, without echoing the value sent back (it may be huge)."""
     return [{"loc": [str(part) for part in item.get("loc", ())], "msg": str(item.get("msg", ""))} for item in errors]
+
+
+@served_as_open_data
+def openapi_schema(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI schema, cached and readable from any origin like the answers it describes."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return JsonResponse(api.get_openapi_schema())

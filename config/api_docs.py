@@ -101,7 +101,7 @@ def read_schema(schema: dict[str, Any]) -> tuple[list[Operation], list[Model]]:
 
 
 def open_data(request: HttpRequest) -> HttpResponse:
-    schema_url = reverse("api:openapi-json")
+    schema_url = reverse("api_schema")
     operations, models = read_schema(api.get_openapi_schema())
     context = {
         "operations": operations,

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cases.sitemaps import CaseSitemap
-from config.api import api
+from config.api import api, openapi_schema
 from config.api_docs import open_data
 from core.cross_origin import cross_origin_protected
 from petitions.sitemaps import PetitionSitemap
@@ -17,6 +17,7 @@ urlpatterns = [
     # Posted from every page, the cached petition page among them (no token there).
     path("i18n/setlang/", cross_origin_protected(set_language), name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("api/v1/openapi.json", openapi_schema, name="api_schema"),
     path("api/v1/", api.urls),
 ]
 urlpatterns += i18n_patterns(

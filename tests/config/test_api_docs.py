@@ -33,3 +33,15 @@ def test_the_open_data_page_documents_the_api_from_its_schema_and_loads_nothing_
 )
 def test_types_are_described_as_a_reader_would_say_them(schema, said):
     assert describe_type(schema) == said
+
+
+def test_the_schema_is_readable_from_any_origin_and_cached(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Cache-Control"] == "public, max-age=5"
+    assert set(response.json()["paths"]) == {
+        "/api/v1/petitions/",
+        "/api/v1/petitions/{slug}/",
+        "/api/v1/cases/",
+        "/api/v1/cases/{reference}/",
+    }
