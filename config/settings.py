@@ -195,7 +195,18 @@ WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 # Cache (and with it rate limits): Redis when configured, local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis that is down must not hold a request up: short timeouts, no
+    # retries, and config/resilient_cache.py answers from memory meanwhile.
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    CACHES = {
+        "default": {
+            "BACKEND": "config.resilient_cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1, "retry": Retry(NoBackoff(), 0)},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "plea"}}
 
