@@ -92,3 +92,16 @@ for _name in (
     "clear",
 ):
     setattr(FallbackRedisCache, _name, _falling_back(_name))
+
+
+def cache_reachable() -> bool:
+    """Whether the cache server answers (True for a cache that has no server)."""
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        return True
+    try:
+        return bool(cache._cache.get_client(write=False).ping())
+    except RedisError:
+        return False

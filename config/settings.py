@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.cross_origin.vary_on_fetch_metadata",
+    "config.outages.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
