@@ -189,6 +189,10 @@ STORAGES = {
     },
 }
 
+# Uploaded files (local disk by default); scripts/backup.sh copies this directory.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "/media/"
+
 # Without collectstatic (development, tests) whitenoise serves from the finders.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
