@@ -102,6 +102,7 @@ def cache_reachable() -> bool:
     if not isinstance(cache, RedisCache):
         return True
     try:
+        # Straight to Redis: the cache's own methods would answer from the fallback.
         return bool(cache._cache.get_client(write=False).ping())
     except RedisError:
         return False

@@ -37,14 +37,19 @@ def is_permanent(error: Exception) -> bool:
 
 def retry_later(task: Task, *, attempt: int, error: Exception, **kwargs) -> bool:
     """Queue `task` again with `attempt + 1` after the next delay; False when
-    the tries are used up. A backend that cannot defer (the immediate one of
-    development and tests) runs the next try at once."""
+    the tries are used up.
+
+    A backend that cannot defer (the immediate one, which runs tasks inside
+    the request) gets one more try at once and no more: a visitor's request
+    must not wait out a mail server. Production uses the database queue.
+    """
+    can_wait = task.get_backend().supports_defer
+    tries = len(RETRY_DELAYS) if can_wait else 1
     # The class only: an SMTP reply can quote the recipient's address.
-    logger.warning("Mail not handed over (%s), try %d of %d", type(error).__name__, attempt + 1, len(RETRY_DELAYS) + 1)
-    if attempt >= len(RETRY_DELAYS):
+    logger.warning("Mail not handed over (%s), try %d of %d", type(error).__name__, attempt + 1, tries + 1)
+    if attempt >= tries:
         return False
-    if task.get_backend().supports_defer:
-        run_after = timezone.now() + datetime.timedelta(seconds=RETRY_DELAYS[attempt])
-        task = task.using(run_after=run_after)
+    if can_wait:
+        task = task.using(run_after=timezone.now() + datetime.timedelta(seconds=RETRY_DELAYS[attempt]))
     task.enqueue(attempt=attempt + 1, **kwargs)
     return True

@@ -8,6 +8,14 @@ connection a given number of times before taking the message.
 import smtplib
 
 from django.core.mail.backends.locmem import EmailBackend
+from django.tasks.backends.immediate import ImmediateBackend
+
+
+class ImmediateRetryingBackend(ImmediateBackend):
+    """Runs each task at once, retries included: a queue that can wait
+    (run_after is accepted) with no waiting, so a test sees every retry."""
+
+    supports_defer = True
 
 
 class FailingMailBackend(EmailBackend):

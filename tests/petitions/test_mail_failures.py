@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 def failing_mail(settings):
     FailingMailBackend.reset()
     settings.MAILERS = {"default": {"BACKEND": "tests.petitions.failing_mail.FailingMailBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "tests.petitions.failing_mail.ImmediateRetryingBackend"}}
     yield FailingMailBackend
     FailingMailBackend.reset()
 
@@ -89,6 +90,17 @@ def test_retries_wait_longer_each_time_on_a_queue_that_can_wait(petition, failin
     assert 0 < first.total_seconds() <= mail_delivery.RETRY_DELAYS[0]
     assert later.total_seconds() > mail_delivery.RETRY_DELAYS[2]
     assert mail.outbox == [] and PetitionUpdate.objects.get().mailed_count == 0, "nothing counted as sent"
+
+
+def test_without_a_queue_that_can_wait_mail_is_tried_twice_then_counted_as_failed(petition, failing_mail, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    signers(petition, 2)
+    failing_mail.flaky = {"signer0@example.org": 5}
+
+    update = post_update(petition)
+
+    assert failing_mail.attempts.count("signer0@example.org") == 2, "a request does not wait out a mail server"
+    assert (update.mailed_count, update.failed_count) == (0, 2)
 
 
 def test_the_owner_sees_how_many_were_sent_and_how_many_failed(client, petition):
