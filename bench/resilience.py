@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.client import FORM_SUBMISSION, HOST, NAVIGATION, Response, Visitor, request  # noqa: E402
+from bench.suite import Gunicorn  # noqa: E402
 
 PETITION_PAGE_SECONDS = 300  # long enough that only a cleared cache explains a fresh page
 RESTART_SIGNERS = 8
@@ -114,39 +115,9 @@ class Redis:
         raise RuntimeError(f"redis-server did not {'start' if up else 'stop'}")
 
 
-class Gunicorn:
-    def __init__(self, name: str, workdir: Path):
-        self.name, self.port, self.log_path = name, free_port(), workdir / f"gunicorn-{name}.log"
-
-    def __enter__(self) -> "Gunicorn":
-        self.log_file = open(self.log_path, "ab")  # closed in __exit__
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"{HOST}:{self.port}"],
-            cwd=ROOT,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn {self.name} exited; see {self.log_path}")
-            try:
-                if request(self.port, "GET", "/health/").status == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"gunicorn {self.name} did not answer within 30 s")
-
-    def __exit__(self, *exc) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log_file.close()
+def gunicorn(name: str, workdir: Path) -> Gunicorn:
+    """One app server of two workers, ready once /health/ answers."""
+    return Gunicorn(free_port(), workdir / f"gunicorn-{name}.log", workers=2, ready_path="/health/")
 
 
 def configure_environment(*, redis_url: str, site_port: int, media: Path) -> None:
@@ -595,7 +566,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="plea-resilience."))
     redis = Redis(workdir)
     redis.start()
-    one, two = Gunicorn("one", workdir), Gunicorn("two", workdir)
+    one, two = gunicorn("one", workdir), gunicorn("two", workdir)
     try:
         configure_environment(redis_url=redis.url, site_port=one.port, media=workdir / "media")
         import django
