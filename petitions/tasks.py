@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from petitions import mail_delivery
+from config import mail_delivery
 from petitions.tokens import Purpose, make_token
 
 
