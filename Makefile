@@ -36,7 +36,7 @@ help:
 	@echo "make test-resilience  two gunicorns on PostgreSQL and Redis, outages, backup round trip (bench/resilience.py)"
 	@echo "make backup         pg_dump of \$$DATABASE_URL and the uploaded files into DEST (default backups/<time>)"
 	@echo "make restore FROM=DIR  a backup into the empty database at \$$DATABASE_URL"
-	@echo "make lint           ruff check + ruff format --check"
+	@echo "make lint           ruff check + ruff format --check + the apps' import directions"
 	@echo "make fmt            ruff check --fix + ruff format"
 	@echo "make check          manage.py check, migrations check, check --deploy (production-like env)"
 	@echo "make translations   update locale/*/django.po from the code, then check them (complete, compiled)"
@@ -106,11 +106,12 @@ restore: $(STAMP)
 	@test -n "$(FROM)" || { echo "usage: make restore FROM=backups/<time>"; exit 2; }
 	PYTHON=$(PY) scripts/restore.sh $(FROM)
 
-# Both halves always run, so one pass shows every problem.
+# Every part always runs, so one pass shows every problem.
 lint: $(STAMP)
 	@status=0; \
 	$(PY) -m ruff check . || status=1; \
 	$(PY) -m ruff format --check . || status=1; \
+	$(PY) scripts/check_imports.py || status=1; \
 	exit $$status
 
 # Fixes first (import sorting, upgrades), then formatting; what cannot be

@@ -14,7 +14,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from config.resilient_cache import cache_reachable
+from core.resilient_cache import cache_reachable
 
 
 def _database_reachable() -> bool:

@@ -90,7 +90,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "django_tasks_db",
-    "config",
+    "core",
+    "accounts",
     "petitions",
     "cases",
     "organisers",
@@ -107,7 +108,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "config.cross_origin.vary_on_fetch_metadata",
+    "core.cross_origin.vary_on_fetch_metadata",
     "config.outages.DatabaseOutageMiddleware",
 ]
 
@@ -207,7 +208,7 @@ if REDIS_URL:
 
     CACHES = {
         "default": {
-            "BACKEND": "config.resilient_cache.FallbackRedisCache",
+            "BACKEND": "core.resilient_cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1, "retry": Retry(NoBackoff(), 0)},
         }

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from config import mail_delivery
+from core import mail_delivery
 from petitions.tokens import Purpose, make_token
 
 

@@ -145,7 +145,7 @@ def test_health_is_503_when_the_database_is_away_and_says_no_more(visitor):
 def test_health_is_degraded_but_200_when_only_the_cache_is_down(visitor, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.resilient_cache.FallbackRedisCache",
+            "BACKEND": "core.resilient_cache.FallbackRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.5},
         }

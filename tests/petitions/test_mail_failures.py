@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from config import mail_delivery
+from core import mail_delivery
 from petitions.models import PetitionUpdate, Signature
 from petitions.tasks import send_signer_mail, send_update_batch
 from tests.conftest import page_text

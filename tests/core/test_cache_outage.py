@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from config import resilient_cache
+from core import resilient_cache
 from petitions.models import Signature
 from tests.cases.factories import public_case
 from tests.petitions.factories import sign_form
@@ -26,7 +26,7 @@ def closed_port() -> int:
 def redis_down(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.resilient_cache.FallbackRedisCache",
+            "BACKEND": "core.resilient_cache.FallbackRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5},
         }
@@ -75,12 +75,12 @@ def test_rate_limits_still_refuse_while_the_cache_server_is_down(client, petitio
 
 def test_the_outage_is_logged_once_a_minute_not_once_a_request(client, petition, caplog):
     resilient_cache.reset()  # the test set-up has already met the outage
-    with caplog.at_level(logging.ERROR, logger="config.resilient_cache"):
+    with caplog.at_level(logging.ERROR, logger="core.resilient_cache"):
         for _ in range(5):
             resilient_cache._outage["down_until"] = 0.0  # Redis asked on every request
             assert client.get(petition.get_absolute_url()).status_code == 200
 
-    outages = [record for record in caplog.records if record.name == "config.resilient_cache"]
+    outages = [record for record in caplog.records if record.name == "core.resilient_cache"]
     assert len(outages) == 1
     assert "127.0.0.1" not in outages[0].getMessage(), "the server's address stays out of the log"
 

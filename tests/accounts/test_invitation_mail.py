@@ -6,8 +6,8 @@ import logging
 import pytest
 from django.core import mail
 
-from organisers.models import Invitation
-from organisers.tasks import send_invitation
+from accounts.models import Invitation
+from accounts.tasks import send_invitation
 from tests.organisers import factories as f
 from tests.petitions.failing_mail import FailingMailBackend
 
@@ -40,10 +40,10 @@ def test_a_dropped_connection_is_retried_until_the_invitation_is_sent(invitation
 def test_a_refused_address_is_reported_once_without_the_address(invitation, failing_mail, caplog):
     failing_mail.refused = {"new@example.org"}
 
-    with caplog.at_level(logging.ERROR, logger="organisers.tasks"):
+    with caplog.at_level(logging.ERROR, logger="accounts.tasks"):
         send_invitation.enqueue(invitation_id=invitation.pk)
 
     assert mail.outbox == [] and failing_mail.attempts == ["new@example.org"], "not retried: it will never work"
-    (report,) = [record for record in caplog.records if record.name == "organisers.tasks"]
+    (report,) = [record for record in caplog.records if record.name == "accounts.tasks"]
     assert f"Invitation {invitation.pk} could not be mailed" in report.getMessage()
     assert "new@example.org" not in report.getMessage()
