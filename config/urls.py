@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from cases.sitemaps import CaseSitemap
 from config.api import api, openapi_schema
 from config.api_docs import open_data
+from config.health import health
 from core.cross_origin import cross_origin_protected
 from petitions.sitemaps import PetitionSitemap
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/openapi.json", openapi_schema, name="api_schema"),
     path("api/v1/", api.urls),
+    # For load balancers; outside the language prefixes, so it never redirects.
+    path("health/", health, name="health"),
 ]
 urlpatterns += i18n_patterns(
     # First: in a surge nearly every request is a petition page.

@@ -22,6 +22,7 @@ PUBLIC_QUERY_PARAMETERS = {
     "/api/v1/petitions/": ["status", "q", "page"],
     "/api/v1/cases/": ["q", "status", "ethnicity", "prefecture", "country", "page"],
     "/api/v1/openapi.json": ["q"],
+    "/health/": ["check"],
 }
 SIGN_FIELDS = ["full_name", "email", "country", "reason", "show_publicly", "wants_updates", "website", "started"]
 
