@@ -179,6 +179,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Scans of paper sheets, delivery photos, letters: never served by URL,
+    # only through permission-checked views (petitions.uploads).
+    "private": {"BACKEND": os.environ.get("PLEA_PRIVATE_STORAGE_BACKEND", "petitions.uploads.PrivateFileStorage")},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -187,6 +190,7 @@ STORAGES = {
         )
     },
 }
+PLEA_PRIVATE_ROOT = Path(os.environ.get("PLEA_PRIVATE_ROOT") or BASE_DIR / "private")
 
 # Without collectstatic (development, tests) whitenoise serves from the finders.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
