@@ -4,6 +4,7 @@ photos and documents of deliveries and responses shown on a petition page."""
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
 
 from petitions.models import Delivery, OfficialResponse, Petition
 from petitions.qr import qr_svg
@@ -22,7 +23,8 @@ def sign_up_sheet(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "petition": petition,
         "petition_url": url,
-        "qr": qr_svg(url, title=petition.local.title),
+        # segno escapes the title it writes into the SVG; the rest is our own drawing.
+        "qr": mark_safe(qr_svg(url, title=petition.local.title)),
         "rows": range(1, SHEET_ROWS + 1),
     }
     return render(request, "petitions/sign_up_sheet.html", context)
