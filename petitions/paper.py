@@ -35,12 +35,12 @@ class RecordRefused(Exception):
 
 def check_day(*, petition: Petition, day: datetime.date, now: datetime.datetime | None = None) -> None:
     """A day something happened on the petition: not in the future, not before it opened."""
-    if petition.opened_at is None:
+    if petition.status not in Petition.PUBLISHED_STATES:
         raise RecordRefused(_("Open the petition first: a draft has nothing to gather, deliver or answer."))
     today = timezone.localdate(now or timezone.now())
     if day > today:
         raise RecordRefused(_("The date cannot be in the future."))
-    opened = timezone.localdate(petition.opened_at)
+    opened = timezone.localdate(petition.opened_at or petition.created_at)
     if day < opened:
         raise RecordRefused(
             _("The date cannot be before the petition opened (%(date)s).") % {"date": date_format(opened)}

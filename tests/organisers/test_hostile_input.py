@@ -5,7 +5,6 @@ import urllib.parse
 
 import pytest
 from django.test import Client
-
 from django.utils import timezone
 
 from petitions.models import Delivery, OfficialResponse, PaperBatch, Petition, PetitionText, PetitionUpdate
