@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organisers import audit
@@ -57,7 +57,13 @@ def paper_batches(request: HttpRequest, slug: str) -> HttpResponse:
             except paper.RecordRefused as error:
                 _refused(form, error)
             else:
-                messages.success(request, _("%(count)d paper signatures recorded.") % {"count": data["count"]})
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d paper signature recorded.", "%(count)d paper signatures recorded.", data["count"]
+                    )
+                    % {"count": data["count"]},
+                )
                 return redirect("organisers:paper", slug=petition.slug)
         status = 400
     petition.refresh_from_db()

@@ -364,3 +364,20 @@ def test_the_sign_up_sheet_and_pack_are_linked_from_the_organiser_pages(client, 
     assert f"/ur/petitions/{campaign.slug}/sign-up-sheet/" in text
     manage = client.get(url("petition", campaign)).content.decode()
     assert url("paper", campaign) in manage and url("deliveries", campaign) in manage
+
+
+def test_the_petition_page_reads_deliveries_and_responses_in_a_fixed_number_of_queries(
+    client, campaign, django_assert_max_num_queries
+):
+    from petitions.delivery import delivery_record, response_record
+
+    owner = campaign.organisers.first()
+    for n in range(5):
+        delivery_record(
+            by=owner, petition=campaign, addressee=f"A{n}", institution="", delivered_on=TODAY, method="post"
+        )
+        response_record(by=owner, petition=campaign, responder=f"R{n}", responded_on=TODAY, summary="S")
+    client.logout()
+    with django_assert_max_num_queries(8):
+        response = client.get(campaign.get_absolute_url())
+    assert "Response from R4" in page_text(response)
