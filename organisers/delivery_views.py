@@ -234,7 +234,8 @@ def victory_link(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = {"response": None, "update": None}
     if kind:
         model = {"response": OfficialResponse, "update": PetitionUpdate}.get(kind)
-        record = model.objects.filter(pk=int(number)).first() if model and number.isdigit() else None
+        valid_id = number.isascii() and number.isdigit() and len(number) < 19
+        record = model.objects.filter(pk=int(number)).first() if model and valid_id else None
         if record is None:
             messages.error(request, _("Choose a response or an update of this petition. Nothing was changed."))
             return redirect("organisers:deliveries", slug=petition.slug)

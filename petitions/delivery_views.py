@@ -24,7 +24,7 @@ def sign_up_sheet(request: HttpRequest, slug: str) -> HttpResponse:
         "petition": petition,
         "petition_url": url,
         # segno escapes the title it writes into the SVG; the rest is our own drawing.
-        "qr": mark_safe(qr_svg(url, title=petition.local.title)),
+        "qr": mark_safe(qr_svg(url, title=petition.local.title, scale=5)),
         "rows": range(1, SHEET_ROWS + 1),
     }
     return render(request, "petitions/sign_up_sheet.html", context)

@@ -35,11 +35,15 @@ def campaign(transactional_db):
     return Petition.objects.get(pk=petition.pk)
 
 
-def printed(page, screenshot, assert_accessible, name: str) -> None:
+def printed(page, screenshot, assert_accessible, name: str) -> int:
+    """Check the page, screenshot it as printed, print it to an A4 PDF beside
+    the screenshots; returns the number of printed pages."""
     assert_accessible(page)
     page.emulate_media(media="print")
-    screenshot(page, name)
+    path = screenshot(page, name)
     page.emulate_media(media="screen")
+    pdf = page.pdf(path=str(path.with_suffix(".pdf")), prefer_css_page_size=True, print_background=True)
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
 
 
 def test_an_owner_records_paper_delivers_prints_and_records_a_response(
@@ -76,7 +80,7 @@ def test_an_owner_records_paper_delivers_prints_and_records_a_response(
     page.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", name=petition.title)).to_be_visible()
     expect(page.locator("svg.qr-code")).to_be_visible()
-    printed(page, screenshot, assert_accessible, "sign-up-sheet-print-en")
+    assert printed(page, screenshot, assert_accessible, "sign-up-sheet-print-en") == 1, "one A4 sheet"
     page.goto(f"{base}/ur/petitions/{petition.slug}/sign-up-sheet/")
     assert page.get_attribute("html", "dir") == "rtl"
     printed(page, screenshot, assert_accessible, "sign-up-sheet-print-ur")
@@ -97,7 +101,8 @@ def test_an_owner_records_paper_delivers_prints_and_records_a_response(
     expect(page.get_by_text("And 1 person who asked not to be named.")).to_be_visible()
     expect(page.get_by_text("Hidden Person")).to_have_count(0)
     assert "fan@example.org" not in page.content()
-    printed(page, screenshot, assert_accessible, "delivery-pack-print-en")
+    # A cover, the countries, the signers: each starts a page.
+    assert printed(page, screenshot, assert_accessible, "delivery-pack-print-en") == 3
     page.goto(f"{base}/ur/organisers/petitions/{petition.slug}/delivery-pack/")
     assert page.get_attribute("html", "dir") == "rtl"
     printed(page, screenshot, assert_accessible, "delivery-pack-print-ur")

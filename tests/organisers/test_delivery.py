@@ -297,6 +297,13 @@ def test_the_victory_links_to_the_response_that_marks_the_win(client, campaign):
     assert "Read the response that marks the win" in page_text(client.get(campaign.get_absolute_url()))
 
 
+@pytest.mark.parametrize("marks", ["response-²", "response-99999999999999999999999", "update-", "case-1", "response-0"])
+def test_a_victory_link_to_nothing_is_refused_with_a_message(client, campaign, marks):
+    client.post(url("petition_victory", campaign), {"note": "Won"})
+    response = client.post(url("victory_link", campaign), {"marks": marks}, follow=True)
+    assert "Choose a response or an update of this petition. Nothing was changed." in page_text(response)
+
+
 def test_a_response_of_another_petition_cannot_mark_this_victory(client, campaign):
     other = open_petition()
     from petitions.delivery import response_record
