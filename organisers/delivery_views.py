@@ -44,16 +44,7 @@ def paper_batches(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                paper.paper_batch_record(
-                    by=request.user,
-                    petition=petition,
-                    count=data["count"],
-                    gathered_on=data["gathered_on"],
-                    place=data["place"],
-                    collected_by=data["collected_by"],
-                    note=data["note"],
-                    document=data["document"],
-                )
+                paper.paper_batch_record(by=request.user, petition=petition, **data)
             except paper.RecordRefused as error:
                 _refused(form, error)
             else:
@@ -174,56 +165,46 @@ def deliveries(request: HttpRequest, slug: str) -> HttpResponse:
     return _delivery_page(request, petition)
 
 
-@login_required
-@require_POST
-def delivery_create(request: HttpRequest, slug: str) -> HttpResponse:
+def _record(request: HttpRequest, slug: str, *, form_class, service, success: str, form_name: str) -> HttpResponse:
+    """Validate the form, hand its fields to the service, say what happened;
+    on any refusal show the page again with the message and nothing stored."""
     petition = petition_for(request, slug, roles=OWNING_ROLES)
-    form = DeliveryForm(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            delivery.delivery_record(
-                by=request.user,
-                petition=petition,
-                addressee=data["addressee"],
-                institution=data["institution"],
-                delivered_on=data["delivered_on"],
-                method=data["method"],
-                note=data["note"],
-                document=data["document"],
-            )
+            service(by=request.user, petition=petition, **form.cleaned_data)
         except paper.RecordRefused as error:
             _refused(form, error)
         else:
-            messages.success(request, _("Delivery recorded. It shows on the petition page."))
+            messages.success(request, success)
             return redirect("organisers:deliveries", slug=petition.slug)
-    return _delivery_page(request, petition, delivery_form=form, status=400)
+    return _delivery_page(request, petition, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def delivery_create(request: HttpRequest, slug: str) -> HttpResponse:
+    return _record(
+        request,
+        slug,
+        form_class=DeliveryForm,
+        service=delivery.delivery_record,
+        success=_("Delivery recorded. It shows on the petition page."),
+        form_name="delivery_form",
+    )
 
 
 @login_required
 @require_POST
 def response_create(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = petition_for(request, slug, roles=OWNING_ROLES)
-    form = ResponseForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            delivery.response_record(
-                by=request.user,
-                petition=petition,
-                responder=data["responder"],
-                responded_on=data["responded_on"],
-                summary=data["summary"],
-                link=data["link"],
-                comment=data["comment"],
-                document=data["document"],
-            )
-        except paper.RecordRefused as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("Response recorded. Signers who asked for updates will get it by email."))
-            return redirect("organisers:deliveries", slug=petition.slug)
-    return _delivery_page(request, petition, response_form=form, status=400)
+    return _record(
+        request,
+        slug,
+        form_class=ResponseForm,
+        service=delivery.response_record,
+        success=_("Response recorded. Signers who asked for updates will get it by email."),
+        form_name="response_form",
+    )
 
 
 @login_required
