@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from config.validators import reject_control_characters, reject_control_characters_multiline
+from core.validators import reject_control_characters, reject_control_characters_multiline
 from petitions.models import Delivery, PaperBatch
 from petitions.uploads import read_document
 

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organisers import audit
-from organisers.access import OWNING_ROLES, petition_for
+from accounts import audit
+from accounts.models import AuditEntry
+from accounts.roles import OWNING_ROLES
+from organisers.access import petition_for
 from organisers.delivery_forms import (
     DeleteBatchForm,
     DeliveryForm,
@@ -22,7 +24,6 @@ from organisers.delivery_forms import (
     ResponseForm,
     VictoryLinkForm,
 )
-from organisers.models import AuditEntry
 from petitions import delivery, paper
 from petitions.delivery_views import file_response
 from petitions.models import Delivery, OfficialResponse, PaperBatch, Petition, PetitionUpdate

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from organisers import audit
-from organisers.models import AuditEntry
+from accounts import audit
+from accounts.models import AuditEntry
 from petitions.models import Delivery, InvalidTransition, OfficialResponse, Petition, PetitionUpdate, Signature
 from petitions.paper import RecordRefused, check_day
 from petitions.tasks import send_update_batch

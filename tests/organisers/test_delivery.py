@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from organisers.models import AuditEntry
+from accounts.models import AuditEntry
 from petitions.models import Delivery, OfficialResponse, PaperBatch, Petition, PetitionUpdate
 from tests.conftest import page_text
 from tests.organisers.factories import (

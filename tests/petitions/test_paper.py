@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from organisers.models import AuditEntry
+from accounts.models import AuditEntry
 from petitions import paper
 from petitions.models import PaperBatch, Petition
 from tests.conftest import page_text
