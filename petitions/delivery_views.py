@@ -10,7 +10,7 @@ from petitions.models import Delivery, OfficialResponse, Petition
 from petitions.qr import qr_svg
 from petitions.uploads import PDF
 
-SHEET_ROWS = 18
+SHEET_ROWS = 16
 
 
 def sign_up_sheet(request: HttpRequest, slug: str) -> HttpResponse:
@@ -24,7 +24,7 @@ def sign_up_sheet(request: HttpRequest, slug: str) -> HttpResponse:
         "petition": petition,
         "petition_url": url,
         # segno escapes the title it writes into the SVG; the rest is our own drawing.
-        "qr": mark_safe(qr_svg(url, title=petition.local.title, scale=5)),
+        "qr": mark_safe(qr_svg(url, title=petition.local.title, scale=4)),
         "rows": range(1, SHEET_ROWS + 1),
     }
     return render(request, "petitions/sign_up_sheet.html", context)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from petitions.models import PaperBatch, Petition
+from tests.e2e.conftest import SCREENSHOTS
 from tests.organisers.factories import PASSWORD, confirmed_signature, open_petition, owner_of, public_signature
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,13 +37,14 @@ def campaign(transactional_db):
 
 
 def printed(page, screenshot, assert_accessible, name: str) -> int:
-    """Check the page, screenshot it as printed, print it to an A4 PDF beside
-    the screenshots; returns the number of printed pages."""
+    """Print the page to an A4 PDF beside the screenshots (first: axe's
+    injected script must not change what prints), check it, screenshot it
+    as printed; returns the number of printed pages."""
+    pdf = page.pdf(path=str(SCREENSHOTS / f"{name}.pdf"), prefer_css_page_size=True, print_background=True)
     assert_accessible(page)
     page.emulate_media(media="print")
-    path = screenshot(page, name)
+    screenshot(page, name)
     page.emulate_media(media="screen")
-    pdf = page.pdf(path=str(path.with_suffix(".pdf")), prefer_css_page_size=True, print_background=True)
     return len(re.findall(rb"/Type\s*/Page\b", pdf))
 
 
