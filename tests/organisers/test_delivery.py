@@ -88,6 +88,7 @@ def test_the_scan_opens_for_owners_and_staff_only_and_each_opening_is_audited(cl
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["Cache-Control"] == "private, no-store"
+    assert "sandbox" in response["Content-Security-Policy"] and response["X-Content-Type-Options"] == "nosniff"
     assert b"SpyCam" not in b"".join(response.streaming_content)
     assert AuditEntry.objects.filter(action=AuditEntry.Action.PAPER_SCAN, target_id=str(batch.pk)).count() == 1
 
