@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0006_signature_to_review'),
+        ('petitions', '0007_mail_failures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
