@@ -56,7 +56,11 @@ class PetitionSummary(Schema):
     opened_at: datetime.datetime | None
     closes_at: datetime.datetime | None
     closed_at: datetime.datetime | None
-    signature_count: int = Field(description="Confirmed signatures: the count on the page.")
+    signature_count: int = Field(
+        description="Confirmed signatures online (the figures by country and day count these)."
+    )
+    paper_signature_count: int = Field(description="Signatures gathered on paper, as the organisers counted them.")
+    total_signature_count: int = Field(description="Online and on paper: the count on the page.")
     goal: int = Field(description="The next goal the page shows (fixed by the organisers or the next round number).")
 
 
@@ -125,6 +129,8 @@ def petition_summary(request: HttpRequest, petition: Petition) -> dict:
         "closes_at": petition.closes_at,
         "closed_at": petition.closed_at,
         "signature_count": petition.signature_count,
+        "paper_signature_count": petition.paper_signature_count,
+        "total_signature_count": petition.total_signature_count,
         "goal": petition.next_goal,
     }
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 SUMMARY_FIELDS = {
     "slug", "url", "api_url", "title", "summary", "language", "addressed_to", "organiser_name", "status",
-    "opened_at", "closes_at", "closed_at", "signature_count", "goal",
+    "opened_at", "closes_at", "closed_at", "signature_count", "paper_signature_count", "total_signature_count", "goal",
 }  # fmt: skip
 DETAIL_FIELDS = SUMMARY_FIELDS | {
     "story", "victory_note", "translations", "signatures", "updates", "people", "updates_feed",

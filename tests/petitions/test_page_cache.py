@@ -126,9 +126,10 @@ def test_a_cached_page_costs_no_queries_and_an_uncached_one_few(
     for _ in range(10):
         confirmed_signature(petition, show_publicly=True)
     pending_signature(petition)
-    # The petition, its translations, recent signers, the people behind it;
-    # and, at most once every few minutes, the tally by day and by country (2).
-    with django_assert_max_num_queries(7):
+    # The petition, its translations, recent signers, the people behind it,
+    # and its updates, deliveries and responses; and, at most once every few
+    # minutes, the tally of signatures by day and by country (2).
+    with django_assert_max_num_queries(9):
         Client().get(petition.get_absolute_url())
     with django_assert_num_queries(0):
         Client().get(petition.get_absolute_url())
