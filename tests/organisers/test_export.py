@@ -5,7 +5,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from organisers.exports import neutralise
+from petitions.exports import neutralise
 from organisers.models import AuditEntry
 from tests.organisers import factories as f
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from organisers import fraud
+from petitions import fraud
 from petitions import abuse
 from petitions.models import Signature
 from tests.conftest import page_text

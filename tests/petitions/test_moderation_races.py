@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from organisers.moderation import Action, signatures_moderate_selected
+from petitions.moderation import Action, signatures_moderate_selected
 from petitions.models import InvalidTransition
 from tests.organisers import factories as f
 
