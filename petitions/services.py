@@ -3,6 +3,7 @@ updates, translations. Each runs in a transaction, takes the acting user as `by`
 writes an audit entry; mail goes out on commit."""
 
 import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -52,6 +53,20 @@ def petition_create(*, by: User, fields: dict, slug: str = "", now: datetime.dat
     return petition
 
 
+def _as_stored(value: Any) -> Any:
+    """Browsers send a textarea's line breaks as CRLF; text is stored with LF."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+def _same(stored: Any, submitted: Any) -> bool:
+    """Whether a submitted value leaves the stored one as it was. The form
+    shows dates to the minute, so a closing date sent back unchanged has lost
+    its seconds: that is not a change."""
+    if isinstance(stored, datetime.datetime) and isinstance(submitted, datetime.datetime):
+        return stored.replace(second=0, microsecond=0) == submitted.replace(second=0, microsecond=0)
+    return stored == submitted
+
+
 def petition_edit(
     *, by: User, petition: Petition, fields: dict, reason: str = "", now: datetime.datetime | None = None
 ) -> list[str]:
@@ -59,13 +74,14 @@ def petition_edit(
     if petition.status not in Petition.EDITABLE_STATES:
         raise ActionRefused(_("A closed petition's text is part of the record and cannot be changed."))
     now = now or timezone.now()
-    changed = [name for name in PETITION_FIELDS if name in fields and getattr(petition, name) != fields[name]]
+    wanted = {name: _as_stored(fields[name]) for name in PETITION_FIELDS if name in fields}
+    changed = [name for name, value in wanted.items() if not _same(getattr(petition, name), value)]
     if not changed:
         return []
     with transaction.atomic():
         before = {name: str(getattr(petition, name)) for name in changed}
         for name in changed:
-            setattr(petition, name, fields[name])
+            setattr(petition, name, wanted[name])
         update_fields = list(changed)
         if any(name in TEXT_FIELDS for name in changed):
             petition.text_changed_at = now
