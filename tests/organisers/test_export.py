@@ -5,8 +5,8 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from petitions.exports import neutralise
 from organisers.models import AuditEntry
+from petitions.exports import neutralise
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db

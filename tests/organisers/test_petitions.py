@@ -114,7 +114,11 @@ def test_editing_one_field_logs_only_that_field(client):
     entry = AuditEntry.objects.get(action="petition.edit")
     assert entry.details == {"changed": ["title"], "before": {"title": petition.title}}
     petition.refresh_from_db()
-    assert (petition.title, petition.story, petition.closes_at) == ("A clearer title", "Line one.\nLine two.", closes_at)
+    assert (petition.title, petition.story, petition.closes_at) == (
+        "A clearer title",
+        "Line one.\nLine two.",
+        closes_at,
+    )
 
 
 def test_closed_petition_text_cannot_be_edited(client):
