@@ -331,6 +331,19 @@ class Moved:
         return Moved(changed=self.changed + other.changed, count_delta=self.count_delta + other.count_delta)
 
 
+@dataclass(frozen=True)
+class Step:
+    """Part of a transition: the signatures in a state it starts from, what
+    they become, and how each moves its petition's count."""
+
+    starts_from: Q
+    changes: dict[str, Any]
+    delta: int = 0
+    # Applies only where the petition's count may still move (Petition.phase).
+    # Anything that raises the count is held to that anyway.
+    only_while_count_moves: bool = False
+
+
 class SignatureQuerySet(models.QuerySet):
     def counted(self) -> SignatureQuerySet:
         """The signatures in the public count: confirmed and not invalidated."""
@@ -380,9 +393,7 @@ class SignatureQuerySet(models.QuerySet):
         # A new count shows on the cached page within seconds: clearing it at
         # every confirmation would defeat the cache in a surge.
         return self._move(
-            Q(state=State.PENDING),
-            {"state": State.CONFIRMED, "confirmed_at": now},
-            delta=1,
+            [Step(Q(state=State.PENDING), {"state": State.CONFIRMED, "confirmed_at": now}, delta=1)],
             now=now,
             dry_run=dry_run,
             forget_page=False,
@@ -395,16 +406,20 @@ class SignatureQuerySet(models.QuerySet):
         now = now or timezone.now()
         State = Signature.State
         wiped = {**Signature.PERSONAL_FIELDS, "state": State.WITHDRAWN, "withdrawn_at": now}
-        return self._move(Q(state=State.CONFIRMED), wiped, delta=-1, now=now, dry_run=dry_run) + self._move(
-            Q(state__in=(State.PENDING, State.INVALIDATED)), wiped, delta=0, now=now, dry_run=dry_run
+        return self._move(
+            [
+                Step(Q(state=State.CONFIRMED), wiped, delta=-1),
+                Step(Q(state__in=(State.PENDING, State.INVALIDATED)), wiped),
+            ],
+            now=now,
+            dry_run=dry_run,
         )
 
     def hide(self, *, now: datetime.datetime | None = None, dry_run: bool = False) -> Moved:
         """Hide names and reasons from the public list; still counted."""
         now = now or timezone.now()
         return self._move(
-            Q(state__in=MODERATABLE_STATES, hidden=False),
-            {"hidden": True, "reviewed_at": now},
+            [Step(Q(state__in=MODERATABLE_STATES, hidden=False), {"hidden": True, "reviewed_at": now})],
             now=now,
             dry_run=dry_run,
         )
@@ -412,8 +427,7 @@ class SignatureQuerySet(models.QuerySet):
     def unhide(self, *, now: datetime.datetime | None = None, dry_run: bool = False) -> Moved:
         now = now or timezone.now()
         return self._move(
-            Q(state__in=MODERATABLE_STATES, hidden=True),
-            {"hidden": False, "reviewed_at": now},
+            [Step(Q(state__in=MODERATABLE_STATES, hidden=True), {"hidden": False, "reviewed_at": now})],
             now=now,
             dry_run=dry_run,
         )
@@ -423,7 +437,7 @@ class SignatureQuerySet(models.QuerySet):
         now = now or timezone.now()
         # Nothing the public sees changes, so the cached page stays.
         return self._move(
-            Q(state__in=MODERATABLE_STATES), {"reviewed_at": now}, now=now, dry_run=dry_run, forget_page=False
+            [Step(Q(state__in=MODERATABLE_STATES), {"reviewed_at": now})], now=now, dry_run=dry_run, forget_page=False
         )
 
     def invalidate(
@@ -436,8 +450,10 @@ class SignatureQuerySet(models.QuerySet):
         now = now or timezone.now()
         State = Signature.State
         changes = {"state": State.INVALIDATED, "invalidated_at": now, "invalidation_reason": reason}
-        return self._move(Q(state=State.CONFIRMED), changes, delta=-1, now=now, dry_run=dry_run) + self._move(
-            Q(state=State.PENDING), changes, now=now, dry_run=dry_run
+        return self._move(
+            [Step(Q(state=State.CONFIRMED), changes, delta=-1), Step(Q(state=State.PENDING), changes)],
+            now=now,
+            dry_run=dry_run,
         )
 
     def reinstate(self, *, now: datetime.datetime | None = None, dry_run: bool = False) -> Moved:
@@ -448,57 +464,60 @@ class SignatureQuerySet(models.QuerySet):
         cleared = {"invalidated_at": None, "invalidation_reason": ""}
         invalidated = Q(state=State.INVALIDATED)
         return self._move(
-            invalidated & Q(confirmed_at__isnull=False),
-            {**cleared, "state": State.CONFIRMED},
-            delta=1,
-            now=now,
-            dry_run=dry_run,
-        ) + self._move(
-            # Back to pending is only worth it while a confirmation could still count.
-            invalidated & Q(confirmed_at__isnull=True),
-            {**cleared, "state": State.PENDING},
-            only_while_count_moves=True,
+            [
+                Step(invalidated & Q(confirmed_at__isnull=False), {**cleared, "state": State.CONFIRMED}, delta=1),
+                # Back to pending only while a confirmation could still count.
+                Step(
+                    invalidated & Q(confirmed_at__isnull=True),
+                    {**cleared, "state": State.PENDING},
+                    only_while_count_moves=True,
+                ),
+            ],
             now=now,
             dry_run=dry_run,
         )
 
-    def _move(
-        self,
-        starts_from: Q,
-        changes: dict[str, Any],
-        *,
-        now: datetime.datetime,
-        dry_run: bool,
-        delta: int = 0,
-        forget_page: bool = True,
-        only_while_count_moves: bool = False,
-    ) -> Moved:
-        """Apply `changes` to the signatures here that are in a state matching
-        `starts_from`; each moves its petition's count by `delta`.
+    def _move(self, steps: list[Step], *, now: datetime.datetime, dry_run: bool, forget_page: bool = True) -> Moved:
+        """Apply each step to the signatures here in a state it starts from.
 
         The conditional UPDATE below is the only one in Plea that changes a
         signature's state: the row lock it takes makes two racing requests see
-        one winner, on SQLite and PostgreSQL alike, and the count moves in the
-        same transaction. Petition by petition, so each count moves by what
-        changed on it."""
-        moving = self.filter(starts_from)
-        if delta > 0 or only_while_count_moves:
-            moving = moving.filter(petition__in=Petition.objects.count_moves(now=now).values("pk"))
-        if dry_run:
-            changed = moving.count()
-            return Moved(changed=changed, count_delta=delta * changed)
+        one winner, on SQLite and PostgreSQL alike. Every signature row is
+        updated before any count, in the same transaction, petition by
+        petition so each count moves by what changed on it: a confirmation
+        takes its signature's row and then its petition's, so taking them in
+        that order here too means the two can never wait for each other."""
+        counts_move = Petition.objects.count_moves(now=now).values("pk")
+        rows = [
+            self.filter(step.starts_from).filter(petition__in=counts_move)
+            if step.delta > 0 or step.only_while_count_moves
+            else self.filter(step.starts_from)
+            for step in steps
+        ]
         moved = Moved()
+        if dry_run:
+            for step, moving in zip(steps, rows, strict=True):
+                changed = moving.count()
+                moved += Moved(changed=changed, count_delta=step.delta * changed)
+            return moved
+        deltas: dict[int, int] = {}
+        slugs: set[str] = set()
         with transaction.atomic():
-            petitions = moving.order_by().values_list("petition_id", "petition__slug").distinct()
-            for petition_id, slug in list(petitions):
-                changed = moving.filter(petition_id=petition_id).update(**changes)
-                if not changed:
-                    continue
+            for step, moving in zip(steps, rows, strict=True):
+                for petition_id, slug in list(
+                    moving.order_by().values_list("petition_id", "petition__slug").distinct()
+                ):
+                    changed = moving.filter(petition_id=petition_id).update(**step.changes)
+                    if changed:
+                        deltas[petition_id] = deltas.get(petition_id, 0) + step.delta * changed
+                        slugs.add(slug)
+                        moved += Moved(changed=changed, count_delta=step.delta * changed)
+            for petition_id, delta in sorted(deltas.items()):
                 if delta:
-                    counting.record_change(petition_id=petition_id, delta=delta * changed)
-                if forget_page:  # a name or reason on the public list may change
+                    counting.record_change(petition_id=petition_id, delta=delta)
+            if forget_page:  # a name or reason on the public list may change
+                for slug in sorted(slugs):
                     page_cache.forget_now_and_on_commit(slug=slug)
-                moved += Moved(changed=changed, count_delta=delta * changed)
         return moved
 
 
