@@ -9,8 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django_countries import countries
 
-from organisers import audit
-from organisers.models import AuditEntry
+from accounts import audit
+from accounts.models import AuditEntry
 from petitions.models import Petition, Signature, SignatureQuerySet
 
 CHUNK = 2000

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from config.content_languages import LocalText, choose, translations_of
+from accounts.roles import PetitionRole
+from core.content_languages import LocalText, choose, translations_of
 from petitions import counting, page_cache
 from petitions.goals import last_milestone, next_goal
 
@@ -278,9 +279,7 @@ class PetitionText(models.Model):
 class Organiser(models.Model):
     """A person who runs a petition, and what they may do on it."""
 
-    class Role(models.TextChoices):
-        OWNER = "owner", _("Owner")
-        MODERATOR = "moderator", _("Moderator")
+    Role = PetitionRole
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="petition_roles")
@@ -348,6 +347,10 @@ class SignatureQuerySet(models.QuerySet):
     def counted(self) -> SignatureQuerySet:
         """The signatures in the public count: confirmed and not invalidated."""
         return self.filter(state=Signature.State.CONFIRMED)
+
+    def confirmation_undelivered(self) -> SignatureQuerySet:
+        """Pending signatures whose confirmation link the mail server would not take."""
+        return self.filter(state=Signature.State.PENDING, mail_failed_at__isnull=False)
 
     def to_review(self) -> SignatureQuerySet:
         return self.filter(WAITING_FOR_REVIEW)
@@ -564,6 +567,8 @@ class Signature(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     last_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last mail to this signer (a confirmation link) could not be handed over.
+    mail_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -684,6 +689,8 @@ class PetitionUpdate(models.Model):
     # that runs twice (a retried task) never mails anyone twice.
     mailed_through_id = models.BigIntegerField(default=0, editable=False)
     mailed_count = models.PositiveIntegerField(_("emails sent"), default=0, editable=False)
+    # Refused for good by the mail server (no such mailbox), or given up on after a day of retries.
+    failed_count = models.PositiveIntegerField(_("emails failed"), default=0, editable=False)
     mailing_finished_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PetitionUpdateQuerySet.as_manager()

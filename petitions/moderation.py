@@ -17,8 +17,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organisers import audit
-from organisers.models import AuditEntry
+from accounts import audit
+from accounts.models import AuditEntry
 from petitions.models import (
     InvalidationReason,
     InvalidTransition,

@@ -4,7 +4,6 @@ organisers.access.petition_for, which applies the permissions."""
 from organisers.views.audit import audit_log, audit_log_all
 from organisers.views.dashboard import dashboard
 from organisers.views.exports import export_emails, export_signatures
-from organisers.views.invitations import invitation_accept, invitation_create
 from organisers.views.petitions import (
     organiser_remove,
     organisers_manage,
@@ -34,8 +33,6 @@ __all__ = [
     "export_emails",
     "export_signatures",
     "fraud_signals",
-    "invitation_accept",
-    "invitation_create",
     "organiser_remove",
     "organisers_manage",
     "petition_close",

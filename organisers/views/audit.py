@@ -6,8 +6,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from organisers.access import OWNING_ROLES, is_site_staff, petition_for
-from organisers.models import AuditEntry
+from accounts.models import AuditEntry
+from accounts.roles import OWNING_ROLES, is_site_staff
+from organisers.access import petition_for
 
 AUDIT_PER_PAGE = 50
 

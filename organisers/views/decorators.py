@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from organisers.access import is_organiser
+from accounts.roles import is_organiser
 
 
 def organiser_required(view):

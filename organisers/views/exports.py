@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
-from organisers.access import OWNING_ROLES, petition_for
+from accounts.roles import OWNING_ROLES
+from organisers.access import petition_for
 from petitions import exports
 
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organisers.access import MODERATING_ROLES, OWNING_ROLES, petition_for, role_on
+from accounts.roles import MODERATING_ROLES, OWNING_ROLES
+from organisers.access import petition_for, role_on
 from organisers.forms import (
     OrganiserAddForm,
     PetitionForm,
@@ -47,6 +48,7 @@ def petition_manage(request: HttpRequest, slug: str) -> HttpResponse:
         "role": role_on(request.user, petition),
         "is_owner": role_on(request.user, petition) in OWNING_ROLES,
         "updates": PetitionUpdate.objects.filter(petition=petition).newest()[:5],
+        "undelivered_confirmations": Signature.objects.filter(petition=petition).confirmation_undelivered().count(),
         "victory_form": VictoryForm(),
     }
     return render(request, "organisers/petition_manage.html", context)

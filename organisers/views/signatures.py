@@ -9,8 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.capped_pagination import CappedPaginator
-from organisers.access import MODERATING_ROLES, petition_for
+from accounts.roles import MODERATING_ROLES
+from core.capped_pagination import CappedPaginator
+from organisers.access import petition_for
 from organisers.forms import (
     STATE_FILTERS,
     ReasonForm,

@@ -5,7 +5,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from organisers.models import AuditEntry
+from accounts.models import AuditEntry
 from petitions.exports import neutralise
 from tests.organisers import factories as f
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from organisers.models import AuditEntry
+from accounts.models import AuditEntry
 from petitions.models import Signature
 from tests.organisers import factories as f
 

@@ -1,4 +1,5 @@
-"""Invitations: staff invite, the invited person chooses a username and password."""
+"""The invitation pages: staff invite, the invitee sets up an account.
+(Served under /organisers/invitations/, where the emailed links point.)"""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -9,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from organisers import invitations
-from organisers.access import is_site_staff
-from organisers.account_forms import InvitationAcceptForm, InvitationForm
+from accounts import invitations
+from accounts.forms import InvitationAcceptForm, InvitationForm
+from accounts.roles import is_site_staff
 
 
 @login_required
@@ -23,8 +24,8 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         invitations.invitation_create(by=request.user, **form.cleaned_data)
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
-        return redirect("organisers:invitation_create")
-    return render(request, "organisers/invitation_form.html", {"form": form})
+        return redirect("accounts:invitation_create")
+    return render(request, "accounts/invitation_form.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,4 +54,4 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("organisers:dashboard")
-    return render(request, "organisers/invitation_accept.html", {"form": form, "invitation": invitation})
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
