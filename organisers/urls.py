@@ -1,6 +1,7 @@
 from django.urls import path
 
-from organisers import delivery_views, views
+from organisers import views
+from organisers.views import delivery as delivery_views
 
 app_name = "organisers"
 
@@ -27,7 +28,7 @@ urlpatterns = [
     path("petitions/<slug:slug>/export/update-emails.csv", views.export_emails, name="export_emails"),
     path("petitions/<slug:slug>/audit/", views.audit_log, name="audit"),
     path("petitions/<slug:slug>/signals/", views.fraud_signals, name="fraud_signals"),
-    # Paper signatures, deliveries, responses (organisers/delivery_views.py)
+    # Paper signatures, deliveries, responses (organisers/views/delivery.py)
     path("petitions/<slug:slug>/paper/", delivery_views.paper_batches, name="paper"),
     path("petitions/<slug:slug>/paper/<int:pk>/edit/", delivery_views.paper_batch_edit, name="paper_edit"),
     path("petitions/<slug:slug>/paper/<int:pk>/delete/", delivery_views.paper_batch_delete, name="paper_delete"),
