@@ -5,9 +5,8 @@ and a source for each fact."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -74,39 +73,6 @@ class Source(models.Model):
         return f"{self.publisher}: {self.title}"
 
 
-# pg_trgm word similarity each word of a multi-word search must reach with a
-# word of someone's spellings (single words keep pg_trgm's default, 0.6).
-# Every word must match, so each may be more forgiving: "Bahaxi Sainke" finds
-# "Bahaxi Sainike" ("sainke" scores 0.57 against "sainike").
-FULL_NAME_WORD_SIMILARITY = 0.5
-# A multi-word search hands up to this many people to the case query as a list.
-SEARCH_IDS_LIMIT = 1000
-
-
-@contextlib.contextmanager
-def word_similarity_threshold(threshold: float | None) -> Iterator[None]:
-    """Run the queries inside with pg_trgm's word-similarity threshold at
-    `threshold` (PostgreSQL only; None leaves it alone), then put the previous
-    value back: inside an outer transaction a transaction-local setting would
-    otherwise outlive them."""
-    if threshold is None or connection.vendor != "postgresql":
-        yield
-        return
-    setting = "pg_trgm.word_similarity_threshold"
-    with transaction.atomic(), connection.cursor() as cursor:
-        # The setting exists only once pg_trgm is loaded in this session (its
-        # first use): missing_ok, and a plain RESET afterwards in that case.
-        cursor.execute("SELECT current_setting(%s, true), set_config(%s, %s, true)", [setting, setting, str(threshold)])
-        previous = cursor.fetchone()[0]
-        try:
-            yield
-        finally:
-            if previous:
-                cursor.execute("SELECT set_config(%s, %s, true)", [setting, previous])
-            else:
-                cursor.execute("RESET pg_trgm.word_similarity_threshold")
-
-
 class CaseQuerySet(models.QuerySet):
     def public(self) -> CaseQuerySet:
         """The only cases a visitor may ever see, count or find."""
@@ -119,46 +85,10 @@ class CaseQuerySet(models.QuerySet):
         )
 
     def search(self, query: str) -> CaseQuerySet:
-        """People whose spellings hold every word typed, in any order: each
-        word as part of a word ("abdu" finds "Abdurehim"), ignoring case and
-        accents, or on PostgreSQL as a near miss by trigram similarity
-        ("Mailikemu Maimaiti" finds "Mailikemu Maimati").
+        """People whose spellings hold every word typed (cases.search)."""
+        from cases.search import search_cases  # cases.search reads the vocabulary models below
 
-        Each typed word is matched against the vocabulary of distinct words
-        (NameWord: hundreds to thousands of rows, where fuzzy matching is
-        cheap, as pg_trgm's documentation recommends), then people are found
-        by those words' ids in one index (CaseNameWord). Matching the
-        spellings themselves read all 375,000 of them for a word in Cyrillic
-        or Arabic script (bench/README.md, "Case search (second pass)")."""
-        key = name_search_key(query)
-        if not key:
-            return self
-        words = key_words(key)
-        with word_similarity_threshold(FULL_NAME_WORD_SIMILARITY if len(words) > 1 else None):
-            # Ids, not a subquery: the planner then knows which words, and how
-            # common each is, when it estimates how many people match.
-            vocabularies = [list(NameWord.objects.matching(word).values_list("pk", flat=True)) for word in words]
-        if not all(vocabularies):
-            return self.none()
-        found = None
-        for word_ids in vocabularies:
-            uses = CaseNameWord.objects.filter(word__in=word_ids)
-            if found is not None:
-                uses = uses.filter(case__in=found)
-            found = uses.values_list("case_id", flat=True)
-        if len(vocabularies) > 1:
-            # Two or more words pin a person down: a few hundred people at
-            # most, fetched here as a list. Given the subquery instead, the
-            # planner misjudged how many people share both words and walked
-            # the cases in reference order with parallel workers (16-34 ms
-            # for the page, against 2 ms from the list).
-            # Rows are spellings, a few per person. Not DISTINCT, so that the
-            # LIMIT stops the query early when nearly everyone matches ("a b").
-            spellings = list(found[: 4 * SEARCH_IDS_LIMIT])
-            people = set(spellings)
-            if len(spellings) < 4 * SEARCH_IDS_LIMIT and len(people) <= SEARCH_IDS_LIMIT:
-                return self.filter(pk__in=people)
-        return self.filter(pk__in=found)
+        return search_cases(self, query)
 
 
 class Case(models.Model):
@@ -273,6 +203,10 @@ class Case(models.Model):
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         forget_filter_options()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "visibility" in update_fields:
+            # Public search knows public people's names only.
+            CaseNameWord.objects.index(self.names.all())
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})
@@ -476,11 +410,15 @@ class NameWord(models.Model):
 class CaseNameWordQuerySet(models.QuerySet):
     def index(self, names: Iterable[CaseName]) -> None:
         """Record the words of these spellings' search keys, in place of what
-        was recorded for them before."""
-        words = {name: key_words(name.search_key) for name in names}
+        was recorded for them before: for public people only, so that the
+        vocabulary a visitor's search probes never holds a word of a draft
+        or internal case's name."""
+        names = list(names)
+        public = set(Case.objects.public().filter(pk__in={name.case_id for name in names}).values_list("pk", flat=True))
+        words = {name: key_words(name.search_key) for name in names if name.case_id in public}
         with transaction.atomic():
             ids = NameWord.objects.ids_for(word for name_words in words.values() for word in name_words)
-            self.filter(name__in=[name.pk for name in words]).delete()
+            self.filter(name__in=[name.pk for name in names]).delete()
             self.bulk_create(
                 CaseNameWord(name_id=name.pk, case_id=name.case_id, word_id=ids[word])
                 for name, name_words in words.items()
@@ -489,9 +427,10 @@ class CaseNameWordQuerySet(models.QuerySet):
 
 
 class CaseNameWord(models.Model):
-    """`word` is in the search key of `name`, a spelling of `case`'s name.
-    Written by CaseNameWordQuerySet.index whenever a spelling is saved, and
-    deleted with the spelling (and so with the case)."""
+    """`word` is in the search key of `name`, a spelling of public `case`'s
+    name. Written by CaseNameWordQuerySet.index whenever a spelling or its
+    case's visibility is saved, and deleted with the spelling (and so with
+    the case)."""
 
     pk = models.CompositePrimaryKey("name", "word")
     name = models.ForeignKey(CaseName, on_delete=models.CASCADE, related_name="+", db_index=False)
