@@ -47,6 +47,62 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
 
 
+class ReviewedPublication:
+    """Publication by two people, for a model with `visibility`,
+    `submitted_by/_at` and `approved_by/_at`: one submits, another approves;
+    anyone who curates may take it down again at once (it only ever hides)."""
+
+    # What each refusal says, in the model's own words.
+    REFUSALS: dict[str, str]
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.submitted_at is not None and self.visibility != Visibility.PUBLIC
+
+    def submit_for_publication(self, *, by, now: datetime.datetime | None = None) -> None:
+        if self.visibility == Visibility.PUBLIC:
+            raise InvalidTransition(self.REFUSALS["public"])
+        if self.awaiting_approval:
+            raise InvalidTransition(self.REFUSALS["waiting"])
+        self.submitted_by, self.submitted_at = by, now or timezone.now()
+        self.save(update_fields=["submitted_by", "submitted_at", *self._touched()])
+
+    def approve_publication(self, *, by, now: datetime.datetime | None = None) -> None:
+        if not self.awaiting_approval:
+            raise InvalidTransition(self.REFUSALS["not_submitted"])
+        if self.submitted_by_id is None or by.pk == self.submitted_by_id:
+            raise InvalidTransition(self.REFUSALS["own"])
+        self.visibility, self.approved_by, self.approved_at = Visibility.PUBLIC, by, now or timezone.now()
+        self.save(update_fields=["visibility", "approved_by", "approved_at", *self._touched()])
+
+    def unpublish(self, *, now: datetime.datetime | None = None) -> None:
+        """Back to internal; publishing again needs a new submission and a
+        new approval."""
+        if self.visibility != Visibility.PUBLIC:
+            raise InvalidTransition(self.REFUSALS["not_public"])
+        self.visibility = Visibility.INTERNAL
+        self.submitted_by = self.submitted_at = self.approved_by = self.approved_at = None
+        self.save(
+            update_fields=["visibility", "submitted_by", "submitted_at", "approved_by", "approved_at", *self._touched()]
+        )
+
+    def _touched(self) -> list[str]:
+        return ["updated_at"] if any(field.name == "updated_at" for field in self._meta.fields) else []
+
+
+class SourceQuerySet(models.QuerySet):
+    def cited_publicly(self) -> SourceQuerySet:
+        """Sources a public page cites: a public case's, its events' and its
+        published testimonies', and public figures'."""
+        public = Visibility.PUBLIC
+        return self.filter(
+            Q(cases__visibility=public)
+            | Q(events__case__visibility=public)
+            | Q(testimonies__case__visibility=public, testimonies__consent__in=Testimony.PUBLIC_CONSENTS)
+            | Q(statistics__visibility=public)
+        ).distinct()
+
+
 class Source(models.Model):
     class Kind(models.TextChoices):
         NEWS_REPORT = "news", _("News report")
@@ -63,6 +119,8 @@ class Source(models.Model):
     published_on = models.DateField(_("published"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.NEWS_REPORT)
     internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("source")
@@ -91,8 +149,16 @@ class CaseQuerySet(models.QuerySet):
         return search_cases(self, query)
 
 
-class Case(models.Model):
+class Case(ReviewedPublication, models.Model):
     """One person."""
+
+    REFUSALS = {
+        "public": _("This case is already public."),
+        "waiting": _("This case is already waiting for approval."),
+        "not_submitted": _("Only a case submitted for publication can be approved."),
+        "own": _("A second person must approve a case: you cannot approve your own."),
+        "not_public": _("Only a public case can be unpublished."),
+    }
 
     class Gender(models.TextChoices):
         FEMALE = "female", _("Female")
@@ -231,37 +297,6 @@ class Case(models.Model):
         if self.unnamed_description:
             return gettext("Name not reported (%(description)s)") % {"description": self.unnamed_description}
         return gettext("Name not reported")
-
-    @property
-    def awaiting_approval(self) -> bool:
-        return self.submitted_at is not None and self.visibility != Visibility.PUBLIC
-
-    def submit_for_publication(self, *, by, now: datetime.datetime | None = None) -> None:
-        if self.visibility == Visibility.PUBLIC:
-            raise InvalidTransition(gettext("This case is already public."))
-        if self.awaiting_approval:
-            raise InvalidTransition(gettext("This case is already waiting for approval."))
-        self.submitted_by, self.submitted_at = by, now or timezone.now()
-        self.save(update_fields=["submitted_by", "submitted_at", "updated_at"])
-
-    def approve_publication(self, *, by, now: datetime.datetime | None = None) -> None:
-        if not self.awaiting_approval:
-            raise InvalidTransition(gettext("Only a case submitted for publication can be approved."))
-        if self.submitted_by_id is None or by.pk == self.submitted_by_id:
-            raise InvalidTransition(gettext("A second person must approve a case: you cannot approve your own."))
-        self.visibility, self.approved_by, self.approved_at = Visibility.PUBLIC, by, now or timezone.now()
-        self.save(update_fields=["visibility", "approved_by", "approved_at", "updated_at"])
-
-    def unpublish(self, *, now: datetime.datetime | None = None) -> None:
-        """Back to internal at once, by anyone who curates cases; publishing
-        again needs a new submission and a new approval."""
-        if self.visibility != Visibility.PUBLIC:
-            raise InvalidTransition(gettext("Only a public case can be unpublished."))
-        self.visibility = Visibility.INTERNAL
-        self.submitted_by = self.submitted_at = self.approved_by = self.approved_at = None
-        self.save(
-            update_fields=["visibility", "submitted_by", "submitted_at", "approved_by", "approved_at", "updated_at"]
-        )
 
     @property
     def local(self) -> LocalText:
@@ -707,7 +742,7 @@ class StatisticQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLIC)
 
 
-class Statistic(models.Model):
+class Statistic(ReviewedPublication, models.Model):
     """An aggregate figure someone published (Atajurt's county estimates), kept with
     its source. Never turned into invented cases."""
 
@@ -737,13 +772,40 @@ class Statistic(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statistics", verbose_name=_("source"))
     visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility, default=Visibility.DRAFT)
     internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
+    # Publication takes two people, as for cases.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("submitted for publication by"),
+    )  # fmt: skip
+    submitted_at = models.DateTimeField(_("submitted for publication"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("publication approved by"),
+    )  # fmt: skip
+    approved_at = models.DateTimeField(_("publication approved"), null=True, blank=True, editable=False)
 
     objects = StatisticQuerySet.as_manager()
+
+    REFUSALS = {
+        "public": _("This figure is already public."),
+        "waiting": _("This figure is already waiting for approval."),
+        "not_submitted": _("Only a figure submitted for publication can be approved."),
+        "own": _("A second person must approve a figure: you cannot approve your own."),
+        "not_public": _("Only a public figure can be unpublished."),
+    }
 
     class Meta:
         verbose_name = _("statistic")
         verbose_name_plural = _("statistics")
         ordering = [models.F("as_of").desc(nulls_last=True), "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(visibility="public") | Q(approved_at__isnull=False), name="statistic_public_only_approved"
+            ),
+            models.CheckConstraint(
+                condition=~Q(approved_by=F("submitted_by")), name="statistic_second_person_approves"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -777,3 +839,84 @@ class CaseText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} ({self.language})"
+
+
+class CaseRevisionQuerySet(models.QuerySet):
+    def approved(self) -> CaseRevisionQuerySet:
+        """Versions that were public, newest last."""
+        return self.filter(state=CaseRevision.State.APPROVED).order_by("reviewed_at", "pk")
+
+    def proposed(self) -> CaseRevisionQuerySet:
+        return self.filter(state=CaseRevision.State.PROPOSED)
+
+
+class CaseRevision(models.Model):
+    """One version of everything about a public case that its page can show:
+    the case's fields, names, translations, events, testimonies (with their
+    consent), family links and sources (cases.revisions.snapshot). Once a
+    case is public, an editor's change is stored here as a proposal and
+    reaches the case only when a second case editor approves it; approved
+    versions stay as its history and can be proposed again to restore one."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class Origin(models.TextChoices):
+        PUBLICATION = "publication", _("First publication")
+        EDIT = "edit", _("Edited by a case editor")
+        RESTORE = "restore", _("Restores an earlier version")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("case"))
+    content = models.JSONField(_("content"))
+    state = models.CharField(_("state"), max_length=16, choices=State, default=State.PROPOSED)
+    origin = models.CharField(_("origin"), max_length=16, choices=Origin, default=Origin.EDIT)
+    # The approved version this one changes: approving it after another
+    # change was approved would silently undo that change, so it is refused.
+    base = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("changes version")
+    )
+    restores = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("restores version")
+    )
+    note = models.TextField(_("what changes and why"), max_length=2_000, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("proposed by"),
+    )  # fmt: skip
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("reviewed by"),
+    )  # fmt: skip
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.TextField(_("reviewer's note"), max_length=2_000, blank=True)
+
+    objects = CaseRevisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case revision")
+        verbose_name_plural = _("case revisions")
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [models.Index(fields=["state", "proposed_at"], name="case_revision_state")]
+        constraints = [
+            # Nobody approves or rejects their own proposal, whatever the path.
+            models.CheckConstraint(
+                condition=~Q(reviewed_by=F("proposed_by")), name="case_revision_second_person_reviews"
+            ),
+            # A version counts as approved only with a review on record; the
+            # first published version's review is the publication's approval.
+            models.CheckConstraint(
+                condition=Q(state="proposed", reviewed_at__isnull=True)
+                | (
+                    ~Q(state="proposed")
+                    & Q(reviewed_at__isnull=False)
+                    & (Q(origin="publication") | Q(reviewed_by__isnull=False))
+                ),
+                name="case_revision_reviewed_unless_proposed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Version #%(pk)s of %(case)s") % {"pk": self.pk, "case": self.case}

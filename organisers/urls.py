@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organisers import views
+from organisers import case_reviews, views
 
 app_name = "organisers"
 
@@ -29,4 +29,10 @@ urlpatterns = [
     path("petitions/<slug:slug>/export/update-emails.csv", views.export_emails, name="export_emails"),
     path("petitions/<slug:slug>/audit/", views.audit_log, name="audit"),
     path("petitions/<slug:slug>/signals/", views.fraud_signals, name="fraud_signals"),
+    path("cases/reviews/", case_reviews.case_reviews, name="case_reviews"),
+    path("cases/revisions/<int:pk>/", case_reviews.case_revision, name="case_revision"),
+    path("cases/revisions/<int:pk>/approve/", case_reviews.case_revision_approve, name="case_revision_approve"),
+    path("cases/revisions/<int:pk>/reject/", case_reviews.case_revision_reject, name="case_revision_reject"),
+    path("cases/revisions/<int:pk>/restore/", case_reviews.case_revision_restore, name="case_revision_restore"),
+    path("cases/<slug:reference>/versions/", case_reviews.case_versions, name="case_versions"),
 ]

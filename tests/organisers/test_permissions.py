@@ -11,8 +11,13 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from cases.models import CaseRevision
+from cases.publication import case_approve, case_submit
+from cases.revisions import revision_propose
+from cases.revisions import snapshot as case_snapshot
 from organisers.models import AuditEntry
 from petitions.models import Organiser, Petition, Signature
+from tests.cases.factories import draft_case
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +28,7 @@ ANYONE_WITH_ROLE = "moderating"  # moderators, owners, staff
 OWNERS = "owning"  # owners, staff
 ORGANISERS = "organisers"  # anyone who runs petitions: dashboard, start a petition
 STAFF = "staff"
+CASE_EDITORS = "case_editors"  # case editors and staff
 PUBLIC = "public"
 
 
@@ -32,6 +38,7 @@ class World:
     signature: Signature
     moderator_role: Organiser
     users: dict[str, Any]
+    revision: CaseRevision
 
 
 @pytest.fixture
@@ -51,7 +58,23 @@ def world(client) -> World:
         "case_editor": f.case_editor("case-editor"),
         "staff": f.user("staff", staff=True),
     }
-    return World(petition, signature, Organiser.objects.get(user=moderator), users)
+    return World(petition, signature, Organiser.objects.get(user=moderator), users, proposed_change())
+
+
+def proposed_change() -> CaseRevision:
+    """A public case with a change waiting for review, proposed by a case
+    editor who is none of the visitors."""
+    proposer, approver = f.case_editor("proposer"), f.case_editor("approver")
+    case = draft_case()
+    case_submit(case=case, by=proposer)
+    case_approve(case=case, by=approver)
+    content = case_snapshot(case)
+    content["case"]["summary"] = "Proposed"
+    return revision_propose(case=case, content=content, by=proposer)
+
+
+def revision_url(name):
+    return lambda w: reverse(f"organisers:{name}", kwargs={"pk": w.revision.pk})
 
 
 def petition_url(name, **extra):
@@ -162,6 +185,24 @@ CASES = [
     ("export_signatures", "get", petition_url("export_signatures"), None, OWNERS),
     ("export_emails", "get", petition_url("export_emails"), None, OWNERS),
     ("audit", "get", petition_url("audit"), None, OWNERS),
+    ("case_reviews", "get", plain_url("case_reviews"), None, CASE_EDITORS),
+    (
+        "case_versions",
+        "get",
+        lambda w: reverse("organisers:case_versions", kwargs={"reference": w.revision.case.reference}),
+        None,
+        CASE_EDITORS,
+    ),
+    ("case_revision", "get", revision_url("case_revision"), None, CASE_EDITORS),
+    ("case_revision_approve", "post", revision_url("case_revision_approve"), lambda w: {}, CASE_EDITORS),
+    ("case_revision_reject", "post", revision_url("case_revision_reject"), lambda w: {"note": "No"}, CASE_EDITORS),
+    (
+        "case_revision_restore",
+        "post",
+        lambda w: reverse("organisers:case_revision_restore", kwargs={"pk": w.revision.base_id}),
+        lambda w: {},
+        CASE_EDITORS,
+    ),
 ]
 
 
@@ -172,6 +213,7 @@ def expected_status(role: str, who: str, method: str) -> int:
     allowed = {
         ORGANISERS: {"other_moderator", "moderator", "owner", "staff"},
         STAFF: {"staff"},
+        CASE_EDITORS: {"case_editor", "staff"},
         ANYONE_WITH_ROLE: {"moderator", "owner", "staff"},
         OWNERS: {"owner", "staff"},
     }[who]
@@ -188,6 +230,7 @@ def snapshot(w: World):
         list(Signature.objects.order_by("pk").values_list("pk", "state", "hidden")),
         list(Organiser.objects.order_by("pk").values_list("pk", "role")),
         AuditEntry.objects.count(),
+        list(CaseRevision.objects.order_by("pk").values_list("pk", "state")),
     )
 
 
