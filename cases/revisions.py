@@ -16,6 +16,8 @@ public page never saw it."""
 from __future__ import annotations
 
 import datetime
+import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,10 +145,37 @@ def snapshot(case: Case, *, new_after: Content | None = None) -> Content:
 
 
 @dataclass
+class Part:
+    text: str
+    changed: bool
+
+
+@dataclass
 class FieldChange:
     label: str
     before: str
     after: str
+
+    def _parts(self) -> tuple[list[Part], list[Part]]:
+        """Both sides cut into runs of words, each marked when it differs
+        from the other side, so a reviewer sees which words of a long text
+        change."""
+        old, new = ([token for token in re.split(r"(\s+)", text) if token] for text in (self.before, self.after))
+        before, after = [], []
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+            if i2 > i1:
+                before.append(Part("".join(old[i1:i2]), tag != "equal"))
+            if j2 > j1:
+                after.append(Part("".join(new[j1:j2]), tag != "equal"))
+        return before, after
+
+    @property
+    def before_parts(self) -> list[Part]:
+        return self._parts()[0]
+
+    @property
+    def after_parts(self) -> list[Part]:
+        return self._parts()[1]
 
 
 @dataclass

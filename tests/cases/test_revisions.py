@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.models import Case, CaseRevision, Statistic, Visibility
 from cases.models import Testimony as CaseTestimony
 from cases.publication import case_approve, case_submit
-from cases.revisions import compare, revision_approve, revision_propose, snapshot
+from cases.revisions import FieldChange, compare, revision_approve, revision_propose, snapshot
 from organisers.models import AuditEntry
 from tests.cases.factories import add_testimony, draft_case, source
 from tests.conftest import page_text
@@ -382,3 +382,29 @@ def test_the_database_refuses_a_public_row_without_approval(model):
     figure = Statistic.objects.create(label="y", value=1, scope="county", source=source())
     with pytest.raises(IntegrityError), transaction.atomic():
         Statistic.objects.filter(pk=figure.pk).update(visibility="public")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "marked_before", "marked_after"),
+    [
+        ("Detained in 2018.", "Detained in 2019.", ["2018."], ["2019."]),
+        ("", "New text", [], ["New text"]),
+        ("Old text", "", ["Old text"], []),
+        ("One\n\nTwo", "One\n\nTwo three", [], [" three"]),
+    ],
+)
+def test_the_diff_marks_only_the_words_that_change(before, after, marked_before, marked_after):
+    change = FieldChange("summary", before, after)
+    assert [part.text for part in change.before_parts if part.changed] == marked_before
+    assert [part.text for part in change.after_parts if part.changed] == marked_after
+    assert "".join(part.text for part in change.before_parts) == before
+    assert "".join(part.text for part in change.after_parts) == after
+
+
+def test_the_review_page_marks_the_changed_words(client, editors, person):
+    alice, bilal = editors
+    propose_in_admin(client, alice, person, summary="Detained in 2019.")
+    client.force_login(bilal)
+    page = client.get(reverse("organisers:case_revision", kwargs={"pk": CaseRevision.objects.proposed().get().pk}))
+    assert "Detained in <del>2018.</del>" in page.content.decode()
+    assert "Detained in <ins>2019.</ins>" in page.content.decode()
