@@ -31,6 +31,7 @@ from cases.publication import (
     statistic_unpublish,
 )
 from cases.revisions import current_version, revision_propose, snapshot
+from config.validators import reject_control_characters_multiline
 from organisers.access import is_case_editor
 
 
@@ -86,6 +87,7 @@ class CaseForm(forms.ModelForm):
         required=False,
         max_length=2_000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[reject_control_characters_multiline],
         help_text=_("For the case editor who reviews this change."),
     )
 

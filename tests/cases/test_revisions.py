@@ -14,6 +14,7 @@ from cases.revisions import FieldChange, compare, revision_approve, revision_pro
 from organisers.models import AuditEntry
 from tests.cases.factories import add_testimony, draft_case, source
 from tests.conftest import page_text
+from tests.hostile import RAW_QUERY, SCRIPT_MARKERS, TEXT
 from tests.organisers.factories import case_editor, organiser_user
 
 pytestmark = pytest.mark.django_db
@@ -408,3 +409,22 @@ def test_the_review_page_marks_the_changed_words(client, editors, person):
     page = client.get(reverse("organisers:case_revision", kwargs={"pk": CaseRevision.objects.proposed().get().pk}))
     assert "Detained in <del>2018.</del>" in page.content.decode()
     assert "Detained in <ins>2019.</ins>" in page.content.decode()
+
+
+def test_hostile_notes_and_queries_never_break_the_review_pages(client, editors, person):
+    alice, bilal = editors
+    client.force_login(bilal)
+    for number, value in enumerate(TEXT):
+        content = snapshot(person)
+        content["case"]["summary"] = f"Version {number}"
+        revision = revision_propose(case=person, content=content, by=alice, note=value.replace("\x00", ""))
+        response = client.post(reverse("organisers:case_revision_reject", kwargs={"pk": revision.pk}), {"note": value})
+        assert response.status_code < 500, value[:30]
+        page = client.get(reverse("organisers:case_revision", kwargs={"pk": revision.pk})).content.decode()
+        assert not any(marker in page for marker in SCRIPT_MARKERS), value[:30]
+    assert not any("\x00" in note for note in CaseRevision.objects.values_list("review_note", flat=True))
+    for url in (reverse("organisers:case_reviews"), reverse("organisers:case_versions", args=[person.reference])):
+        for value in RAW_QUERY:
+            response = client.get(f"{url}?page={value}")
+            assert response.status_code < 500, (url, value[:30])
+            assert not any(marker in response.content.decode() for marker in SCRIPT_MARKERS)
