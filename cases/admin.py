@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import is_case_editor
 from cases.models import (
     Case,
     CaseLink,
@@ -31,8 +32,7 @@ from cases.publication import (
     statistic_unpublish,
 )
 from cases.revisions import current_version, revision_propose, snapshot
-from config.validators import reject_control_characters_multiline
-from organisers.access import is_case_editor
+from core.validators import reject_control_characters_multiline
 
 
 class CaseNameInline(admin.TabularInline):

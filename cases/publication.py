@@ -2,10 +2,10 @@
 
 from django.db import models, transaction
 
+from accounts.audit import record
+from accounts.models import AuditEntry
 from cases.models import Case, Statistic
 from cases.revisions import record_publication
-from organisers.audit import record
-from organisers.models import AuditEntry
 
 
 def _locked[M: models.Model](thing: M) -> M:

@@ -27,6 +27,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from accounts.audit import record
+from accounts.models import AuditEntry
 from cases.models import (
     Case,
     CaseLink,
@@ -39,8 +41,6 @@ from cases.models import (
     Testimony,
     Visibility,
 )
-from organisers.audit import record
-from organisers.models import AuditEntry
 
 Content = dict[str, Any]
 

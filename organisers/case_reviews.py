@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.roles import is_case_editor
 from cases.models import Case, CaseRevision, InvalidTransition, Statistic
 from cases.revisions import compare, is_out_of_date, revision_approve, revision_reject, revision_restore
-from organisers.access import is_case_editor
 from organisers.forms import ReasonForm
 
 REVISIONS_PER_PAGE = 50

@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditEntry
 from cases.models import Case, CaseRevision, Statistic, Visibility
 from cases.models import Testimony as CaseTestimony
 from cases.publication import case_approve, case_submit
 from cases.revisions import FieldChange, compare, revision_approve, revision_propose, snapshot
-from organisers.models import AuditEntry
 from tests.cases.factories import add_testimony, draft_case, source
 from tests.conftest import page_text
 from tests.hostile import RAW_QUERY, SCRIPT_MARKERS, TEXT
