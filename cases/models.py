@@ -47,13 +47,38 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
 
 
-class ReviewedPublication:
+class ReviewedPublication(models.Model):
     """Publication by two people, for a model with `visibility`,
     `submitted_by/_at` and `approved_by/_at`: one submits, another approves;
     anyone who curates may take it down again at once (it only ever hides)."""
 
     # What each refusal says, in the model's own words.
     REFUSALS: dict[str, str]
+
+    # Publication takes two people: one submits, another approves.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("submitted for publication by"),
+    )  # fmt: skip
+    submitted_at = models.DateTimeField(_("submitted for publication"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("publication approved by"),
+    )  # fmt: skip
+    approved_at = models.DateTimeField(_("publication approved"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+        # No path (admin, shell, fixture) makes a row public unapproved, and
+        # nobody approves what they submitted.
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(visibility="public") | Q(approved_at__isnull=False), name="%(class)s_public_only_approved"
+            ),
+            models.CheckConstraint(
+                condition=~Q(approved_by=F("submitted_by")), name="%(class)s_second_person_approves"
+            ),
+        ]
 
     @property
     def awaiting_approval(self) -> bool:
@@ -149,7 +174,7 @@ class CaseQuerySet(models.QuerySet):
         return search_cases(self, query)
 
 
-class Case(ReviewedPublication, models.Model):
+class Case(ReviewedPublication):
     """One person."""
 
     REFUSALS = {
@@ -222,17 +247,6 @@ class Case(ReviewedPublication, models.Model):
     )
     visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility, default=Visibility.DRAFT)
     internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
-    # Publication takes two people: one submits, another approves.
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("submitted for publication by"),
-    )  # fmt: skip
-    submitted_at = models.DateTimeField(_("submitted for publication"), null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("publication approved by"),
-    )  # fmt: skip
-    approved_at = models.DateTimeField(_("publication approved"), null=True, blank=True, editable=False)
     sources = models.ManyToManyField(Source, related_name="cases", blank=True, verbose_name=_("sources"))
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -255,12 +269,7 @@ class Case(ReviewedPublication, models.Model):
                 condition=Q(age_reported__isnull=True) | Q(age_reported_on__isnull=False),
                 name="case_age_has_report_date",
             ),
-            # No path (admin, shell, fixture) makes a case public unapproved,
-            # and nobody approves what they submitted.
-            models.CheckConstraint(
-                condition=~Q(visibility="public") | Q(approved_at__isnull=False), name="case_public_only_approved"
-            ),
-            models.CheckConstraint(condition=~Q(approved_by=F("submitted_by")), name="case_second_person_approves"),
+            *ReviewedPublication.Meta.constraints,
         ]
 
     def __str__(self) -> str:
@@ -742,7 +751,7 @@ class StatisticQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLIC)
 
 
-class Statistic(ReviewedPublication, models.Model):
+class Statistic(ReviewedPublication):
     """An aggregate figure someone published (Atajurt's county estimates), kept with
     its source. Never turned into invented cases."""
 
@@ -772,17 +781,6 @@ class Statistic(ReviewedPublication, models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statistics", verbose_name=_("source"))
     visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility, default=Visibility.DRAFT)
     internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
-    # Publication takes two people, as for cases.
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("submitted for publication by"),
-    )  # fmt: skip
-    submitted_at = models.DateTimeField(_("submitted for publication"), null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("publication approved by"),
-    )  # fmt: skip
-    approved_at = models.DateTimeField(_("publication approved"), null=True, blank=True, editable=False)
 
     objects = StatisticQuerySet.as_manager()
 
@@ -798,14 +796,7 @@ class Statistic(ReviewedPublication, models.Model):
         verbose_name = _("statistic")
         verbose_name_plural = _("statistics")
         ordering = [models.F("as_of").desc(nulls_last=True), "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(visibility="public") | Q(approved_at__isnull=False), name="statistic_public_only_approved"
-            ),
-            models.CheckConstraint(
-                condition=~Q(approved_by=F("submitted_by")), name="statistic_second_person_approves"
-            ),
-        ]
+        constraints = ReviewedPublication.Meta.constraints
 
     def __str__(self) -> str:
         return self.label
