@@ -101,7 +101,11 @@ def test_a_public_edit_is_invisible_until_a_second_editor_approves_it(client, ed
 
     assert "the public page now shows this version" in page_text(approved)
     assert "Sentenced to 10 years in 2019." in public_page(client, person)
-    trail = list(AuditEntry.objects.filter(action__startswith="case.revision").values_list("action", "actor", "reason"))
+    trail = list(
+        AuditEntry.objects.filter(action__startswith="case.revision")
+        .order_by("pk")
+        .values_list("action", "actor", "reason")
+    )
     assert trail == [
         (AuditEntry.Action.CASE_REVISION_PROPOSE, alice.pk, "A new report"),
         (AuditEntry.Action.CASE_REVISION_APPROVE, bilal.pk, ""),
@@ -353,7 +357,7 @@ def test_a_figure_goes_public_only_with_a_second_editor(client, editors):
     act(client, alice, "unpublish", figure)
     figure.refresh_from_db()
     assert figure.visibility == Visibility.INTERNAL
-    trail = list(AuditEntry.objects.filter(target_type="statistic").values_list("action", "actor"))
+    trail = list(AuditEntry.objects.filter(target_type="statistic").order_by("pk").values_list("action", "actor"))
     assert trail == [
         (AuditEntry.Action.STATISTIC_SUBMIT, alice.pk),
         (AuditEntry.Action.STATISTIC_APPROVE, bilal.pk),
