@@ -260,8 +260,7 @@ class Case(ReviewedPublication):
         indexes = [
             models.Index(fields=["visibility", "status"], name="case_public_status"),
             # Counting the public people a search found probes this (index
-            # only) instead of reading every case: 25 -> 8 ms for a name
-            # 5,000 of 100,000 people share (bench/README.md).
+            # only) instead of reading every case (figures in bench/README.md).
             models.Index(fields=["id"], condition=Q(visibility="public"), name="case_public_id"),
         ]
         constraints = [
@@ -424,8 +423,7 @@ class NameWordQuerySet(models.QuerySet):
             # does not class as letters (Cyrillic and Arabic under the C
             # locale), and then no word is similar. This condition on the
             # constant is folded away when the query is planned, and spares
-            # computing every word's similarity for nothing (23 -> 4 ms over
-            # 45,000 words).
+            # computing every word's similarity for nothing (bench/README.md).
             trigrams = Func(
                 Func(Value(word), function="show_trgm"), function="cardinality", output_field=IntegerField()
             )

@@ -88,8 +88,8 @@ def search_cases(cases: CaseQuerySet, query: str) -> CaseQuerySet:
         # Two or more words pin a person down: a few hundred people at
         # most, fetched here as a list. Given the subquery instead, the
         # planner misjudged how many people share both words and walked
-        # the cases in reference order with parallel workers (16-34 ms
-        # for the page, against 2 ms from the list).
+        # the cases in reference order with parallel workers, many times
+        # slower than the list (figures in bench/README.md).
         # Rows are spellings, a few per person. Not DISTINCT, so that the
         # LIMIT stops the query early when nearly everyone matches ("a b").
         spellings = list(found[: 4 * SEARCH_IDS_LIMIT])

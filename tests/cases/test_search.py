@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench import generate_data
 from cases.models import Case, CaseName, CaseNameWord, NameWord
 from cases.publication import case_approve, case_submit, case_unpublish
 from cases.search_keys import name_search_key
@@ -142,7 +143,7 @@ def test_a_spelling_saved_again_records_its_words_once(mailikemu):
 
 @pytest.mark.django_db(transaction=True)  # generate_data VACUUMs on PostgreSQL
 def test_generated_cases_are_searchable():
-    call_command("generate_data", petitions=0, cases=30, stdout=open("/dev/null", "w"))
+    call_command(generate_data.Command(), petitions=0, cases=30, stdout=open("/dev/null", "w"))
     spelling = CaseName.objects.filter(case__reference__startswith="gen-case-").first()
     first_word = spelling.search_key.split()[0]
     assert Case.objects.search(first_word).filter(pk=spelling.case_id).exists()
