@@ -1,6 +1,6 @@
 from django.urls import path
 
-from petitions import views
+from petitions import share_views, views
 
 app_name = "petitions"
 
@@ -9,6 +9,14 @@ urlpatterns = [
     path("petitions/<slug:slug>/", views.petition_detail, name="detail"),
     path("petitions/<slug:slug>/sign/", views.petition_sign, name="sign"),
     path("petitions/<slug:slug>/signed/", views.signature_sent, name="signed"),
+    # How a petition travels (petitions/share_views.py).
+    path("petitions/<slug:slug>/share/", share_views.share_page, name="share"),
+    path("petitions/<slug:slug>/share.png", share_views.share_image_current, name="share_image_current"),
+    path("petitions/<slug:slug>/share-<str:version>.png", share_views.share_image_view, name="share_image"),
+    path("petitions/<slug:slug>/badge.svg", share_views.badge, name="badge"),
+    path("petitions/<slug:slug>/embed/", share_views.embed, name="embed"),
+    path("petitions/<slug:slug>/poster/", share_views.poster, name="poster"),
+    path("share-<str:version>.png", share_views.site_share_image, name="site_share_image"),
     path("signatures/confirm/<str:token>/", views.signature_confirm, name="confirm"),
     path("signatures/confirm/<str:token>/resend/", views.signature_resend, name="resend"),
     path("signatures/withdraw/<str:token>/", views.signature_withdraw, name="withdraw"),
