@@ -230,7 +230,15 @@ def page_path(slug: str) -> str:
 def pages(port: int) -> dict:
     """Hello, the 1k page, the 1M page, hello again: the two hello runs
     bracket the others, and their mean is the yardstick."""
-    from bench.client import NAVIGATION, wrk
+    from bench.client import NAVIGATION, request, wrk
+
+    # The share image as a link-preview crawler fetches it: the current
+    # version's address, found as the petition page finds it. Its first
+    # request draws it (timed once here); every later one is served cached.
+    image = request(port, "GET", f"/en/petitions/{BIG_SLUG}/share.png").header("Location")
+    drawn_at = time.monotonic()
+    first_image = request(port, "GET", image)
+    draw_ms = (time.monotonic() - drawn_at) * 1000
 
     # Visitors come as a current browser does (fetch metadata, no cookie);
     # "old browser" sends no fetch metadata and so is given a CSRF token and
@@ -239,6 +247,8 @@ def pages(port: int) -> dict:
     big, small, hello = page_path(BIG_SLUG), page_path(SMALL_SLUG), "/_bench/hello/"
     for name, path, headers in [("hello_before", hello, NAVIGATION), ("page_1k", small, NAVIGATION),
                                 ("page_1m", big, NAVIGATION), ("page_1m_old_browser", big, {}),
+                                ("badge_1m", f"/en/petitions/{BIG_SLUG}/badge.svg", {}),
+                                ("share_image_1m", image, {}),
                                 ("hello_after", hello, NAVIGATION)]:  # fmt: skip
         wrk(port, path, seconds=1, connections=CONNECTIONS, headers=headers)  # warm up: workers, caches, connections
         log(f"wrk {name} {path} for {SECONDS}s")
@@ -251,9 +261,10 @@ def pages(port: int) -> dict:
     hello_rps = statistics.mean(
         [runs["hello_before"]["requests_per_second"], runs["hello_after"]["requests_per_second"]]
     )
-    for name in ("page_1k", "page_1m", "page_1m_old_browser"):
+    for name in ("page_1k", "page_1m", "page_1m_old_browser", "badge_1m", "share_image_1m"):
         runs[name]["ratio_to_hello"] = round(runs[name]["requests_per_second"] / hello_rps, 3)
     runs["hello"] = {"requests_per_second": hello_rps}
+    runs["share_image_first"] = {"status": first_image.status, "bytes": len(first_image.body), "ms": round(draw_ms, 1)}
     runs["page_1m_vs_1k"] = {
         "rps_ratio": round(runs["page_1m"]["requests_per_second"] / runs["page_1k"]["requests_per_second"], 3),
         "median_ratio": round(runs["page_1m"]["median_ms"] / runs["page_1k"]["median_ms"], 3),
@@ -740,6 +751,9 @@ def targets(results: dict) -> list[dict]:
         ("data: 1M signatures generated in under 60 s", "s per 1M",
          results["data"]["seconds"] * 1_000_000 / results["data"]["signatures"], lambda v: v < 60),
         ("page at 1M: >= 90% of hello req/s", "ratio", page["page_1m"]["ratio_to_hello"], lambda v: v >= 0.9),
+        ("badge at 1M: >= 90% of hello req/s", "ratio", page["badge_1m"]["ratio_to_hello"], lambda v: v >= 0.9),
+        ("share image at 1M: >= 90% of hello req/s", "ratio", page["share_image_1m"]["ratio_to_hello"],
+         lambda v: v >= 0.9),
         ("page at 1M within 10% of 1k: req/s", "ratio", page["page_1m_vs_1k"]["rps_ratio"], lambda v: v >= 0.9),
         ("page at 1M within 10% of 1k: median", "ratio", page["page_1m_vs_1k"]["median_ratio"], lambda v: v <= 1.1),
         ("page at 1M within 10% of 1k: p99", "ratio", page["page_1m_vs_1k"]["p99_ratio"], lambda v: v <= 1.1),
@@ -776,10 +790,12 @@ def problems(results: dict) -> list[str]:
     requests, wrong counts. The smoke run (make bench-smoke) fails on these."""
     bench = results["benchmarks"]
     found = []
-    for name in ("hello_before", "page_1k", "page_1m", "hello_after"):
+    for name in ("hello_before", "page_1k", "page_1m", "badge_1m", "share_image_1m", "hello_after"):
         run = bench["pages"][name]
         if run["non_2xx_3xx"] or run["socket_errors"]:
             found.append(f"{name}: {run['non_2xx_3xx']} bad responses, socket errors: {run['socket_errors'] or 0}")
+    if bench["pages"]["share_image_first"]["status"] != 200:
+        found.append(f"share image: status {bench['pages']['share_image_first']['status']}")
     for kind in ("spread", "hot"):
         for run in bench["signing"][kind]["runs"]:
             for phase in ("sign", "confirm"):
@@ -822,7 +838,9 @@ def summary(results: dict) -> str:
     hello_cpu = cpu(page["hello_before"])
     lines.append(f"| hello (bare Django view) | {hello:,.0f} req/s | 1.00 | {hello_cpu} |")
     for name, label in [("page_1k", "petition page, 1k signatures"), ("page_1m", "petition page, 1M signatures"),
-                        ("page_1m_old_browser", "petition page, 1M, old browser (token + cookie)")]:  # fmt: skip
+                        ("page_1m_old_browser", "petition page, 1M, old browser (token + cookie)"),
+                        ("badge_1m", "count badge (SVG), 1M"),
+                        ("share_image_1m", "share image (PNG, cached), 1M")]:  # fmt: skip
         run = page[name]
         lines.append(f"| {label} | {run['requests_per_second']:,.0f} req/s, median {run['median_ms']:.2f} ms, "
                      f"p99 {run['p99_ms']:.2f} ms | {run['ratio_to_hello']:.2f} | {cpu(run)} |")  # fmt: skip
