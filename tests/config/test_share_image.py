@@ -78,9 +78,18 @@ def test_a_right_to_left_card_is_laid_out_from_the_right():
 
 def test_the_version_changes_with_anything_drawn_and_only_then():
     card = Card(language="en", title="Free them", lines=("1,200 have signed",), progress=(1200, 2000))
-    assert card.version == Card(language="en", title="Free them", lines=("1,200 have signed",), progress=(1200, 2000)).version
-    assert card.version != Card(language="ur", title="Free them", lines=("1,200 have signed",), progress=(1200, 2000)).version
-    assert card.version != Card(language="en", title="Free them", lines=("1,300 have signed",), progress=(1300, 2000)).version
+    assert (
+        card.version
+        == Card(language="en", title="Free them", lines=("1,200 have signed",), progress=(1200, 2000)).version
+    )
+    assert (
+        card.version
+        != Card(language="ur", title="Free them", lines=("1,200 have signed",), progress=(1200, 2000)).version
+    )
+    assert (
+        card.version
+        != Card(language="en", title="Free them", lines=("1,300 have signed",), progress=(1300, 2000)).version
+    )
 
 
 def test_a_version_is_drawn_once_however_often_it_is_asked_for(monkeypatch):

@@ -214,9 +214,7 @@ def test_share_links_are_in_urdu_on_the_urdu_page(client, petition):
 
 
 def test_a_signer_who_has_just_confirmed_is_asked_to_share(client, petition, send_on_commit):
-    send_on_commit(
-        lambda: client.post("/en/petitions/free-them/sign/", sign_form(), REMOTE_ADDR=another_address())
-    )
+    send_on_commit(lambda: client.post("/en/petitions/free-them/sign/", sign_form(), REMOTE_ADDR=another_address()))
     link = re.search(r"/en/signatures/confirm/[^/\s]+/", mail.outbox[0].body).group(0)
     response = client.post(link, follow=True)
 
@@ -276,7 +274,9 @@ def test_the_embed_card_is_the_only_page_other_sites_may_frame(client, petition)
     assert "X-Frame-Options" not in response
     assert "script-src 'self'" in response["Content-Security-Policy"]
     body = response.content.decode()
-    assert 'href="http://127.0.0.1:8000/en/petitions/free-them/" target="_blank" rel="noopener">Sign the petition' in body
+    assert (
+        'href="http://127.0.0.1:8000/en/petitions/free-them/" target="_blank" rel="noopener">Sign the petition' in body
+    )
     assert "Set-Cookie" not in str(response.headers)
 
     for path in ("/en/petitions/free-them/", "/en/petitions/free-them/share/", "/en/petitions/free-them/poster/"):
