@@ -11,15 +11,18 @@ import pytest
 import segno
 import zxingcpp
 from django.core import mail
+from django.urls import reverse
 from PIL import Image
 
 from config import share_image
 from petitions import sharing
-from petitions.models import PetitionText
+from petitions.goals import next_goal
+from petitions.models import Organiser, PetitionText
 from petitions.qr import qr_svg
-from tests.cases.factories import public_case
+from tests.cases.factories import draft_case, public_case
 from tests.conftest import page_text
 from tests.hostile import RAW_QUERY
+from tests.organisers import factories as organiser_factories
 from tests.petitions.factories import (
     another_address,
     closed_petition,
@@ -51,9 +54,7 @@ def meta(body: str) -> dict[str, str]:
 def test_the_image_count_is_rounded_down_to_two_figures_and_keeps_every_rung(count):
     rounded = sharing.rounded_count(count)
     assert rounded <= count
-    assert count < 100 and rounded == count or len(str(rounded).rstrip("0")) <= 2
-    from petitions.goals import next_goal
-
+    assert (count < 100 and rounded == count) or len(str(rounded).rstrip("0")) <= 2
     assert next_goal(rounded) == next_goal(count)
 
 
@@ -122,8 +123,6 @@ def test_a_case_previews_with_names_and_status_and_no_photo(client, language):
 
 
 def test_a_case_that_is_not_public_has_no_picture(client):
-    from tests.cases.factories import draft_case
-
     case = draft_case()
     response = client.get(f"/en/cases/{case.reference}/share-0123456789abcdef.png")
     assert response.status_code == 404
@@ -379,3 +378,13 @@ def test_malformed_image_versions_are_not_found(client, petition, version):
 def test_sharing_pages_refuse_posts(client, petition):
     for suffix in SLUG_PATHS:
         assert client.post(f"/en/petitions/free-them/{suffix}").status_code == 405
+
+
+def test_a_drafts_preview_offers_nothing_to_share(client):
+    draft = draft_petition()
+    account = organiser_factories.organiser_user()
+    Organiser.objects.create(petition=draft, user=account, role="owner")
+    client.force_login(account)
+    body = client.get(reverse("organisers:petition_preview", kwargs={"slug": draft.slug})).content.decode()
+    assert "og:image" not in body and 'rel="canonical"' not in body
+    assert "Share this petition" not in body and "/share/" not in body
