@@ -33,7 +33,7 @@ help:
 	@echo "make test           tests on SQLite (browser tests excluded); ARGS=... goes to pytest"
 	@echo "make test-postgres  the same tests on PostgreSQL (\$$DATABASE_URL or a throwaway cluster)"
 	@echo "make test-e2e       browser tests in tests/e2e"
-	@echo "make lint           ruff check + ruff format --check"
+	@echo "make lint           ruff check + ruff format --check + the apps' import directions"
 	@echo "make fmt            ruff check --fix + ruff format"
 	@echo "make check          manage.py check, migrations check, check --deploy (production-like env)"
 	@echo "make translations   update locale/*/django.po from the code, then check them (complete, compiled)"
@@ -88,11 +88,12 @@ test-e2e: $(STAMP)
 		echo "No browser tests yet (tests/e2e does not exist)."; \
 	fi
 
-# Both halves always run, so one pass shows every problem.
+# Every part always runs, so one pass shows every problem.
 lint: $(STAMP)
 	@status=0; \
 	$(PY) -m ruff check . || status=1; \
 	$(PY) -m ruff format --check . || status=1; \
+	$(PY) scripts/check_imports.py || status=1; \
 	exit $$status
 
 # Fixes first (import sorting, upgrades), then formatting; what cannot be

@@ -141,7 +141,7 @@ class Visitor:
 
     def post(self, port: int, path: str, form: dict) -> Response:
         # The cookie is Secure (debug off) and sent anyway: this is plain http
-        # on loopback. The sign view goes by Sec-Fetch-Site (config/cross_origin.py);
+        # on loopback. The sign view goes by Sec-Fetch-Site (core/cross_origin.py);
         # the confirm view checks the token.
         return request(
             port,

@@ -242,7 +242,7 @@ def pages(port: int) -> dict:
 
     # Visitors come as a current browser does (fetch metadata, no cookie);
     # "old browser" sends no fetch metadata and so is given a CSRF token and
-    # cookie with every page, as everyone was before config/cross_origin.py.
+    # cookie with every page, as everyone was before core/cross_origin.py.
     runs = {}
     big, small, hello = page_path(BIG_SLUG), page_path(SMALL_SLUG), "/_bench/hello/"
     for name, path, headers in [("hello_before", hello, NAVIGATION), ("page_1k", small, NAVIGATION),
@@ -559,7 +559,7 @@ def export_csv(port: int, *, cookie: str, master: int) -> dict:
     import http.client
     import threading
 
-    from organisers.models import AuditEntry
+    from accounts.models import AuditEntry
     from petitions.models import Petition, Signature
 
     petition = Petition.objects.get(slug=BIG_SLUG)

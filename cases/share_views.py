@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from cases import sharing
 from cases.models import Case
-from config import share_image
+from core import share_image
 
 VERSION = re.compile(r"[0-9a-f]{16}")
 

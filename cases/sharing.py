@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from config.share_image import Card, site_footer
+from core.share_image import Card, site_footer
 
 SHOWN_SPELLINGS = 4
 

@@ -90,7 +90,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "django_tasks_db",
-    "config",
+    "core",
+    "accounts",
     "petitions",
     "cases",
     "organisers",
@@ -107,7 +108,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "config.cross_origin.vary_on_fetch_metadata",
+    "core.cross_origin.vary_on_fetch_metadata",
 ]
 
 ROOT_URLCONF = "config.urls"

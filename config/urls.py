@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cases.sitemaps import CaseSitemap
-from config.cross_origin import cross_origin_protected
+from core.cross_origin import cross_origin_protected
 from petitions.sitemaps import PetitionSitemap
 
 SITEMAPS = {"petitions": PetitionSitemap, "cases": CaseSitemap}
@@ -20,7 +20,8 @@ urlpatterns += i18n_patterns(
     # First: in a surge nearly every request is a petition page.
     path("", include("petitions.urls")),
     path("cases/", include("cases.urls")),
-    path("accounts/", include("organisers.account_urls")),
+    path("accounts/", include("accounts.urls")),
+    path("organisers/invitations/", include("accounts.invitation_urls")),
     path("organisers/", include("organisers.urls")),
     path("admin/", admin.site.urls),
 )

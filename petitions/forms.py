@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField, LazyTypedChoiceField
 
-from config.validators import reject_control_characters, reject_control_characters_multiline
+from core.validators import reject_control_characters, reject_control_characters_multiline
 from petitions.abuse import STARTED_PLACEHOLDER, form_started_token, is_disposable
 from petitions.email_keys import email_key
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from config.content_languages import LocalText, choose, translations_of
+from accounts.roles import PetitionRole
+from core.content_languages import LocalText, choose, translations_of
 from petitions import counting, page_cache
 from petitions.goals import last_milestone, next_goal
 
@@ -210,9 +211,7 @@ class PetitionText(models.Model):
 class Organiser(models.Model):
     """A person who runs a petition, and what they may do on it."""
 
-    class Role(models.TextChoices):
-        OWNER = "owner", _("Owner")
-        MODERATOR = "moderator", _("Moderator")
+    Role = PetitionRole
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="petition_roles")

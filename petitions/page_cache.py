@@ -6,7 +6,7 @@ serving it. So the page is rendered once per PLEA_PAGE_CACHE_SECONDS per
 language and cache, and each visitor gets that HTML with a fresh start time
 for the sign form. It carries no CSRF token and sets no cookie: its forms post
 to views that ask the browser where the post came from
-(config/cross_origin.py). A browser too old to say so gets its own token put
+(core/cross_origin.py). A browser too old to say so gets its own token put
 in, as Django would. The count and recent signers shown to strangers are therefore stale by
 at most that many seconds; nobody else ever sees a cached page:
 
@@ -30,7 +30,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from config.cross_origin import browser_sends_fetch_metadata
+from core.cross_origin import browser_sends_fetch_metadata
 from petitions.abuse import stamp_form_clock
 
 # Rendered in place of the CSRF token, then swapped for an old browser's own
@@ -74,4 +74,4 @@ def respond(request: HttpRequest, html: str) -> HttpResponse:
         html = html.replace(CSRF_FIELD, "")
     else:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    return HttpResponse(stamp_form_clock(html))  # Vary: Sec-Fetch-Site from config.cross_origin
+    return HttpResponse(stamp_form_clock(html))  # Vary: Sec-Fetch-Site from core.cross_origin

@@ -18,7 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
-from config import share_image
+from core import share_image
 from petitions import sharing
 from petitions.goals import goal_sentence
 from petitions.models import Petition

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from config.share_image import Card, site_footer
+from core.share_image import Card, site_footer
 from petitions.goals import goal_sentence, next_goal
 from petitions.models import Petition
 

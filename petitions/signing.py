@@ -1,8 +1,6 @@
 """The public signing workflow: sign, confirm, withdraw, re-send."""
 
 import datetime
-import hashlib
-import hmac
 from enum import StrEnum
 
 from django.conf import settings
@@ -10,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.ip_hash import ip_hash
 from petitions.email_keys import email_key
 from petitions.models import Petition, Signature
 from petitions.tasks import SignerMail, send_signer_mail
@@ -24,13 +23,6 @@ class SignOutcome(StrEnum):
     CONFIRMATION_RESENT = "confirmation_resent"
     ALREADY_SIGNED_NOTIFIED = "already_signed_notified"
     NOT_MAILED = "not_mailed"  # mailed too recently, or invalidated: stay quiet
-
-
-def ip_hash(ip_address: str | None) -> str:
-    if not ip_address:
-        return ""
-    key = settings.PLEA_IP_HASH_KEY.encode()
-    return hmac.new(key, ip_address.encode(), hashlib.sha256).hexdigest()
 
 
 def _queue_mail(*, signature_id: int, kind: str) -> None:

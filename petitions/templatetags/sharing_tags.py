@@ -1,6 +1,6 @@
 from django import template
 
-from config.share_image import Card
+from core.share_image import Card
 from petitions import sharing
 from petitions.models import Petition
 

@@ -14,7 +14,7 @@ from django.core import mail
 from django.urls import reverse
 from PIL import Image
 
-from config import share_image
+from core import share_image
 from petitions import sharing
 from petitions.goals import next_goal
 from petitions.models import Organiser, PetitionText

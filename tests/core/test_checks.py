@@ -2,7 +2,7 @@ import pytest
 from django.core import checks
 from django.db import connection
 
-from config import checks as plea_checks
+from core import checks as plea_checks
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 import pytest
 
-from config.capped_pagination import CappedPaginator
+from core.capped_pagination import CappedPaginator
 from petitions.models import Signature
 from tests.conftest import page_text
 from tests.organisers.factories import confirmed_signature, moderator_of, open_petition

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, to_locale
 
-from config.share_image import HEIGHT, WIDTH
+from core.share_image import HEIGHT, WIDTH
 
 register = template.Library()
 

@@ -4,15 +4,14 @@ from typing import Any
 
 from django.db import models
 
-from organisers.models import AuditEntry
-from petitions.models import Petition
+from accounts.models import AuditEntry
 
 
 def record(
     *,
     by,
     action: AuditEntry.Action,
-    petition: Petition | None = None,
+    petition: models.Model | None = None,
     target: models.Model | None = None,
     target_type: str = "",
     target_id: str | int = "",

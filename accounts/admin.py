@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from config.read_only_admin import ReadOnlyAdmin
-from organisers.models import AuditEntry, Invitation
+from accounts.models import AuditEntry, Invitation
+from core.read_only_admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)

@@ -6,12 +6,12 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Use
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from config.client_ip import client_ip
-from config.rate_limits import Throttle
-from config.validators import reject_control_characters
-from organisers.access import MODERATOR, OWNER
-from petitions.models import Organiser, Petition
-from petitions.signing import ip_hash
+from accounts.ip_hash import ip_hash
+from accounts.models import Invitation
+from accounts.roles import MODERATOR, OWNER, PetitionRole
+from core.client_ip import client_ip
+from core.rate_limits import Throttle
+from core.validators import reject_control_characters
 
 
 def login_throttle() -> Throttle:
@@ -81,16 +81,20 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email"), validators=[reject_control_characters])
     petition = forms.ModelChoiceField(
-        label=_("Petition (optional)"), queryset=Petition.objects.order_by("title"), required=False
+        label=_("Petition (optional)"), queryset=Invitation.objects.none(), required=False
     )
     role = forms.ChoiceField(
-        label=_("Role on that petition"), choices=Organiser.Role.choices, initial=MODERATOR, required=False
+        label=_("Role on that petition"), choices=PetitionRole.choices, initial=MODERATOR, required=False
     )
     organiser = forms.BooleanField(label=_("May start petitions"), required=False, initial=True)
     case_editor = forms.BooleanField(label=_("Curates cases"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Every petition, reached through the invitation's relation so that
+        # this app imports no other.
+        petitions = Invitation._meta.get_field("petition").related_model
+        self.fields["petition"].queryset = petitions.objects.order_by("title")
         self.helper = _helper(_("Send the invitation"))
 
     def clean(self):

@@ -6,15 +6,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import signing
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from organisers import audit
-from organisers.access import CASE_EDITORS_GROUP, ORGANISERS_GROUP
-from organisers.models import AuditEntry, Invitation
-from organisers.tasks import send_invitation
-from organisers.tokens import INVITATION_SALT
-from petitions.models import Organiser, Petition
+from accounts import audit
+from accounts.models import AuditEntry, Invitation
+from accounts.roles import CASE_EDITORS_GROUP, ORGANISERS_GROUP
+from accounts.tasks import send_invitation
+from accounts.tokens import INVITATION_SALT
 
 
 class InvitationInvalid(Exception):
@@ -48,7 +47,7 @@ def invitation_create(
     *,
     by,
     email: str,
-    petition: Petition | None,
+    petition: models.Model | None,
     role: str,
     organiser: bool,
     case_editor: bool,
@@ -90,9 +89,8 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, n
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         if invitation.petition_id and invitation.role:
-            Organiser.objects.get_or_create(
-                petition_id=invitation.petition_id, user=user, defaults={"role": invitation.role}
-            )
+            # The petitions.Organiser row, through the user's relation to it.
+            user.petition_roles.get_or_create(petition_id=invitation.petition_id, defaults={"role": invitation.role})
         audit.record(
             by=user,
             action=AuditEntry.Action.INVITATION_ACCEPT,

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 
-from config.rate_limits import Throttle
-from organisers.access import CASE_EDITORS_GROUP, ORGANISERS_GROUP
-from organisers.models import AuditEntry, Invitation
+from accounts.models import AuditEntry, Invitation
+from accounts.roles import CASE_EDITORS_GROUP, ORGANISERS_GROUP
+from core.rate_limits import Throttle
 from petitions.models import Organiser
 from tests.organisers import factories as f
 
@@ -120,7 +120,7 @@ def invite(client, mailoutbox, django_capture_on_commit_callbacks, **data):
     staff = f.user("staff", staff=True)
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("organisers:invitation_create"), data, follow=True)
+        response = client.post(reverse("accounts:invitation_create"), data, follow=True)
     client.logout()
     return response
 
@@ -179,7 +179,7 @@ def test_case_editor_invitation(client, mailoutbox, django_capture_on_commit_cal
     assert (gul.is_staff, gul.is_superuser) == (True, False)
     assert client.get("/en/admin/cases/case/").status_code == 200
     assert client.get("/en/admin/petitions/signature/").status_code == 403
-    assert client.get(reverse("organisers:invitation_create")).status_code == 403
+    assert client.get(reverse("accounts:invitation_create")).status_code == 403
 
 
 def test_invitation_for_an_existing_account_is_refused(client, mailoutbox, django_capture_on_commit_callbacks):
@@ -191,13 +191,13 @@ def test_invitation_for_an_existing_account_is_refused(client, mailoutbox, djang
 
 
 def test_forged_or_expired_invitation_links(client, settings):
-    assert client.get(reverse("organisers:invitation_accept", kwargs={"token": "forged"})).status_code == 410
+    assert client.get(reverse("accounts:invitation_accept", kwargs={"token": "forged"})).status_code == 410
     staff = f.user(staff=True)
-    from organisers.tokens import invitation_token
+    from accounts.tokens import invitation_token
 
     invitation = Invitation.objects.create(email="i@example.org", invited_by=staff)
     settings.PLEA_INVITATION_MAX_AGE = -1
-    page = client.get(reverse("organisers:invitation_accept", kwargs={"token": invitation_token(invitation.pk)}))
+    page = client.get(reverse("accounts:invitation_accept", kwargs={"token": invitation_token(invitation.pk)}))
     assert page.status_code == 410
     assert "expired" in page.text
 

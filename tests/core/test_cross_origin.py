@@ -1,5 +1,5 @@
 """Forms on the cached petition page are protected by what the browser says
-about where a post comes from (config/cross_origin.py); a browser that says
+about where a post comes from (core/cross_origin.py); a browser that says
 nothing is held to Django's CSRF token, and is given one."""
 
 import pytest

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from config.content_languages import choose
+from core.content_languages import choose
 
 ORIGINAL = {"title": "Free them", "story": "They are held."}
 TRANSLATIONS = [

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from organisers import audit
-from organisers.models import AppendOnly, AuditEntry
+from accounts import audit
+from accounts.models import AppendOnly, AuditEntry
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_every_workflow_writes_who_what_and_why(client):
     assert "Hid a signer" in page.text and "delivered" in page.text
 
 
-@pytest.mark.parametrize("model", ["petitions/signature", "organisers/auditentry"])
+@pytest.mark.parametrize("model", ["petitions/signature", "accounts/auditentry"])
 def test_signatures_and_the_audit_log_are_read_only_in_the_admin_even_for_superusers(client, model):
     from tests.organisers.factories import user
 

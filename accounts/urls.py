@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from organisers.account_forms import ThrottledAuthenticationForm, ThrottledPasswordResetForm
+from accounts.forms import ThrottledAuthenticationForm, ThrottledPasswordResetForm
 
 urlpatterns = [
     path(

@@ -41,7 +41,7 @@ def postgresql_reads_every_script(app_configs=None, databases=None, **kwargs) ->
 def share_images_can_shape_text(app_configs=None, **kwargs) -> list[Warning]:
     """Without Raqm, Urdu and Uyghur would be drawn unjoined and backwards, so
     the share images leave them out: say so at start-up, not in a preview."""
-    from config.share_image import shaping_available
+    from core.share_image import shaping_available
 
     if shaping_available():
         return []

@@ -6,8 +6,8 @@ import io
 import pytest
 from PIL import Image, ImageFont, features
 
-from config import share_image
-from config.share_image import ARABIC, CJK, LATIN_CYRILLIC, Card, draw, font_runs, png
+from core import share_image
+from core.share_image import ARABIC, CJK, LATIN_CYRILLIC, Card, draw, font_runs, png
 
 URDU = "رہائی دو"  # "release them"
 UYGHUR = "قويۇپ بېرىڭ"

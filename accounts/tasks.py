@@ -1,4 +1,4 @@
-"""Mail to organisers, sent through Django's task framework."""
+"""The invitation email, sent through Django's task framework."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -6,17 +6,17 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from organisers.tokens import invitation_token
+from accounts.tokens import invitation_token
 
 
 @task
 def send_invitation(*, invitation_id: int) -> None:
-    from organisers.models import Invitation
+    from accounts.models import Invitation
 
     invitation = Invitation.objects.select_related("petition", "invited_by").filter(pk=invitation_id).first()
     if invitation is None or invitation.accepted_at is not None:
         return
-    url = settings.SITE_URL + reverse("organisers:invitation_accept", kwargs={"token": invitation_token(invitation.pk)})
+    url = settings.SITE_URL + reverse("accounts:invitation_accept", kwargs={"token": invitation_token(invitation.pk)})
     context = {"invitation": invitation, "accept_url": url, "days": settings.PLEA_INVITATION_MAX_AGE // 86400}
     subject = " ".join(render_to_string("emails/invitation_subject.txt", context).split())
     body = render_to_string("emails/invitation.txt", context)

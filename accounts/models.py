@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Organiser, Petition
+from accounts.roles import OWNER, PetitionRole
 
 
 class AppendOnly(Exception):
@@ -23,10 +23,10 @@ class AuditQuerySet(models.QuerySet):
         """Staff see everything; owners see what happened on their petitions."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser:  # site staff (organisers.access.is_site_staff)
+        if user.is_superuser:  # site staff (accounts.roles.is_site_staff)
             return self.all()
-        owned = Petition.objects.organised_by(user, roles=(Organiser.Role.OWNER,))
-        return self.filter(petition__in=owned.values("pk"))
+        owned = user.petition_roles.filter(role=OWNER).values("petition_id")
+        return self.filter(petition__in=owned)
 
     def newest(self) -> AuditQuerySet:
         return self.order_by("-at", "-pk")
@@ -71,7 +71,10 @@ class AuditEntry(models.Model):
     )
     actor_name = models.CharField(_("who"), max_length=150, editable=False)
     action = models.CharField(_("what"), max_length=40, choices=Action)
-    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # By name, not import: accounts imports no other app (scripts/check_imports.py).
+    petition = models.ForeignKey(
+        "petitions.Petition", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     target_type = models.CharField(max_length=40, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     reason = models.TextField(_("why"), max_length=2_000, blank=True)
@@ -103,9 +106,14 @@ class Invitation(models.Model):
 
     email = models.EmailField(_("email"))
     petition = models.ForeignKey(
-        Petition, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("petition")
+        "petitions.Petition",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("petition"),
     )
-    role = models.CharField(_("role on the petition"), max_length=16, choices=Organiser.Role, blank=True)
+    role = models.CharField(_("role on the petition"), max_length=16, choices=PetitionRole, blank=True)
     organiser = models.BooleanField(_("may start petitions"), default=True)
     case_editor = models.BooleanField(_("curates cases"), default=False)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
