@@ -26,10 +26,9 @@ ASK_TO_SHARE = "ask-to-share"
 
 
 def shown_count(petition: Petition) -> int:
-    """The count the badge, share image, embed card and poster show. Read
-    here and only here, so what counts (online signatures today) changes in
-    one line."""
-    return petition.signature_count
+    """The count the badge, share image, embed card and poster show: online
+    and paper signatures, as the goal ladder counts. Read here and only here."""
+    return petition.total_signature_count
 
 
 def rounded_count(count: int) -> int:

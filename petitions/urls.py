@@ -1,6 +1,6 @@
 from django.urls import path
 
-from petitions import share_views, views
+from petitions import delivery_views, share_views, views
 
 app_name = "petitions"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("petitions/<slug:slug>/embed/", share_views.embed, name="embed"),
     path("petitions/<slug:slug>/poster/", share_views.poster, name="poster"),
     path("share-<str:version>.png", share_views.site_share_image, name="site_share_image"),
+    path("petitions/<slug:slug>/sign-up-sheet/", delivery_views.sign_up_sheet, name="sign_up_sheet"),
+    path("petitions/<slug:slug>/deliveries/<int:pk>/file/", delivery_views.delivery_file, name="delivery_file"),
+    path("petitions/<slug:slug>/responses/<int:pk>/file/", delivery_views.response_file, name="response_file"),
     path("signatures/confirm/<str:token>/", views.signature_confirm, name="confirm"),
     path("signatures/confirm/<str:token>/resend/", views.signature_resend, name="resend"),
     path("signatures/withdraw/<str:token>/", views.signature_withdraw, name="withdraw"),

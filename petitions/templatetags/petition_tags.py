@@ -11,9 +11,27 @@ register = template.Library()
 
 @register.simple_tag
 def goal_message(petition: Petition) -> str:
+    """Online and paper signatures together: the ladder climbs on both."""
     return goal_sentence(
-        count=petition.signature_count, goal=petition.next_goal, accepting=petition.accepts_signatures()
+        count=petition.total_signature_count, goal=petition.next_goal, accepting=petition.accepts_signatures()
     )
+
+
+@register.simple_tag
+def signature_figures(petition: Petition) -> str:
+    """ "1,147 have signed online · 80 on paper · 1,227 in all", once there are paper signatures."""
+    if not petition.paper_signature_count:
+        return ""
+    online = petition.signature_count
+    return ngettext(
+        "%(online)s has signed online · %(paper)s on paper · %(total)s in all",
+        "%(online)s have signed online · %(paper)s on paper · %(total)s in all",
+        online,
+    ) % {
+        "online": grouped(online),
+        "paper": grouped(petition.paper_signature_count),
+        "total": grouped(petition.total_signature_count),
+    }
 
 
 @register.simple_tag

@@ -126,8 +126,9 @@ def test_a_cached_page_costs_no_queries_and_an_uncached_one_few(
     for _ in range(10):
         confirmed_signature(petition, show_publicly=True)
     pending_signature(petition)
-    # The petition, its translations, recent signers, the people behind it.
-    with django_assert_max_num_queries(5):
+    # The petition, its translations, recent signers, the people behind it,
+    # and its updates, deliveries and responses.
+    with django_assert_max_num_queries(7):
         Client().get(petition.get_absolute_url())
     with django_assert_num_queries(0):
         Client().get(petition.get_absolute_url())
@@ -153,8 +154,8 @@ def test_every_visitor_gets_a_fresh_form_clock_even_from_the_cache(petition, mon
 
 
 def test_moderation_updates_and_translations_show_at_once(client, petition):
-    from organisers import services
-    from organisers.moderation import Action, signature_moderate
+    from petitions import services
+    from petitions.moderation import Action, signature_moderate
     from tests.organisers.factories import owner_of
 
     signer = confirmed_signature(petition, full_name="Visible Signer", show_publicly=True)
