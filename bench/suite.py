@@ -238,7 +238,15 @@ def page_path(slug: str) -> str:
 def pages(port: int) -> dict:
     """Hello, the 1k page, the 1M page, hello again: the two hello runs
     bracket the others, and their mean is the yardstick."""
-    from bench.client import NAVIGATION, wrk
+    from bench.client import NAVIGATION, request, wrk
+
+    # The share image as a link-preview crawler fetches it: the current
+    # version's address, found as the petition page finds it. Its first
+    # request draws it (timed once here); every later one is served cached.
+    image = request(port, "GET", f"/en/petitions/{BIG_SLUG}/share.png").header("Location")
+    drawn_at = time.monotonic()
+    first_image = request(port, "GET", image)
+    draw_ms = (time.monotonic() - drawn_at) * 1000
 
     # Visitors come as a current browser does (fetch metadata, no cookie);
     # "old browser" sends no fetch metadata and so is given a CSRF token and
@@ -250,6 +258,8 @@ def pages(port: int) -> dict:
                                 ("json_1m", f"/api/v1/petitions/{BIG_SLUG}/", {}),
                                 ("feed_new_petitions", "/en/feed/", {}),
                                 ("feed_updates_1m", f"/en/petitions/{BIG_SLUG}/updates/feed/", {}),
+                                ("badge_1m", f"/en/petitions/{BIG_SLUG}/badge.svg", {}),
+                                ("share_image_1m", image, {}),
                                 ("hello_after", hello, NAVIGATION)]:  # fmt: skip
         wrk(port, path, seconds=1, connections=CONNECTIONS, headers=headers)  # warm up: workers, caches, connections
         log(f"wrk {name} {path} for {SECONDS}s")
@@ -262,9 +272,10 @@ def pages(port: int) -> dict:
     hello_rps = statistics.mean(
         [runs["hello_before"]["requests_per_second"], runs["hello_after"]["requests_per_second"]]
     )
-    for name in ("page_1k", "page_1m", "page_1m_old_browser", *OPEN_DATA_RUNS):
+    for name in ("page_1k", "page_1m", "page_1m_old_browser", *OPEN_DATA_RUNS, "badge_1m", "share_image_1m"):
         runs[name]["ratio_to_hello"] = round(runs[name]["requests_per_second"] / hello_rps, 3)
     runs["hello"] = {"requests_per_second": hello_rps}
+    runs["share_image_first"] = {"status": first_image.status, "bytes": len(first_image.body), "ms": round(draw_ms, 1)}
     runs["page_1m_vs_1k"] = {
         "rps_ratio": round(runs["page_1m"]["requests_per_second"] / runs["page_1k"]["requests_per_second"], 3),
         "median_ratio": round(runs["page_1m"]["median_ms"] / runs["page_1k"]["median_ms"], 3),
@@ -748,6 +759,9 @@ def targets(results: dict) -> list[dict]:
         ("data: 1M signatures generated in under 60 s", "s per 1M",
          results["data"]["seconds"] * 1_000_000 / results["data"]["signatures"], lambda v: v < 60),
         ("page at 1M: >= 90% of hello req/s", "ratio", page["page_1m"]["ratio_to_hello"], lambda v: v >= 0.9),
+        ("badge at 1M: >= 90% of hello req/s", "ratio", page["badge_1m"]["ratio_to_hello"], lambda v: v >= 0.9),
+        ("share image at 1M: >= 90% of hello req/s", "ratio", page["share_image_1m"]["ratio_to_hello"],
+         lambda v: v >= 0.9),
         ("page at 1M within 10% of 1k: req/s", "ratio", page["page_1m_vs_1k"]["rps_ratio"], lambda v: v >= 0.9),
         ("page at 1M within 10% of 1k: median", "ratio", page["page_1m_vs_1k"]["median_ratio"], lambda v: v <= 1.1),
         ("page at 1M within 10% of 1k: p99", "ratio", page["page_1m_vs_1k"]["p99_ratio"], lambda v: v <= 1.1),
@@ -786,10 +800,12 @@ def problems(results: dict) -> list[str]:
     requests, wrong counts. The smoke run (make bench-smoke) fails on these."""
     bench = results["benchmarks"]
     found = []
-    for name in ("hello_before", "page_1k", "page_1m", *OPEN_DATA_RUNS, "hello_after"):
+    for name in ("hello_before", "page_1k", "page_1m", *OPEN_DATA_RUNS, "badge_1m", "share_image_1m", "hello_after"):
         run = bench["pages"][name]
         if run["non_2xx_3xx"] or run["socket_errors"]:
             found.append(f"{name}: {run['non_2xx_3xx']} bad responses, socket errors: {run['socket_errors'] or 0}")
+    if bench["pages"]["share_image_first"]["status"] != 200:
+        found.append(f"share image: status {bench['pages']['share_image_first']['status']}")
     for kind in ("spread", "hot"):
         for run in bench["signing"][kind]["runs"]:
             for phase in ("sign", "confirm"):
@@ -834,7 +850,9 @@ def summary(results: dict) -> str:
     for name, label in [("page_1k", "petition page, 1k signatures"), ("page_1m", "petition page, 1M signatures"),
                         ("page_1m_old_browser", "petition page, 1M, old browser (token + cookie)"),
                         ("json_1m", "JSON detail, 1M signatures"), ("feed_new_petitions", "feed: new petitions"),
-                        ("feed_updates_1m", "feed: updates of the 1M petition")]:  # fmt: skip
+                        ("feed_updates_1m", "feed: updates of the 1M petition"),
+                        ("badge_1m", "count badge (SVG), 1M"),
+                        ("share_image_1m", "share image (PNG, cached), 1M")]:  # fmt: skip
         run = page[name]
         lines.append(f"| {label} | {run['requests_per_second']:,.0f} req/s, median {run['median_ms']:.2f} ms, "
                      f"p99 {run['p99_ms']:.2f} ms | {run['ratio_to_hello']:.2f} | {cpu(run)} |")  # fmt: skip

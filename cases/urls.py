@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import data_set, views
+from cases import data_set, share_views, views
 from cases.feeds import NewCasesFeed
 from core.public_data import served_as_open_data
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("data/cases.csv", data_set.cases_csv, name="data_csv"),
     path("data/cases.json", data_set.cases_json, name="data_json"),
     path("<slug:reference>/", views.case_detail, name="detail"),
+    path("<slug:reference>/share-<str:version>.png", share_views.share_image_view, name="share_image"),
 ]

@@ -1,4 +1,5 @@
-"""System checks about the database Plea runs on (`manage.py check --database default`)."""
+"""System checks: the database Plea runs on (`manage.py check --database default`),
+and the text layout the share images need."""
 
 from django.core.checks import Tags, Warning, register
 from django.db import connections
@@ -34,3 +35,20 @@ def postgresql_reads_every_script(app_configs=None, databases=None, **kwargs) ->
                 )
             )
     return warnings
+
+
+@register()
+def share_images_can_shape_text(app_configs=None, **kwargs) -> list[Warning]:
+    """Without Raqm, Urdu and Uyghur would be drawn unjoined and backwards, so
+    the share images leave them out: say so at start-up, not in a preview."""
+    from core.share_image import shaping_available
+
+    if shaping_available():
+        return []
+    return [
+        Warning(
+            "Pillow cannot lay out text with Raqm: share images will leave out Urdu and Uyghur text.",
+            hint="Install libraqm0 (Debian: apt-get install libraqm0 libfribidi0 libharfbuzz0b).",
+            id="plea.W002",
+        )
+    ]

@@ -2,6 +2,9 @@
 
 from itertools import count as naturals
 
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
+
 FIRST_RUNG = 100
 STEPS = (1, 2, 5)
 
@@ -32,3 +35,23 @@ def last_milestone(count: int) -> int | None:
             return reached
         reached = rung
     return reached  # pragma: no cover - rungs() never ends
+
+
+def grouped(number: int) -> str:
+    return number_format(number, force_grouping=True)
+
+
+def goal_sentence(*, count: int, goal: int, accepting: bool) -> str:
+    """ "0 have signed. Let's get to 100!" while open; the final count once
+    closed. The page, the share image, the badge and the card all say it so."""
+    if accepting:
+        return ngettext(
+            "%(count)s has signed. Let's get to %(goal)s!",
+            "%(count)s have signed. Let's get to %(goal)s!",
+            count,
+        ) % {"count": grouped(count), "goal": grouped(goal)}
+    return ngettext(
+        "%(count)s person signed this petition.",
+        "%(count)s people signed this petition.",
+        count,
+    ) % {"count": grouped(count)}

@@ -19,6 +19,7 @@ from core.cross_origin import cross_origin_protected
 from petitions import abuse, page_cache, signing
 from petitions.forms import SignForm
 from petitions.models import CountIsFinal, InvalidTransition, Petition, PetitionQuerySet, Signature
+from petitions.sharing import ASK_TO_SHARE
 from petitions.tokens import LinkExpired, LinkInvalid, Purpose, read_token
 
 RECENT_SIGNERS = 10
@@ -260,7 +261,8 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 return _withdrawn(request, signature)
             messages.info(request, _("Your signature is already confirmed. Thank you!"))
             return redirect(petition)
-        messages.success(request, _("Thank you! Your signature is confirmed and counted."))
+        # The petition page then asks them to share it (includes/share_box.html).
+        messages.success(request, _("Thank you! Your signature is confirmed and counted."), extra_tags=ASK_TO_SHARE)
         return redirect(petition)
     return render(request, "petitions/signature_confirm.html", {"signature": signature, "petition": petition})
 

@@ -1,34 +1,20 @@
 from crispy_forms.utils import render_crispy_form
 from django import forms, template
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 
+from petitions.goals import goal_sentence, grouped
 from petitions.models import Petition
 
 register = template.Library()
 
 
-def grouped(number: int) -> str:
-    return number_format(number, force_grouping=True)
-
-
 @register.simple_tag
 def goal_message(petition: Petition) -> str:
-    """ "0 have signed. Let's get to 100!" while open; the final count once
-    closed. Online and paper signatures together: the ladder climbs on both."""
-    count = petition.total_signature_count
-    if petition.accepts_signatures():
-        return ngettext(
-            "%(count)s has signed. Let's get to %(goal)s!",
-            "%(count)s have signed. Let's get to %(goal)s!",
-            count,
-        ) % {"count": grouped(count), "goal": grouped(petition.next_goal)}
-    return ngettext(
-        "%(count)s person signed this petition.",
-        "%(count)s people signed this petition.",
-        count,
-    ) % {"count": grouped(count)}
+    """Online and paper signatures together: the ladder climbs on both."""
+    return goal_sentence(
+        count=petition.total_signature_count, goal=petition.next_goal, accepting=petition.accepts_signatures()
+    )
 
 
 @register.simple_tag
