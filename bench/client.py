@@ -26,6 +26,8 @@ HOST = "127.0.0.1"
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 # The sign form's start time (for its minimum fill time), sent back as a browser would.
 STARTED_INPUT = re.compile(rb'name="started" value="([^"]+)"')
+# Any page with Django's token CSRF: it hands out the cookie and token.
+TOKEN_PAGE = "/en/accounts/login/"
 # A current browser opening a page from a link or bookmark...
 NAVIGATION = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
 # ...and submitting a form on one of the site's pages.
@@ -128,15 +130,16 @@ class Visitor:
 
     @classmethod
     def arrive(cls, port: int, page: str) -> "Visitor":
-        # As a browser without fetch metadata, so that the page hands out a
-        # CSRF cookie and token for the confirm form (current browsers get
-        # them from the confirm page, which this client does not fetch).
-        response = request(port, "GET", page)
+        # The petition page carries no token (config/cross_origin.py); the
+        # confirm form's cookie and token come from a page with Django's
+        # token CSRF, as a browser gets them from the confirm page, which
+        # this client does not fetch.
+        response = request(port, "GET", TOKEN_PAGE)
         match = CSRF_INPUT.search(response.body)
         cookie = response.cookies().get("csrftoken")
         if response.status != 200 or not match or not cookie:
-            raise RuntimeError(f"GET {page}: {response.status}, no CSRF cookie or form token")
-        started = STARTED_INPUT.search(response.body)
+            raise RuntimeError(f"GET {TOKEN_PAGE}: {response.status}, no CSRF cookie or form token")
+        started = STARTED_INPUT.search(request(port, "GET", page, headers=NAVIGATION).body)
         return cls(cookie=cookie, token=match.group(1).decode(), started=started.group(1).decode() if started else "")
 
     def post(self, port: int, path: str, form: dict) -> Response:

@@ -107,7 +107,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "config.cross_origin.vary_on_fetch_metadata",
 ]
 
 ROOT_URLCONF = "config.urls"

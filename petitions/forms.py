@@ -60,10 +60,8 @@ class SignForm(forms.Form):
             self.initial["started"] = STARTED_PLACEHOLDER
         self.helper = FormHelper()
         self.helper.form_tag = False
-        # The template puts the CSRF field in (only for browsers that need it).
-        # Crispy's own would be rendered once and kept for every visitor with
-        # the empty form (petition_tags.sign_form_fields): one visitor's token
-        # shown to all.
+        # The sign view needs no token (config/cross_origin.py), and a token
+        # would be one visitor's, kept in the shared page for all.
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             "full_name",

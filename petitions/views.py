@@ -63,12 +63,10 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     html = page_cache.get(slug=slug)
     if html is None:
         petition = _published_with_texts(slug)
-        response = _detail(
-            request, petition, csrf_token=page_cache.CSRF_PLACEHOLDER, shared_page=True, stamp_form_clock=False
-        )
+        response = _detail(request, petition, stamp_form_clock=False)
         html = response.content.decode()
         page_cache.put(slug=slug, html=html)
-    return page_cache.respond(request, html)
+    return page_cache.respond(html)
 
 
 @cross_origin_protected
