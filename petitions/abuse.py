@@ -58,10 +58,11 @@ def form_timing(token: str, *, now: float | None = None) -> FormTiming:
     return FormTiming.TOO_FAST if minimum > 0 and now - started < minimum else FormTiming.HUMAN
 
 
-def is_disposable(email: str) -> bool:
-    """Whether the address is at a throwaway-mail domain (or a subdomain of one)."""
-    domain = email.rpartition("@")[2].strip().lower().rstrip(".")
-    parts = domain.split(".")
+def is_disposable(key: str) -> bool:
+    """Whether a normalised address (petitions.email_keys.email_key) is at a
+    throwaway-mail domain or a subdomain of one. Normalised, because that is
+    where the mail goes: `ＭＡＩＬＩＮＡＴＯＲ.com` is mailinator.com."""
+    parts = key.rpartition("@")[2].split(".")
     return any(".".join(parts[index:]) in DISPOSABLE_DOMAINS for index in range(len(parts) - 1))
 
 

@@ -7,7 +7,7 @@ from django_countries.fields import CountryField, LazyTypedChoiceField
 
 from config.validators import reject_control_characters, reject_control_characters_multiline
 from petitions.abuse import STARTED_PLACEHOLDER, form_started_token, is_disposable
-from petitions.email_keys import email_key
+from petitions.email_keys import UnsupportedAddress, email_key
 
 
 class CountryChoiceField(LazyTypedChoiceField):
@@ -79,10 +79,18 @@ class SignForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
         try:
-            email_key(email)
+            key = email_key(email)
+        except UnsupportedAddress:
+            raise forms.ValidationError(
+                _(
+                    "Addresses with quotation marks or an IP address in square brackets cannot sign. "
+                    "Please use your usual address, such as name@example.org."
+                ),
+                code="unsupported",
+            ) from None
         except ValueError:
             raise forms.ValidationError(_("Enter a valid email address."), code="invalid") from None
-        if is_disposable(email):
+        if is_disposable(key):
             raise forms.ValidationError(
                 _("Please use a permanent email address: disposable addresses cannot confirm a signature."),
                 code="disposable",

@@ -266,8 +266,16 @@ class InvalidationReason(models.TextChoices):
     FRAUD = "fraud", _("Fraud")
 
 
+class ReviewFlag(models.TextChoices):
+    """Why a signature was put before the organisers without anyone judging it yet."""
+
+    SAME_MAILBOX = "same_mailbox", _("Same mailbox as an earlier signature")
+    SIGNED_AGAIN = "signed_again", _("Signed again after withdrawing an invalidated signature")
+
+
 class Signature(models.Model):
     Reason = InvalidationReason
+    Flag = ReviewFlag
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for email confirmation")
@@ -301,6 +309,12 @@ class Signature(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     last_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_flag = models.CharField(_("flagged"), max_length=16, choices=ReviewFlag, blank=True, editable=False)
+    # Set when recomputed email keys found an earlier signature from the same
+    # mailbox (migration 0007): this one keeps counting until organisers decide.
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
 
     objects = SignatureQuerySet.as_manager()
 
@@ -450,6 +464,36 @@ class Signature(models.Model):
                 raise InvalidTransition(_("Only an invalidated signature can be reinstated."))
         for field, value in changes.items():
             setattr(self, field, value)
+
+    def confirm_while_held(self, *, now: datetime.datetime | None = None) -> None:
+        """The signer of a signature held for review (invalidated, never
+        confirmed) confirms their address: recorded, not counted, so that a
+        moderator's reinstating counts it at once."""
+        now = now or timezone.now()
+        if not Signature.objects.filter(pk=self.pk, state=self.State.INVALIDATED, confirmed_at=None).update(
+            confirmed_at=now
+        ):
+            self.refresh_from_db(fields=["state", "confirmed_at"])
+            raise InvalidTransition(_("Only a signature held for review can be confirmed this way."))
+        self.confirmed_at = now
+
+
+class SignatureTombstone(models.Model):
+    """What is left of a signature that was invalidated and then withdrawn: a
+    keyed hash of its email key, so that the same mailbox signing again is held
+    for review instead of counted (petitions.signing). The withdrawn row, its
+    personal data erased, keeps when and why it was invalidated."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    key_hash = models.CharField(max_length=64)
+    signature = models.ForeignKey(Signature, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["petition", "key_hash"], name="tombstone_petition_key")]
+
+    def __str__(self) -> str:
+        return f"tombstone of #{self.signature_id} on {self.petition_id}"
 
 
 class PetitionUpdateQuerySet(models.QuerySet):
