@@ -121,15 +121,15 @@ def wrk(port: int, path: str, *, seconds: int, connections: int, threads: int = 
 
 @dataclass
 class Visitor:
-    """A browser's form state: the CSRF cookie, a form token made for it, and
-    the sign form's start time where the page has one."""
+    """A browser's form state: the CSRF cookie and a form token made for it
+    (for the confirm form), and each petition's sign-form start time."""
 
     cookie: str
     token: str
-    started: str = ""
+    started: dict[str, str] = field(default_factory=dict)  # sign path -> start token
 
     @classmethod
-    def arrive(cls, port: int, page: str) -> "Visitor":
+    def arrive(cls, port: int, started: dict[str, str]) -> "Visitor":
         # The petition page carries no token (config/cross_origin.py); the
         # confirm form's cookie and token come from a page with Django's
         # token CSRF, as a browser gets them from the confirm page, which
@@ -139,8 +139,7 @@ class Visitor:
         cookie = response.cookies().get("csrftoken")
         if response.status != 200 or not match or not cookie:
             raise RuntimeError(f"GET {TOKEN_PAGE}: {response.status}, no CSRF cookie or form token")
-        started = STARTED_INPUT.search(request(port, "GET", page, headers=NAVIGATION).body)
-        return cls(cookie=cookie, token=match.group(1).decode(), started=started.group(1).decode() if started else "")
+        return cls(cookie=cookie, token=match.group(1).decode(), started=started)
 
     def post(self, port: int, path: str, form: dict) -> Response:
         # The cookie is Secure (debug off) and sent anyway: this is plain http
@@ -150,9 +149,21 @@ class Visitor:
             port,
             "POST",
             path,
-            body={"csrfmiddlewaretoken": self.token, "started": self.started, **form},
+            body={"csrfmiddlewaretoken": self.token, "started": self.started.get(path, ""), **form},
             headers={"Cookie": f"csrftoken={self.cookie}", "Origin": f"http://{HOST}:{port}", **FORM_SUBMISSION},
         )
+
+
+def sign_form_start_times(port: int, paths: set[str]) -> dict[str, str]:
+    """Each petition's sign-form start token, as its page hands it out (a
+    token is bound to its petition; the same for every visitor)."""
+    started = {}
+    for path in paths:
+        if path.endswith("/sign/"):
+            page = request(port, "GET", path.removesuffix("sign/"), headers=NAVIGATION)
+            match = STARTED_INPUT.search(page.body)
+            started[path] = match.group(1).decode() if match else ""
+    return started
 
 
 @dataclass
@@ -175,14 +186,15 @@ class Tally:
                     self.failures.append(what)
 
 
-def run_posts(port: int, *, page: str, jobs: list[tuple[str, dict, str]], threads: int, deadline: float) -> dict:
+def run_posts(port: int, *, jobs: list[tuple[str, dict, str]], threads: int, deadline: float) -> dict:
     """POST every (path, form, expected Location fragment) with `threads`
     visitors in parallel; each visitor fetches its CSRF token once, outside
     the timed window. Stops early at `deadline` (time.monotonic())."""
     work: queue.Queue = queue.Queue()
     for job in jobs:
         work.put(job)
-    visitors = [Visitor.arrive(port, page) for _ in range(threads)]
+    started = sign_form_start_times(port, {path for path, _form, _expected in jobs})
+    visitors = [Visitor.arrive(port, started) for _ in range(threads)]
     tally = Tally()
 
     def worker(visitor: Visitor) -> None:

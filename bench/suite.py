@@ -296,7 +296,7 @@ def flow_queries() -> dict:
     slug = SIGNING_SLUGS[-1]
     # The form's signed start time, as the page hands it out (its minimum fill time is off here).
     form = {"full_name": "Query Counter", "email": "query-counter@load.example.org", "country": "KZ", "reason": "",
-            "started": form_started_token()}  # fmt: skip
+            "started": form_started_token(slug=slug)}  # fmt: skip
     with CaptureQueriesContext(connection) as signing:
         response = Client(HTTP_HOST="127.0.0.1").post(f"/en/petitions/{slug}/sign/", form)
     assert response.status_code == 302, response.status_code
@@ -384,16 +384,15 @@ def signing_run(port: int, *, run: str, slugs: list[str]) -> dict:
 
     before = dict(Petition.objects.filter(slug__in=slugs).values_list("slug", "signature_count"))
     deadline = time.monotonic() + (30 if QUICK else 120)
-    page = page_path(SMALL_SLUG)
     log(f"signing {run}: {SIGNERS} signers over {len(slugs)} petition(s)")
     sign_jobs = _sign_jobs(run, slugs, SIGNERS)
     signed = measured(
-        lambda: run_posts(port, page=page, jobs=sign_jobs, threads=CLIENT_THREADS, deadline=deadline), count_key="ok"
+        lambda: run_posts(port, jobs=sign_jobs, threads=CLIENT_THREADS, deadline=deadline), count_key="ok"
     )
     confirm_jobs = _confirm_jobs(run, SIGNERS)
     with WaitSampler() as waits:
         confirmed = measured(
-            lambda: run_posts(port, page=page, jobs=confirm_jobs, threads=CLIENT_THREADS, deadline=deadline),
+            lambda: run_posts(port, jobs=confirm_jobs, threads=CLIENT_THREADS, deadline=deadline),
             count_key="ok",
         )
     confirmed["database_waits"] = waits.shares()
@@ -454,11 +453,10 @@ def confirm_click(port: int) -> dict:
     from bench.client import run_posts
 
     run = "click"
-    page = page_path(SMALL_SLUG)
     deadline = time.monotonic() + 60
-    run_posts(port, page=page, jobs=_sign_jobs(run, SIGNING_SLUGS, CONFIRM_CLICKS), threads=4, deadline=deadline)
+    run_posts(port, jobs=_sign_jobs(run, SIGNING_SLUGS, CONFIRM_CLICKS), threads=4, deadline=deadline)
     log(f"confirm click: {CONFIRM_CLICKS} confirmations, one at a time")
-    clicks = run_posts(port, page=page, jobs=_confirm_jobs(run, CONFIRM_CLICKS), threads=1, deadline=deadline)
+    clicks = run_posts(port, jobs=_confirm_jobs(run, CONFIRM_CLICKS), threads=1, deadline=deadline)
     return {"median_ms": round(clicks["median_ms"], 2), "p99_ms": round(clicks["p99_ms"], 2), "ok": clicks["ok"],
             "failed": clicks["failed"], "target_median_ms": 10}  # fmt: skip
 

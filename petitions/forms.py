@@ -97,10 +97,10 @@ class SignForm(forms.Form):
             )
         return email
 
-    def restart_clock(self) -> None:
+    def restart_clock(self, *, slug: str) -> None:
         """Give a re-shown form a fresh start time."""
         self.data = self.data.copy()
-        self.data["started"] = form_started_token()
+        self.data["started"] = form_started_token(slug=slug)
 
     def clean_reason(self) -> str:
         # One line ending everywhere: pages, CSV exports and emails stay tidy.

@@ -58,6 +58,6 @@ def forget(*, slug: str) -> None:
     cache.delete_many([_key(slug, code) for code, _name in settings.LANGUAGES])
 
 
-def respond(html: str) -> HttpResponse:
+def respond(html: str, *, slug: str) -> HttpResponse:
     """The shared page with a fresh start time for the sign form's minimum fill time."""
-    return HttpResponse(stamp_form_clock(html))
+    return HttpResponse(stamp_form_clock(html, slug=slug))

@@ -7,7 +7,7 @@ from django.db.models import prefetch_related_objects
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from petitions.tokens import Purpose, make_token
 
@@ -56,6 +56,26 @@ def send_signer_mail(*, signature_id: int, kind: str) -> None:
     EmailMessage(subject=subject, body=body, to=[signature.email]).send()
 
 
+@task
+def mail_after_signing(*, signature_id: int | None, fresh: bool) -> None:
+    """Queued by every signing request, whatever happened in it, so that no
+    request does more work than another (petitions.signing.signature_create).
+    A new signature gets its confirmation link; an address that had already
+    signed gets a reminder, at most once per PLEA_REMAIL_INTERVAL."""
+    from petitions import signing
+    from petitions.models import Signature
+
+    signature = Signature.objects.filter(pk=signature_id).first() if signature_id is not None else None
+    if signature is None:
+        return
+    if fresh:
+        send_signer_mail.call(signature_id=signature.pk, kind=SignerMail.CONFIRM)
+        return
+    kind = signing.reminder_kind(signature)
+    if kind is not None and signing.claim_mail_slot(signature, now=timezone.now()):
+        send_signer_mail.call(signature_id=signature.pk, kind=kind)
+
+
 def unsubscribe_url(signature_id: int) -> str:
     token = make_token(signature_id=signature_id, purpose=Purpose.UNSUBSCRIBE)
     return absolute(reverse("petitions:unsubscribe", kwargs={"token": token}))
@@ -87,8 +107,6 @@ def send_update_batch(*, update_id: int) -> None:
     """Mail an update to the next batch of signers who asked for updates,
     then queue the batch after it. The batch is claimed (the cursor moved)
     before anything is sent, so a task that runs twice mails nobody twice."""
-    from django.utils import timezone
-
     from petitions.models import PetitionUpdate, Signature
 
     # The petition's translations once for the batch: each mail is in its signer's language.

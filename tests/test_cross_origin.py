@@ -62,7 +62,7 @@ def test_a_current_browser_reads_the_petition_with_no_token_and_no_cookie_and_ca
     assert "csrfmiddlewaretoken" not in html
     assert "Set-Cookie" not in page.headers and not browser.cookies
 
-    response = send_on_commit(lambda: browser.post(sign_url(petition), sign_form(), **FROM_OUR_PAGE))
+    response = send_on_commit(lambda: browser.post(sign_url(petition), sign_form(petition), **FROM_OUR_PAGE))
 
     assert response.status_code == 302
     assert Signature.objects.filter(petition=petition, email="amina@example.org").exists()
@@ -80,7 +80,7 @@ def test_a_current_browser_reads_the_petition_with_no_token_and_no_cookie_and_ca
     ids=["cross-site", "same-site", "foreign-origin", "null-origin", "other-scheme"],
 )
 def test_a_post_from_elsewhere_is_refused_with_our_page_and_nothing_is_stored(petition, headers):
-    response = Client(enforce_csrf_checks=True).post(sign_url(petition), sign_form(), **headers)
+    response = Client(enforce_csrf_checks=True).post(sign_url(petition), sign_form(petition), **headers)
 
     assert response.status_code == 403
     assert "Your form expired" in page_text(response)
@@ -93,7 +93,7 @@ def test_a_cross_site_post_is_refused_even_with_a_django_token(petition):
     token = client.cookies["csrftoken"].value
 
     response = client.post(
-        sign_url(petition), {**sign_form(), "csrfmiddlewaretoken": token}, HTTP_SEC_FETCH_SITE="cross-site"
+        sign_url(petition), {**sign_form(petition), "csrfmiddlewaretoken": token}, HTTP_SEC_FETCH_SITE="cross-site"
     )
 
     assert response.status_code == 403
@@ -106,7 +106,9 @@ def test_a_cross_site_post_is_refused_even_with_a_django_token(petition):
 def test_a_post_without_fetch_metadata_from_our_origin_or_from_no_browser_is_accepted(
     send_on_commit, petition, headers
 ):
-    response = send_on_commit(lambda: Client(enforce_csrf_checks=True).post(sign_url(petition), sign_form(), **headers))
+    response = send_on_commit(
+        lambda: Client(enforce_csrf_checks=True).post(sign_url(petition), sign_form(petition), **headers)
+    )
 
     assert response.status_code == 302
     assert Signature.objects.count() == 1

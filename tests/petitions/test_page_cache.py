@@ -20,7 +20,6 @@ from tests.petitions.mailbox import confirm_link
 pytestmark = pytest.mark.django_db
 
 CSRF_INPUTS = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-FORM = sign_form()
 
 
 def tokens(response) -> set[str]:
@@ -37,7 +36,9 @@ def test_the_cached_page_is_the_same_for_every_browser_and_sets_no_cookie(send_o
     assert page_cache.get(slug=petition.slug) is not None
     assert not tokens(first_page) and not tokens(second_page)
     assert not current.cookies and not old.cookies
-    response = send_on_commit(lambda: old.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), FORM))
+    response = send_on_commit(
+        lambda: old.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), sign_form(petition))
+    )
     assert response.status_code == 302
 
 
@@ -46,7 +47,7 @@ def test_a_visitor_with_a_message_gets_a_fresh_page_and_the_next_visitor_never_s
 ):
     stranger = Client()
     stranger.get(petition.get_absolute_url())  # the page is now cached, at 0 signatures
-    send_on_commit(lambda: client.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), FORM))
+    send_on_commit(lambda: client.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), sign_form(petition)))
     confirmed = client.post(confirm_link(mail.outbox[-1]), follow=True)
 
     assert "Your signature is confirmed and counted" in page_text(confirmed)
@@ -146,7 +147,7 @@ def test_every_visitor_gets_a_fresh_form_clock_even_from_the_cache(petition, mon
     assert first != second, "a cached page must not hand out an old start time"
     assert abuse.STARTED_PLACEHOLDER not in first + second
     # The second visitor's clock starts when they got the page: posting now is too fast.
-    assert abuse.form_timing(second[0], now=clock[0]) is abuse.FormTiming.TOO_FAST
+    assert abuse.form_timing(second[0], slug=petition.slug, now=clock[0]) is abuse.FormTiming.TOO_FAST
 
 
 def test_moderation_updates_and_translations_show_at_once(client, petition):
