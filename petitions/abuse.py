@@ -67,7 +67,7 @@ def form_timing(token: str, *, slug: str, now: float | None = None) -> FormTimin
 def is_disposable(key: str) -> bool:
     """Whether a normalised address (petitions.email_keys.email_key) is at a
     throwaway-mail domain or a subdomain of one. Normalised, because that is
-    where the mail goes: `ＭＡＩＬＩＮＡＴＯＲ.com` is mailinator.com."""
+    where the mail goes: MAILINATOR.com typed in fullwidth letters is mailinator.com."""
     parts = key.rpartition("@")[2].split(".")
     return any(".".join(parts[index:]) in DISPOSABLE_DOMAINS for index in range(len(parts) - 1))
 

@@ -4,10 +4,11 @@ An address is normalised in this fixed order, each step on what the one
 before produced:
 
 1. Unicode NFKC, on the whole address: fullwidth and other compatibility
-   forms become the plain letters a mail server delivers to
-   (`ＭＡＩＬ@ｇｍａｉｌ.com` is `MAIL@gmail.com`).
+   forms become the plain letters a mail server delivers to (GMAIL typed
+   in fullwidth letters is GMAIL).
 2. IDNA (2003, as mail software resolves a domain): every full stop a domain
-   may be typed with (`.`, `。`, `．`, `｡`) separates labels; non-ASCII
+   may be typed with (full stop, ideographic, fullwidth and halfwidth
+   ideographic full stops: U+002E, U+3002, U+FF0E, U+FF61) separates labels; non-ASCII
    labels become `xn--` labels.
 3. Lower case, local part and domain: no provider in the table below
    tells mailboxes apart by case.
