@@ -192,9 +192,7 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 signature.confirm_while_held()
                 messages.success(
                     request,
-                    _(
-                        "Thank you! Your signature is confirmed. It will be counted once the organisers have reviewed it."
-                    ),
+                    _("Thank you! Your signature is confirmed and will count once the organisers have reviewed it."),
                 )
                 return redirect(petition)
             signature.confirm()
