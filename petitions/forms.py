@@ -41,7 +41,7 @@ class SignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[reject_control_characters_multiline],
     )
-    show_publicly = forms.BooleanField(label=_("Show my name and reason publicly"), required=False)
+    show_publicly = forms.BooleanField(label=_("Show my name, country and reason publicly"), required=False)
     wants_updates = forms.BooleanField(label=_("Email me updates about this petition"), required=False)
     # A field people never see (hidden by CSS, skipped by keyboard and screen
     # readers) but form-filling scripts do, and the time the form was shown.

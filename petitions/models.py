@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -242,17 +243,22 @@ class SignatureQuerySet(models.QuerySet):
         """What the public may see of counted signatures, newest first.
 
         Returns plain rows with only the public columns, so an email address or
-        IP hash can never reach a template by accident. Names and reasons that
-        the signer kept private or an organiser hid come back empty.
+        IP hash can never reach a template by accident. Name, reason and
+        country are empty unless the signer chose to be shown and no organiser
+        hid them (a country with few signers can name someone); the time is
+        only the day (`confirmed_on`).
         """
         shown = Q(show_publicly=True, hidden=False)
         return (
             self.counted()
             .order_by("-confirmed_at", "-pk")
-            .values("country", "confirmed_at")
+            .values(confirmed_on=TruncDate("confirmed_at"))
             .annotate(
                 public_name=models.Case(
                     models.When(shown, then="full_name"), default=models.Value(""), output_field=models.CharField()
+                ),
+                public_country=models.Case(
+                    models.When(shown, then="country"), default=models.Value(""), output_field=models.CharField()
                 ),
                 public_reason=models.Case(
                     models.When(shown, then="reason"), default=models.Value(""), output_field=models.TextField()
