@@ -315,7 +315,10 @@ class Signature(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     last_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    review_flag = models.CharField(_("flagged"), max_length=16, choices=ReviewFlag, blank=True, editable=False)
+    # A database default: bulk loaders (bench/generate_data) need not know the column.
+    review_flag = models.CharField(
+        _("flagged"), max_length=16, choices=ReviewFlag, blank=True, default="", db_default="", editable=False
+    )
     # Set when recomputed email keys found an earlier signature from the same
     # mailbox (migration 0007): this one keeps counting until organisers decide.
     duplicate_of = models.ForeignKey(

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
-from petitions.models import Petition, Signature
+from petitions.models import Petition, Signature, SignatureTombstone
 
 WIPED_FIELDS = {"full_name": "", "email": "", "email_key": None, "reason": "", "ip_hash": "", "wants_updates": False}
 
@@ -42,6 +42,8 @@ def signer_data_wipe(*, now: datetime.datetime | None = None, days: int | None =
         signatures = Signature.objects.filter(petition_id__in=petition_ids)
         deleted, _ = signatures.filter(state=Signature.State.PENDING).delete()
         wiped = signatures.exclude(email="", full_name="", reason="", ip_hash="").update(**WIPED_FIELDS)
+        # Hashes of invalidated signers' addresses guard only a petition still signing.
+        SignatureTombstone.objects.filter(petition_id__in=petition_ids).delete()
     return WipeReport(petitions=len(petition_ids), signatures_wiped=wiped, unconfirmed_deleted=deleted)
 
 
