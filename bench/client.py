@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -154,16 +155,19 @@ class Visitor:
         )
 
 
-def sign_form_start_times(port: int, paths: set[str]) -> dict[str, str]:
+def sign_form_start_times(port: int, jobs: list[tuple[str, dict, str]]) -> dict[str, str]:
     """Each petition's sign-form start token, as its page hands it out (a
-    token is bound to its petition; the same for every visitor)."""
-    started = {}
-    for path in paths:
-        if path.endswith("/sign/"):
-            page = request(port, "GET", path.removesuffix("sign/"), headers=NAVIGATION)
-            match = STARTED_INPUT.search(page.body)
-            started[path] = match.group(1).decode() if match else ""
-    return started
+    token is bound to its petition; the same for every visitor). Fetched
+    before a run's clock starts: a hundred cold pages take seconds."""
+
+    def start_time(path: str) -> tuple[str, str]:
+        page = request(port, "GET", path.removesuffix("sign/"), headers=NAVIGATION)
+        match = STARTED_INPUT.search(page.body)
+        return path, match.group(1).decode() if match else ""
+
+    paths = {path for path, _form, _expected in jobs if path.endswith("/sign/")}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return dict(pool.map(start_time, paths))
 
 
 @dataclass
@@ -186,15 +190,22 @@ class Tally:
                     self.failures.append(what)
 
 
-def run_posts(port: int, *, jobs: list[tuple[str, dict, str]], threads: int, deadline: float) -> dict:
+def run_posts(
+    port: int,
+    *,
+    jobs: list[tuple[str, dict, str]],
+    threads: int,
+    deadline: float,
+    started: dict[str, str] | None = None,
+) -> dict:
     """POST every (path, form, expected Location fragment) with `threads`
     visitors in parallel; each visitor fetches its CSRF token once, outside
-    the timed window. Stops early at `deadline` (time.monotonic())."""
+    the timed window; sign forms carry `started` (sign_form_start_times).
+    Stops early at `deadline` (time.monotonic())."""
     work: queue.Queue = queue.Queue()
     for job in jobs:
         work.put(job)
-    started = sign_form_start_times(port, {path for path, _form, _expected in jobs})
-    visitors = [Visitor.arrive(port, started) for _ in range(threads)]
+    visitors = [Visitor.arrive(port, started or {}) for _ in range(threads)]
     tally = Tally()
 
     def worker(visitor: Visitor) -> None:

@@ -65,13 +65,13 @@ def mail_after_signing(*, signature_id: int | None, fresh: bool) -> None:
     from petitions import signing
     from petitions.models import Signature
 
-    signature = Signature.objects.filter(pk=signature_id).first() if signature_id is not None else None
-    if signature is None:
+    if signature_id is None:
         return
     if fresh:
-        send_signer_mail.call(signature_id=signature.pk, kind=SignerMail.CONFIRM)
+        send_signer_mail.call(signature_id=signature_id, kind=SignerMail.CONFIRM)
         return
-    kind = signing.reminder_kind(signature)
+    signature = Signature.objects.filter(pk=signature_id).first()
+    kind = signing.reminder_kind(signature) if signature is not None else None
     if kind is not None and signing.claim_mail_slot(signature, now=timezone.now()):
         send_signer_mail.call(signature_id=signature.pk, kind=kind)
 
