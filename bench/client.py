@@ -131,7 +131,7 @@ class Visitor:
 
     @classmethod
     def arrive(cls, port: int, started: dict[str, str]) -> "Visitor":
-        # The petition page carries no token (config/cross_origin.py); the
+        # The petition page carries no token (core/cross_origin.py); the
         # confirm form's cookie and token come from a page with Django's
         # token CSRF, as a browser gets them from the confirm page, which
         # this client does not fetch.
@@ -144,7 +144,7 @@ class Visitor:
 
     def post(self, port: int, path: str, form: dict) -> Response:
         # The cookie is Secure (debug off) and sent anyway: this is plain http
-        # on loopback. The sign view goes by Sec-Fetch-Site (config/cross_origin.py);
+        # on loopback. The sign view goes by Sec-Fetch-Site (core/cross_origin.py);
         # the confirm view checks the token.
         return request(
             port,

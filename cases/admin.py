@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import is_case_editor
 from cases.models import (
     Case,
     CaseLink,
@@ -14,7 +15,6 @@ from cases.models import (
     Testimony,
 )
 from cases.publication import case_approve, case_submit, case_unpublish
-from organisers.access import is_case_editor
 
 
 class CaseNameInline(admin.TabularInline):

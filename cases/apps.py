@@ -2,7 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
-CASE_EDITORS_GROUP = "Case editors"
+from accounts.roles import CASE_EDITORS_GROUP
+
 CURATED_MODELS = [
     "case",
     "casename",

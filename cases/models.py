@@ -23,8 +23,8 @@ from django_countries.fields import CountryField
 
 from cases.partial_dates import DatePrecision, format_partial_date, truncate_to_precision
 from cases.search_keys import key_words, name_search_key
-from config.content_languages import LocalText, choose, translations_of
-from config.validators import reject_control_characters
+from core.content_languages import LocalText, choose, translations_of
+from core.validators import reject_control_characters
 
 # The case list's filter options (cases.views.filter_options): cached for at
 # most this long in each process; a change to a case forgets them at once in

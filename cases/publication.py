@@ -2,9 +2,9 @@
 
 from django.db import transaction
 
+from accounts.audit import record
+from accounts.models import AuditEntry
 from cases.models import Case
-from organisers.audit import record
-from organisers.models import AuditEntry
 
 
 def _locked(case: Case) -> Case:

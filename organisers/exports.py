@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable, Iterator
 from django.db import transaction
 from django_countries import countries
 
-from organisers import audit
-from organisers.models import AuditEntry
+from accounts import audit
+from accounts.models import AuditEntry
 from petitions.models import Petition, Signature
 
 CHUNK = 2000

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from config.validators import reject_control_characters, reject_control_characters_multiline
+from core.validators import reject_control_characters, reject_control_characters_multiline
 from organisers.moderation import RULE_ACTIONS, Action
 from petitions.email_keys import email_key
 from petitions.models import Organiser, Petition

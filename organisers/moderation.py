@@ -13,8 +13,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organisers import audit
-from organisers.models import AuditEntry
+from accounts import audit
+from accounts.models import AuditEntry
 from petitions import counting
 from petitions.models import InvalidationReason, InvalidTransition, Petition, Signature
 from petitions.signing import SignOutcome, confirmation_resend

@@ -11,9 +11,9 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from organisers import audit
-from organisers.access import OWNER
-from organisers.models import AuditEntry
+from accounts import audit
+from accounts.models import AuditEntry
+from accounts.roles import OWNER
 from petitions.models import InvalidTransition, Organiser, Petition, PetitionText, PetitionUpdate
 from petitions.tasks import send_update_batch
 

@@ -5,7 +5,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,10 +17,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.capped_pagination import CappedPaginator
-from organisers import exports, fraud, invitations, services
-from organisers.access import MODERATING_ROLES, OWNING_ROLES, is_organiser, is_site_staff, petition_for, role_on
-from organisers.account_forms import InvitationAcceptForm, InvitationForm
+from accounts.models import AuditEntry
+from accounts.roles import MODERATING_ROLES, OWNING_ROLES, is_organiser, is_site_staff
+from core.capped_pagination import CappedPaginator
+from organisers import exports, fraud, services
+from organisers.access import petition_for, role_on
 from organisers.forms import (
     STATE_FILTERS,
     OrganiserAddForm,
@@ -35,7 +35,6 @@ from organisers.forms import (
     UpdateForm,
     VictoryForm,
 )
-from organisers.models import AuditEntry
 from organisers.moderation import (
     RULE_ACTIONS,
     Action,
@@ -122,6 +121,7 @@ def petition_manage(request: HttpRequest, slug: str) -> HttpResponse:
         "role": role_on(request.user, petition),
         "is_owner": role_on(request.user, petition) in OWNING_ROLES,
         "updates": PetitionUpdate.objects.filter(petition=petition).newest()[:5],
+        "undelivered_confirmations": Signature.objects.filter(petition=petition).confirmation_undelivered().count(),
         "victory_form": VictoryForm(),
     }
     return render(request, "organisers/petition_manage.html", context)
@@ -448,51 +448,6 @@ def audit_log_all(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     page = Paginator(AuditEntry.objects.newest(), AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "organisers/audit_log.html", {"page": page})
-
-
-# --- Invitations ------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def invitation_create(request: HttpRequest) -> HttpResponse:
-    if not is_site_staff(request.user):
-        raise PermissionDenied
-    form = InvitationForm(request.POST or None, initial={"petition": request.GET.get("petition")})
-    if request.method == "POST" and form.is_valid():
-        invitations.invitation_create(by=request.user, **form.cleaned_data)
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
-        return redirect("organisers:invitation_create")
-    return render(request, "organisers/invitation_form.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        invitation = invitations.invitation_from_token(token)
-    except (invitations.InvitationInvalid, invitations.InvitationExpired, invitations.InvitationUsed) as error:
-        message = {
-            invitations.InvitationExpired: _(
-                "This invitation has expired. Ask the person who invited you for a new one."
-            ),
-            invitations.InvitationUsed: _("This invitation has already been used. Log in, or reset your password."),
-        }.get(type(error), _("This link does not work. Copy the whole link from the email and try again."))
-        return render(
-            request, "error.html", {"title": _("This invitation does not work"), "message": message}, status=410
-        )
-    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = invitations.invitation_accept(
-                invitation=invitation, username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
-            )
-        except invitations.InvitationUsed:
-            messages.error(request, _("This invitation has already been used. Log in, or reset your password."))
-            return redirect("login")
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your account is ready."))
-        return redirect("organisers:dashboard")
-    return render(request, "organisers/invitation_accept.html", {"form": form, "invitation": invitation})
 
 
 @login_required

@@ -10,7 +10,7 @@ from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from django.conf import settings
 from django.core import signing
 
-from config import rate_limits
+from core import rate_limits
 
 FORM_CLOCK_SALT = "plea.sign-form-started"
 REFUSED_TALLY = "sign-refused"

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField, LazyTypedChoiceField
 
-from config.validators import reject_control_characters, reject_control_characters_multiline
+from core.validators import reject_control_characters, reject_control_characters_multiline
 from petitions.abuse import STARTED_PLACEHOLDER, form_started_token, is_disposable
 from petitions.email_keys import UnsupportedAddress, email_key
 
@@ -60,7 +60,7 @@ class SignForm(forms.Form):
             self.initial["started"] = STARTED_PLACEHOLDER
         self.helper = FormHelper()
         self.helper.form_tag = False
-        # The sign view needs no token (config/cross_origin.py), and a token
+        # The sign view needs no token (core/cross_origin.py), and a token
         # would be one visitor's, kept in the shared page for all.
         self.helper.disable_csrf = True
         self.helper.layout = Layout(

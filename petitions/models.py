@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from config.content_languages import LocalText, choose, translations_of
+from accounts.roles import PetitionRole
+from core.content_languages import LocalText, choose, translations_of
 from petitions import counting, page_cache
 from petitions.goals import last_milestone, next_goal
 
@@ -211,9 +212,7 @@ class PetitionText(models.Model):
 class Organiser(models.Model):
     """A person who runs a petition, and what they may do on it."""
 
-    class Role(models.TextChoices):
-        OWNER = "owner", _("Owner")
-        MODERATOR = "moderator", _("Moderator")
+    Role = PetitionRole
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="petition_roles")
@@ -233,6 +232,10 @@ class SignatureQuerySet(models.QuerySet):
     def counted(self) -> SignatureQuerySet:
         """The signatures in the public count: confirmed and not invalidated."""
         return self.filter(state=Signature.State.CONFIRMED)
+
+    def confirmation_undelivered(self) -> SignatureQuerySet:
+        """Pending signatures whose confirmation link the mail server would not take."""
+        return self.filter(state=Signature.State.PENDING, mail_failed_at__isnull=False)
 
     def to_review(self) -> SignatureQuerySet:
         """Counted signatures showing a name and reason to the public that no
@@ -315,12 +318,14 @@ class Signature(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     last_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last mail to this signer (a confirmation link) could not be handed over.
+    mail_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A database default: bulk loaders (bench/generate_data) need not know the column.
     review_flag = models.CharField(
         _("flagged"), max_length=16, choices=ReviewFlag, blank=True, default="", db_default="", editable=False
     )
     # Set when recomputed email keys found an earlier signature from the same
-    # mailbox (migration 0007): this one keeps counting until organisers decide.
+    # mailbox (migration 0009): this one keeps counting until organisers decide.
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
@@ -525,6 +530,8 @@ class PetitionUpdate(models.Model):
     # that runs twice (a retried task) never mails anyone twice.
     mailed_through_id = models.BigIntegerField(default=0, editable=False)
     mailed_count = models.PositiveIntegerField(_("emails sent"), default=0, editable=False)
+    # Refused for good by the mail server (no such mailbox), or given up on after a day of retries.
+    failed_count = models.PositiveIntegerField(_("emails failed"), default=0, editable=False)
     mailing_finished_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PetitionUpdateQuerySet.as_manager()

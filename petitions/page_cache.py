@@ -6,7 +6,7 @@ serving it. So the page is rendered once per PLEA_PAGE_CACHE_SECONDS per
 language and cache, and each visitor gets that HTML with a fresh start time
 for the sign form. It carries no CSRF token and sets no cookie: its forms post
 to views that ask the browser where the post came from
-(config/cross_origin.py). The count and recent signers shown to strangers are
+(core/cross_origin.py). The count and recent signers shown to strangers are
 therefore stale by at most that many seconds; nobody else ever sees a cached
 page:
 

@@ -1,8 +1,6 @@
 """The public signing workflow: sign, confirm, withdraw, re-send."""
 
 import datetime
-import hashlib
-import hmac
 from enum import StrEnum
 
 from django.conf import settings
@@ -11,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from accounts.ip_hash import ip_hash
 from petitions.email_keys import email_domain, email_key
 from petitions.models import Petition, Signature, SignatureTombstone
 from petitions.tasks import SignerMail, mail_after_signing, send_signer_mail
@@ -26,13 +25,6 @@ class SignOutcome(StrEnum):
     ALREADY_SIGNED_NOTIFIED = "already_signed_notified"
     NOT_MAILED = "not_mailed"  # mailed too recently, or invalidated: stay quiet
     QUEUED = "queued"  # signed again: the task decides whether to mail
-
-
-def ip_hash(ip_address: str | None) -> str:
-    if not ip_address:
-        return ""
-    key = settings.PLEA_IP_HASH_KEY.encode()
-    return hmac.new(key, ip_address.encode(), hashlib.sha256).hexdigest()
 
 
 def _queue_mail(*, signature_id: int, kind: str) -> None:

@@ -7,9 +7,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.ip_hash import ip_hash
 from cases.models import Case
-from config.client_ip import client_ip
-from config.cross_origin import cross_origin_protected
+from core.client_ip import client_ip
+from core.cross_origin import cross_origin_protected
 from petitions import abuse, page_cache, signing
 from petitions.forms import SignForm
 from petitions.models import InvalidTransition, Petition, Signature
@@ -98,7 +99,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         form.restart_clock(slug=petition.slug)
         return _detail(request, petition, form=form, status=400)
     ip_address = client_ip(request)
-    if not abuse.sign_allowed(petition_id=petition.pk, ip_hash=signing.ip_hash(ip_address)):
+    if not abuse.sign_allowed(petition_id=petition.pk, ip_hash=ip_hash(ip_address)):
         form.add_error(
             None,
             _(
@@ -219,7 +220,7 @@ def signature_resend(request: HttpRequest, token: str) -> HttpResponse:
             return _invalid_link(request)
     except LinkInvalid:
         return _invalid_link(request)
-    if not abuse.resend_allowed(ip_hash=signing.ip_hash(client_ip(request))):
+    if not abuse.resend_allowed(ip_hash=ip_hash(client_ip(request))):
         messages.warning(request, _("Too many requests for new links from your network. Please wait a few minutes."))
         return redirect(signature.petition)
     outcome = signing.confirmation_resend(signature=signature)

@@ -1,14 +1,8 @@
 from django.db import migrations
 
-# Names as in organisers.access; the cases app grants Case editors its
-# permissions in its own migrations.
-GROUPS = ["Organisers", "Case editors"]
-
-
-def create_groups(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name in GROUPS:
-        Group.objects.get_or_create(name=name)
+# Once created the Organisers and Case editors groups; accounts/0001 does
+# that now, with the roles (accounts.roles). Kept, empty, because deployed
+# databases have it recorded and later migrations depend on it.
 
 
 class Migration(migrations.Migration):
@@ -17,4 +11,4 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
-    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]
+    operations = []

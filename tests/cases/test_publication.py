@@ -4,9 +4,9 @@ every step is in the audit log."""
 import pytest
 from django.db import IntegrityError, transaction
 
+from accounts.models import AuditEntry
 from cases.models import Case, InvalidTransition, Visibility
 from cases.publication import case_approve, case_submit, case_unpublish
-from organisers.models import AuditEntry
 from tests.cases.factories import draft_case, public_case
 from tests.conftest import page_text
 from tests.organisers.factories import case_editor, organiser_user, user

@@ -37,7 +37,7 @@ def test_a_visitor_finds_signs_confirms_sees_the_count_rise_and_withdraws(
     page.get_by_role("link", name=petition.title).click()
     expect(page.get_by_text("0 have signed. Let's get to 100!").first).to_be_visible()
     # A reader gets the shared page: no cookie, no token; the browser's
-    # Sec-Fetch-Site vouches for the form (config/cross_origin.py).
+    # Sec-Fetch-Site vouches for the form (core/cross_origin.py).
     assert page.context.cookies() == []
     expect(page.locator("input[name=csrfmiddlewaretoken]")).to_have_count(0)
     screenshot(page, "petition-desktop-en")

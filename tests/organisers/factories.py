@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from organisers.access import CASE_EDITORS_GROUP, ORGANISERS_GROUP
+from accounts.roles import CASE_EDITORS_GROUP, ORGANISERS_GROUP
 from petitions.models import Organiser, Petition
 
 # Petitions and signatures come from one place for every test.

@@ -5,8 +5,8 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from accounts.models import AuditEntry
 from organisers.exports import neutralise
-from organisers.models import AuditEntry
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from organisers.models import AuditEntry
+from accounts.models import AuditEntry
 from petitions.models import Signature
 from tests.organisers import factories as f
 

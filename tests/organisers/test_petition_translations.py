@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from organisers.models import AuditEntry
+from accounts.models import AuditEntry
 from petitions.models import Petition, PetitionText
 from tests.conftest import page_text
 from tests.organisers.factories import closed_petition, moderator_of, open_petition, owner_of

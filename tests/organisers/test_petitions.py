@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from organisers.models import AuditEntry
+from accounts.models import AuditEntry
 from petitions import counting
 from petitions.management.commands import load_demo
 from petitions.models import InvalidTransition, Organiser, Petition

@@ -9,8 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cases.apps import CASE_EDITORS_GROUP
-from organisers.access import ORGANISERS_GROUP
+from accounts.roles import CASE_EDITORS_GROUP, ORGANISERS_GROUP
 from petitions import counting
 
 # Cases first: the demo petition names the people it fights for.

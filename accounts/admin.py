@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from accounts.models import AuditEntry, Invitation
+from core.read_only_admin import ReadOnlyAdmin
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Read-only: the log is only ever added to, by the workflows."""
+
+    list_display = ["at", "actor_name", "action", "petition", "target_type", "target_id"]
+    list_filter = ["action"]
+    list_select_related = ["petition"]
+    search_fields = ["actor_name", "reason", "target_id"]
+    show_full_result_count = False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are sent from the organisers' pages, which mail the link."""
+
+    list_display = ["email", "petition", "role", "case_editor", "invited_by", "created_at", "accepted_at"]
+    readonly_fields = [field.name for field in Invitation._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

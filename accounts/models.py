@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import OWNER, PetitionRole
+
+
+class AppendOnly(Exception):
+    """The audit log is only ever added to."""
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("audit entries cannot be changed")
+
+    def delete(self):
+        raise AppendOnly("audit entries cannot be deleted")
+
+    def visible_to(self, user) -> AuditQuerySet:
+        """Staff see everything; owners see what happened on their petitions."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:  # site staff (accounts.roles.is_site_staff)
+            return self.all()
+        owned = user.petition_roles.filter(role=OWNER).values("petition_id")
+        return self.filter(petition__in=owned)
+
+    def newest(self) -> AuditQuerySet:
+        return self.order_by("-at", "-pk")
+
+
+class AuditEntry(models.Model):
+    """Who did what, when and why. Written by every organiser workflow in the
+    same transaction as the change it records, so a change and its record
+    stand or fall together. Other apps (case approval) write here too: give
+    them a target_type of their own and, where it applies, no petition."""
+
+    class Action(models.TextChoices):
+        SIGNATURE_HIDE = "signature.hide", _("Hid a signer's name and reason")
+        SIGNATURE_UNHIDE = "signature.unhide", _("Restored a signer's name and reason")
+        SIGNATURE_APPROVE = "signature.approve", _("Reviewed a public comment")
+        SIGNATURE_INVALIDATE = "signature.invalidate", _("Invalidated a signature")
+        SIGNATURE_REINSTATE = "signature.reinstate", _("Reinstated a signature")
+        SIGNATURE_RESEND = "signature.resend", _("Re-sent a confirmation email")
+        PETITION_CREATE = "petition.create", _("Created the petition")
+        PETITION_EDIT = "petition.edit", _("Edited the petition")
+        PETITION_OPEN = "petition.open", _("Opened the petition")
+        PETITION_CLOSE = "petition.close", _("Closed the petition")
+        PETITION_VICTORY = "petition.victory", _("Declared a victory")
+        UPDATE_POST = "update.post", _("Posted an update")
+        EXPORT_SIGNATURES = "export.signatures", _("Exported the signatures")
+        EXPORT_EMAILS = "export.emails", _("Exported the emails of signers who want updates")
+        ORGANISER_ADD = "organiser.add", _("Added an organiser")
+        ORGANISER_REMOVE = "organiser.remove", _("Removed an organiser")
+        INVITATION_CREATE = "invitation.create", _("Invited someone")
+        INVITATION_ACCEPT = "invitation.accept", _("Accepted an invitation")
+        # For the cases app: written by its publish and approval workflows.
+        CASE_SUBMIT = "case.submit", _("Submitted a case for approval")
+        CASE_APPROVE = "case.approve", _("Approved a case")
+        CASE_PUBLISH = "case.publish", _("Published a case")
+        CASE_UNPUBLISH = "case.unpublish", _("Unpublished a case")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
+    # PROTECT: people and petitions with a history are deactivated, never
+    # deleted, so no entry ever loses who or what it was about.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("who")
+    )
+    actor_name = models.CharField(_("who"), max_length=150, editable=False)
+    action = models.CharField(_("what"), max_length=40, choices=Action)
+    # By name, not import: accounts imports no other app (scripts/check_imports.py).
+    petition = models.ForeignKey(
+        "petitions.Petition", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    target_type = models.CharField(max_length=40, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(_("why"), max_length=2_000, blank=True)
+    # Counts, rules, before/after values: whatever makes the entry explain itself.
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["petition", "-at"], name="audit_petition_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("audit entries cannot be deleted")
+
+
+class Invitation(models.Model):
+    """Staff invite people by email; the link in the email lets them choose
+    a username and password. There is no other way to get an account."""
+
+    email = models.EmailField(_("email"))
+    petition = models.ForeignKey(
+        "petitions.Petition",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("petition"),
+    )
+    role = models.CharField(_("role on the petition"), max_length=16, choices=PetitionRole, blank=True)
+    organiser = models.BooleanField(_("may start petitions"), default=True)
+    case_editor = models.BooleanField(_("curates cases"), default=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return self.email
