@@ -1,4 +1,4 @@
-"""Migration 0009 recomputes email keys; a signature that turns out to be the
+"""Migration 0010 recomputes email keys; a signature that turns out to be the
 same mailbox as an earlier one is flagged for organisers, never dropped."""
 
 import datetime
@@ -13,7 +13,7 @@ from tests.petitions.factories import confirmed_signature, open_petition, pendin
 
 pytestmark = pytest.mark.django_db
 
-recompute = importlib.import_module("petitions.migrations.0009_recompute_email_keys").recompute
+recompute = importlib.import_module("petitions.migrations.0010_recompute_email_keys").recompute
 
 
 def signed_with_old_key(petition, email: str, old_key: str, *, minutes_ago: int, confirmed: bool = True):

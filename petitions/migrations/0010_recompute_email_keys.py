@@ -57,6 +57,6 @@ def recompute(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("petitions", "0008_signature_review_flags_and_tombstones")]
+    dependencies = [("petitions", "0009_signature_review_flags_and_tombstones")]
 
     operations = [migrations.RunPython(recompute, migrations.RunPython.noop, elidable=True)]

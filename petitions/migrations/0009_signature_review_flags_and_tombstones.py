@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0007_mail_failures'),
+        ('petitions', '0008_paper_signatures_deliveries_responses'),
     ]
 
     operations = [
