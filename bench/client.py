@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -26,6 +27,8 @@ HOST = "127.0.0.1"
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 # The sign form's start time (for its minimum fill time), sent back as a browser would.
 STARTED_INPUT = re.compile(rb'name="started" value="([^"]+)"')
+# Any page with Django's token CSRF: it hands out the cookie and token.
+TOKEN_PAGE = "/en/accounts/login/"
 # A current browser opening a page from a link or bookmark...
 NAVIGATION = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
 # ...and submitting a form on one of the site's pages.
@@ -119,25 +122,25 @@ def wrk(port: int, path: str, *, seconds: int, connections: int, threads: int = 
 
 @dataclass
 class Visitor:
-    """A browser's form state: the CSRF cookie, a form token made for it, and
-    the sign form's start time where the page has one."""
+    """A browser's form state: the CSRF cookie and a form token made for it
+    (for the confirm form), and each petition's sign-form start time."""
 
     cookie: str
     token: str
-    started: str = ""
+    started: dict[str, str] = field(default_factory=dict)  # sign path -> start token
 
     @classmethod
-    def arrive(cls, port: int, page: str) -> "Visitor":
-        # As a browser without fetch metadata, so that the page hands out a
-        # CSRF cookie and token for the confirm form (current browsers get
-        # them from the confirm page, which this client does not fetch).
-        response = request(port, "GET", page)
+    def arrive(cls, port: int, started: dict[str, str]) -> "Visitor":
+        # The petition page carries no token (core/cross_origin.py); the
+        # confirm form's cookie and token come from a page with Django's
+        # token CSRF, as a browser gets them from the confirm page, which
+        # this client does not fetch.
+        response = request(port, "GET", TOKEN_PAGE)
         match = CSRF_INPUT.search(response.body)
         cookie = response.cookies().get("csrftoken")
         if response.status != 200 or not match or not cookie:
-            raise RuntimeError(f"GET {page}: {response.status}, no CSRF cookie or form token")
-        started = STARTED_INPUT.search(response.body)
-        return cls(cookie=cookie, token=match.group(1).decode(), started=started.group(1).decode() if started else "")
+            raise RuntimeError(f"GET {TOKEN_PAGE}: {response.status}, no CSRF cookie or form token")
+        return cls(cookie=cookie, token=match.group(1).decode(), started=started)
 
     def post(self, port: int, path: str, form: dict) -> Response:
         # The cookie is Secure (debug off) and sent anyway: this is plain http
@@ -147,9 +150,24 @@ class Visitor:
             port,
             "POST",
             path,
-            body={"csrfmiddlewaretoken": self.token, "started": self.started, **form},
+            body={"csrfmiddlewaretoken": self.token, "started": self.started.get(path, ""), **form},
             headers={"Cookie": f"csrftoken={self.cookie}", "Origin": f"http://{HOST}:{port}", **FORM_SUBMISSION},
         )
+
+
+def sign_form_start_times(port: int, jobs: list[tuple[str, dict, str]]) -> dict[str, str]:
+    """Each petition's sign-form start token, as its page hands it out (a
+    token is bound to its petition; the same for every visitor). Fetched
+    before a run's clock starts: a hundred cold pages take seconds."""
+
+    def start_time(path: str) -> tuple[str, str]:
+        page = request(port, "GET", path.removesuffix("sign/"), headers=NAVIGATION)
+        match = STARTED_INPUT.search(page.body)
+        return path, match.group(1).decode() if match else ""
+
+    paths = {path for path, _form, _expected in jobs if path.endswith("/sign/")}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return dict(pool.map(start_time, paths))
 
 
 @dataclass
@@ -172,14 +190,22 @@ class Tally:
                     self.failures.append(what)
 
 
-def run_posts(port: int, *, page: str, jobs: list[tuple[str, dict, str]], threads: int, deadline: float) -> dict:
+def run_posts(
+    port: int,
+    *,
+    jobs: list[tuple[str, dict, str]],
+    threads: int,
+    deadline: float,
+    started: dict[str, str] | None = None,
+) -> dict:
     """POST every (path, form, expected Location fragment) with `threads`
     visitors in parallel; each visitor fetches its CSRF token once, outside
-    the timed window. Stops early at `deadline` (time.monotonic())."""
+    the timed window; sign forms carry `started` (sign_form_start_times).
+    Stops early at `deadline` (time.monotonic())."""
     work: queue.Queue = queue.Queue()
     for job in jobs:
         work.put(job)
-    visitors = [Visitor.arrive(port, page) for _ in range(threads)]
+    visitors = [Visitor.arrive(port, started or {}) for _ in range(threads)]
     tally = Tally()
 
     def worker(visitor: Visitor) -> None:

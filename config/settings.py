@@ -108,7 +108,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "core.cross_origin.vary_on_fetch_metadata",
     "config.outages.DatabaseOutageMiddleware",
 ]
 
@@ -363,6 +362,9 @@ PLEA_SIGN_LIMITS_PER_IP = env_limits("PLEA_SIGN_LIMITS_PER_IP", default="20/3600
 PLEA_RESEND_LIMITS_PER_IP = env_limits("PLEA_RESEND_LIMITS_PER_IP", default="5/300")
 # A person takes longer than this to fill the sign form; scripts usually don't.
 PLEA_MIN_FILL_SECONDS = env_int("PLEA_MIN_FILL_SECONDS", default=3)
+# ...and a sign form shown longer ago than this has expired: one start token
+# cannot serve a script for days.
+PLEA_FORM_MAX_AGE = env_int("PLEA_FORM_MAX_AGE_MINUTES", default=120) * 60
 # Signers' personal data is wiped this many days after a petition closes
 # (`manage.py wipe_signer_data`, or the task of the same name on a schedule).
 PLEA_SIGNER_DATA_RETENTION_DAYS = env_int("PLEA_SIGNER_DATA_RETENTION_DAYS", default=90)

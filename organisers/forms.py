@@ -104,6 +104,7 @@ STATE_FILTERS = {
     "hidden": _("Hidden"),
     "invalidated": _("Invalidated"),
     "withdrawn": _("Withdrawn"),
+    "flagged": _("Flagged"),
 }
 
 
@@ -139,6 +140,8 @@ class SignatureFilterForm(forms.Form):
             queryset = queryset.to_review()
         elif state == "hidden":
             queryset = queryset.filter(hidden=True)
+        elif state == "flagged":
+            queryset = queryset.exclude(review_flag="")
         elif state:
             queryset = queryset.filter(state=state)
         if data.get("name"):

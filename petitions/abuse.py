@@ -20,48 +20,55 @@ HOUR = 3600
 class FormTiming(StrEnum):
     HUMAN = "human"
     TOO_FAST = "too_fast"
-    MISSING = "missing"
+    MISSING = "missing"  # absent, forged, expired, or served for another petition
 
 
-# The empty sign form is rendered once (it is the same for everyone) with this
-# in place of its start time; every response then gets a fresh time stamped in.
+# The empty sign form is rendered with this in place of its start token;
+# every response then gets a fresh one stamped in, for its petition.
 STARTED_PLACEHOLDER = "pleaFormClockPlaceholder4e1b"
 
 
-def stamp_form_clock(html: str) -> str:
-    return html.replace(STARTED_PLACEHOLDER, form_started_token())
+def stamp_form_clock(html: str, *, slug: str) -> str:
+    return html.replace(STARTED_PLACEHOLDER, form_started_token(slug=slug))
 
 
-def form_started_token(*, at: float | None = None) -> str:
-    """The sign form's start time, signed. Whole seconds, rounded up, so a form
-    never looks older than it is; and so one token serves every page handed
-    out in the same second (a surge's worth), signed once."""
-    return _signed_second(math.ceil(time.time() if at is None else at), settings.SECRET_KEY)
+def form_started_token(*, slug: str, at: float | None = None) -> str:
+    """When the sign form of this petition was shown, signed. Whole seconds,
+    rounded up, so a form never looks older than it is; and so one token
+    serves every page of a petition handed out in the same second (a surge's
+    worth), signed once. Bound to the petition by its slug, which the page
+    already knows without reading the database."""
+    return _signed_second(math.ceil(time.time() if at is None else at), slug, settings.SECRET_KEY)
 
 
-@functools.lru_cache(maxsize=4)
-def _signed_second(second: int, secret_key: str) -> str:
+@functools.lru_cache(maxsize=64)
+def _signed_second(second: int, slug: str, secret_key: str) -> str:
     # secret_key is part of the cache key only: a rotated key signs anew.
-    return signing.dumps(second, salt=FORM_CLOCK_SALT)
+    return signing.dumps([second, slug], salt=FORM_CLOCK_SALT)
 
 
-def form_timing(token: str, *, now: float | None = None) -> FormTiming:
+def form_timing(token: str, *, slug: str, now: float | None = None) -> FormTiming:
+    """Whether this petition's form was filled in at a person's pace: not
+    faster than PLEA_MIN_FILL_SECONDS, not older than PLEA_FORM_MAX_AGE."""
     try:
-        started = signing.loads(token, salt=FORM_CLOCK_SALT)
-    except (signing.BadSignature, ValueError, UnicodeError):
+        started, bound_to = signing.loads(token, salt=FORM_CLOCK_SALT)
+    except (signing.BadSignature, ValueError, TypeError, UnicodeError):
         return FormTiming.MISSING
-    if not isinstance(started, int | float):
+    if not isinstance(started, int | float) or bound_to != slug:
         return FormTiming.MISSING
     now = time.time() if now is None else now
+    if now - started > settings.PLEA_FORM_MAX_AGE:
+        return FormTiming.MISSING
     minimum = settings.PLEA_MIN_FILL_SECONDS
     # With the check off (0), a start time rounded up past `now` is no reason to refuse.
     return FormTiming.TOO_FAST if minimum > 0 and now - started < minimum else FormTiming.HUMAN
 
 
-def is_disposable(email: str) -> bool:
-    """Whether the address is at a throwaway-mail domain (or a subdomain of one)."""
-    domain = email.rpartition("@")[2].strip().lower().rstrip(".")
-    parts = domain.split(".")
+def is_disposable(key: str) -> bool:
+    """Whether a normalised address (petitions.email_keys.email_key) is at a
+    throwaway-mail domain or a subdomain of one. Normalised, because that is
+    where the mail goes: MAILINATOR.com typed in fullwidth letters is mailinator.com."""
+    parts = key.rpartition("@")[2].split(".")
     return any(".".join(parts[index:]) in DISPOSABLE_DOMAINS for index in range(len(parts) - 1))
 
 

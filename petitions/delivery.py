@@ -196,7 +196,7 @@ class Pack:
             .iterator(chunk_size=2000)
         )
         for row in rows:
-            country = countries.name(row["country"]) if row["country"] else ""
+            country = countries.name(row["public_country"]) if row["public_country"] else ""
             yield {"name": row["public_name"], "country": country, "reason": row["public_reason"]}
 
 

@@ -50,12 +50,12 @@ def delivery_rows(petition: Petition) -> Iterator[tuple]:
         _delivered(petition)
         .public_signers()
         .order_by("confirmed_at", "pk")
-        .values_list("public_name", "country", "confirmed_at", "public_reason")
+        .values_list("public_name", "public_country", "confirmed_on", "public_reason")
         .iterator(chunk_size=CHUNK)
     )
     country_name = _country_names()
-    for name, country, confirmed_at, reason in rows:
-        yield name, country_name(country), confirmed_at.date().isoformat() if confirmed_at else "", reason
+    for name, country, confirmed_on, reason in rows:
+        yield name, country_name(country), confirmed_on.isoformat() if confirmed_on else "", reason
 
 
 def update_email_rows(petition: Petition) -> Iterator[tuple]:

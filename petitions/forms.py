@@ -7,7 +7,7 @@ from django_countries.fields import CountryField, LazyTypedChoiceField
 
 from core.validators import reject_control_characters, reject_control_characters_multiline
 from petitions.abuse import STARTED_PLACEHOLDER, form_started_token, is_disposable
-from petitions.email_keys import email_key
+from petitions.email_keys import UnsupportedAddress, email_key
 
 
 class CountryChoiceField(LazyTypedChoiceField):
@@ -41,7 +41,7 @@ class SignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[reject_control_characters_multiline],
     )
-    show_publicly = forms.BooleanField(label=_("Show my name and reason publicly"), required=False)
+    show_publicly = forms.BooleanField(label=_("Show my name, country and reason publicly"), required=False)
     wants_updates = forms.BooleanField(label=_("Email me updates about this petition"), required=False)
     # A field people never see (hidden by CSS, skipped by keyboard and screen
     # readers) but form-filling scripts do, and the time the form was shown.
@@ -60,10 +60,8 @@ class SignForm(forms.Form):
             self.initial["started"] = STARTED_PLACEHOLDER
         self.helper = FormHelper()
         self.helper.form_tag = False
-        # The template puts the CSRF field in (only for browsers that need it).
-        # Crispy's own would be rendered once and kept for every visitor with
-        # the empty form (petition_tags.sign_form_fields): one visitor's token
-        # shown to all.
+        # The sign view needs no token (core/cross_origin.py), and a token
+        # would be one visitor's, kept in the shared page for all.
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             "full_name",
@@ -81,20 +79,28 @@ class SignForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
         try:
-            email_key(email)
+            key = email_key(email)
+        except UnsupportedAddress:
+            raise forms.ValidationError(
+                _(
+                    "Addresses with quotation marks or an IP address in square brackets cannot sign. "
+                    "Please use your usual address, such as name@example.org."
+                ),
+                code="unsupported",
+            ) from None
         except ValueError:
             raise forms.ValidationError(_("Enter a valid email address."), code="invalid") from None
-        if is_disposable(email):
+        if is_disposable(key):
             raise forms.ValidationError(
                 _("Please use a permanent email address: disposable addresses cannot confirm a signature."),
                 code="disposable",
             )
         return email
 
-    def restart_clock(self) -> None:
+    def restart_clock(self, *, slug: str) -> None:
         """Give a re-shown form a fresh start time."""
         self.data = self.data.copy()
-        self.data["started"] = form_started_token()
+        self.data["started"] = form_started_token(slug=slug)
 
     def clean_reason(self) -> str:
         # One line ending everywhere: pages, CSV exports and emails stay tidy.

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -426,17 +427,22 @@ class SignatureQuerySet(models.QuerySet):
         """What the public may see of counted signatures, newest first.
 
         Returns plain rows with only the public columns, so an email address or
-        IP hash can never reach a template by accident. Names and reasons that
-        the signer kept private or an organiser hid come back empty.
+        IP hash can never reach a template by accident. Name, reason and
+        country are empty unless the signer chose to be shown and no organiser
+        hid them (a country with few signers can name someone); the time is
+        only the day (`confirmed_on`).
         """
         shown = Q(show_publicly=True, hidden=False)
         return (
             self.counted()
             .order_by("-confirmed_at", "-pk")
-            .values("country", "confirmed_at")
+            .values(confirmed_on=TruncDate("confirmed_at"))
             .annotate(
                 public_name=models.Case(
                     models.When(shown, then="full_name"), default=models.Value(""), output_field=models.CharField()
+                ),
+                public_country=models.Case(
+                    models.When(shown, then="country"), default=models.Value(""), output_field=models.CharField()
                 ),
                 public_reason=models.Case(
                     models.When(shown, then="reason"), default=models.Value(""), output_field=models.TextField()
@@ -584,8 +590,16 @@ class SignatureQuerySet(models.QuerySet):
         return moved
 
 
+class ReviewFlag(models.TextChoices):
+    """Why a signature was put before the organisers without anyone judging it yet."""
+
+    SAME_MAILBOX = "same_mailbox", _("Same mailbox as an earlier signature")
+    SIGNED_AGAIN = "signed_again", _("Signed again after withdrawing an invalidated signature")
+
+
 class Signature(models.Model):
     Reason = InvalidationReason
+    Flag = ReviewFlag
     State = SignatureState
     MODERATABLE_STATES = MODERATABLE_STATES
     # What withdrawal and retention erase, and what each becomes.
@@ -629,6 +643,15 @@ class Signature(models.Model):
     last_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The last mail to this signer (a confirmation link) could not be handed over.
     mail_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A database default: bulk loaders (bench/generate_data) need not know the column.
+    review_flag = models.CharField(
+        _("flagged"), max_length=16, choices=ReviewFlag, blank=True, default="", db_default="", editable=False
+    )
+    # Set when recomputed email keys found an earlier signature from the same
+    # mailbox (migration 0010): this one keeps counting until organisers decide.
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
 
     objects = SignatureQuerySet.as_manager()
 
@@ -727,6 +750,36 @@ class Signature(models.Model):
                 raise CountIsFinal(_("This petition has closed and its count is final."))
             raise error
         self.refresh_from_db()
+
+    def confirm_while_held(self, *, now: datetime.datetime | None = None) -> None:
+        """The signer of a signature held for review (invalidated, never
+        confirmed) confirms their address: recorded, not counted, so that a
+        moderator's reinstating counts it at once."""
+        now = now or timezone.now()
+        if not Signature.objects.filter(pk=self.pk, state=self.State.INVALIDATED, confirmed_at=None).update(
+            confirmed_at=now
+        ):
+            self.refresh_from_db(fields=["state", "confirmed_at"])
+            raise InvalidTransition(_("Only a signature held for review can be confirmed this way."))
+        self.confirmed_at = now
+
+
+class SignatureTombstone(models.Model):
+    """What is left of a signature that was invalidated and then withdrawn: a
+    keyed hash of its email key, so that the same mailbox signing again is held
+    for review instead of counted (petitions.signing). The withdrawn row, its
+    personal data erased, keeps when and why it was invalidated."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    key_hash = models.CharField(max_length=64)
+    signature = models.ForeignKey(Signature, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["petition", "key_hash"], name="tombstone_petition_key")]
+
+    def __str__(self) -> str:
+        return f"tombstone of #{self.signature_id} on {self.petition_id}"
 
 
 class PetitionUpdateQuerySet(models.QuerySet):

@@ -6,9 +6,9 @@ serving it. So the page is rendered once per PLEA_PAGE_CACHE_SECONDS per
 language and cache, and each visitor gets that HTML with a fresh start time
 for the sign form. It carries no CSRF token and sets no cookie: its forms post
 to views that ask the browser where the post came from
-(core/cross_origin.py). A browser too old to say so gets its own token put
-in, as Django would. The count and recent signers shown to strangers are therefore stale by
-at most that many seconds; nobody else ever sees a cached page:
+(core/cross_origin.py). The count and recent signers shown to strangers are
+therefore stale by at most that many seconds; nobody else ever sees a cached
+page:
 
 - a visitor with messages waiting (someone who has just signed or confirmed,
   who must see their own signature counted) or who is logged in gets a fresh
@@ -28,17 +28,9 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from core.cross_origin import browser_sends_fetch_metadata
 from petitions.abuse import stamp_form_clock
-
-# Rendered in place of the CSRF token, then swapped for an old browser's own
-# token, or the whole field dropped. Letters and digits only, so template
-# escaping leaves it as it is.
-CSRF_PLACEHOLDER = "pleaCsrfPlaceholder7f3a9c"
-CSRF_FIELD = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}">'
 
 
 def _key(slug: str, language: str) -> str:
@@ -74,12 +66,6 @@ def forget_now_and_on_commit(*, slug: str) -> None:
     transaction.on_commit(lambda: forget(slug=slug))
 
 
-def respond(request: HttpRequest, html: str) -> HttpResponse:
-    """The shared page with a fresh start time for the sign form's minimum fill
-    time; for a browser that sends no fetch metadata, also its own CSRF token
-    (which sets its CSRF cookie, and with it `Vary: Cookie`)."""
-    if browser_sends_fetch_metadata(request):
-        html = html.replace(CSRF_FIELD, "")
-    else:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    return HttpResponse(stamp_form_clock(html))  # Vary: Sec-Fetch-Site from core.cross_origin
+def respond(html: str, *, slug: str) -> HttpResponse:
+    """The shared page with a fresh start time for the sign form's minimum fill time."""
+    return HttpResponse(stamp_form_clock(html, slug=slug))

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from petitions.models import Petition, PetitionQuerySet, Signature
+from petitions.models import Petition, PetitionQuerySet, Signature, SignatureTombstone
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ def signer_data_wipe(*, now: datetime.datetime | None = None, days: int | None =
         signatures = Signature.objects.filter(petition_id__in=petition_ids)
         deleted, _ = signatures.filter(state=Signature.State.PENDING).delete()
         wiped = signatures.with_personal_data().update(**Signature.PERSONAL_FIELDS)
+        # Hashes of invalidated signers' addresses guard only a petition still signing.
+        SignatureTombstone.objects.filter(petition_id__in=petition_ids).delete()
     return WipeReport(petitions=len(petition_ids), signatures_wiped=wiped, unconfirmed_deleted=deleted)
 
 

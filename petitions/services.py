@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -29,12 +30,17 @@ class ActionRefused(Exception):
     """The workflow does not apply; the message says why, for the organiser."""
 
 
+SLUG_SUFFIX_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l to misread
+
+
 def unique_slug(title: str) -> str:
+    """The title as a web address; on a collision, a random suffix. Not
+    `-2`: a counter would tell an organiser how many petitions, drafts
+    included, already share the title, and let them guess the drafts' addresses."""
     base = slugify(title)[:70] or "petition"
-    slug, n = base, 1
+    slug = base
     while Petition.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
+        slug = f"{base}-{get_random_string(6, SLUG_SUFFIX_ALPHABET)}"
     return slug
 
 

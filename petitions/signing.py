@@ -7,11 +7,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.ip_hash import ip_hash
-from petitions.email_keys import email_key
-from petitions.models import Petition, Signature
-from petitions.tasks import SignerMail, send_signer_mail
+from petitions.email_keys import email_domain, email_key
+from petitions.models import Petition, Signature, SignatureTombstone
+from petitions.tasks import SignerMail, mail_after_signing, send_signer_mail
 
 
 class PetitionNotAccepting(Exception):
@@ -23,6 +24,7 @@ class SignOutcome(StrEnum):
     CONFIRMATION_RESENT = "confirmation_resent"
     ALREADY_SIGNED_NOTIFIED = "already_signed_notified"
     NOT_MAILED = "not_mailed"  # mailed too recently, or invalidated: stay quiet
+    QUEUED = "queued"  # signed again: the task decides whether to mail
     COUNT_IS_FINAL = "count_is_final"  # the petition closed too long ago to count it
 
 
@@ -30,7 +32,7 @@ def _queue_mail(*, signature_id: int, kind: str) -> None:
     transaction.on_commit(lambda: send_signer_mail.enqueue(signature_id=signature_id, kind=kind))
 
 
-def _claim_mail_slot(signature: Signature, *, now: datetime.datetime) -> bool:
+def claim_mail_slot(signature: Signature, *, now: datetime.datetime) -> bool:
     """Whether this signer's address may be mailed now; claims the slot if so.
 
     One conditional UPDATE, so two racing requests cannot both mail, and a
@@ -44,17 +46,25 @@ def _claim_mail_slot(signature: Signature, *, now: datetime.datetime) -> bool:
     )
 
 
+def reminder_kind(signature: Signature) -> str | None:
+    """What to mail an address that signed here already: its confirmation link
+    again while pending, a note once confirmed; nothing to an invalidated or
+    withdrawn signature."""
+    return {
+        Signature.State.PENDING: SignerMail.CONFIRM,
+        Signature.State.CONFIRMED: SignerMail.ALREADY_SIGNED,
+    }.get(signature.state)
+
+
 def signature_remind(*, signature: Signature, now: datetime.datetime | None = None) -> SignOutcome:
     """Someone signed again with an address that already has a signature here."""
     now = now or timezone.now()
-    if signature.state == Signature.State.PENDING:
-        kind, outcome = SignerMail.CONFIRM, SignOutcome.CONFIRMATION_RESENT
-    elif signature.state == Signature.State.CONFIRMED:
-        kind, outcome = SignerMail.ALREADY_SIGNED, SignOutcome.ALREADY_SIGNED_NOTIFIED
-    else:
+    kind = reminder_kind(signature)
+    if kind is None:
         return SignOutcome.NOT_MAILED
+    outcome = SignOutcome.CONFIRMATION_RESENT if kind == SignerMail.CONFIRM else SignOutcome.ALREADY_SIGNED_NOTIFIED
     with transaction.atomic():
-        if not _claim_mail_slot(signature, now=now):
+        if not claim_mail_slot(signature, now=now):
             return SignOutcome.NOT_MAILED
         _queue_mail(signature_id=signature.pk, kind=kind)
     return outcome
@@ -62,6 +72,19 @@ def signature_remind(*, signature: Signature, now: datetime.datetime | None = No
 
 def existing_signature(*, petition: Petition, key: str) -> Signature | None:
     return Signature.objects.filter(petition=petition, email_key=key).first()
+
+
+def tombstone_hash(key: str) -> str:
+    """The keyed hash a withdrawn, invalidated signature leaves of its email
+    key. Keyed like IP hashes (PLEA_IP_HASH_KEY), so the table alone does not
+    say which addresses it holds."""
+    return salted_hmac(
+        "plea.signature-tombstone", key, secret=settings.PLEA_IP_HASH_KEY, algorithm="sha256"
+    ).hexdigest()
+
+
+def _held_for_review(*, petition: Petition, key: str) -> bool:
+    return SignatureTombstone.objects.filter(petition=petition, key_hash=tombstone_hash(key)).exists()
 
 
 def signature_create(
@@ -77,19 +100,31 @@ def signature_create(
     language: str,
     now: datetime.datetime | None = None,
 ) -> SignOutcome:
-    """Record a pending signature and mail its confirmation link.
+    """Record a pending signature and queue the mail that follows signing.
 
     Signing again with an address that already signed makes no second
-    signature: the address gets a reminder instead (rate-limited). The page
-    says the same in every case, so nobody learns from it whether an address
-    has signed.
+    signature: the address may get a reminder instead (rate-limited). The page
+    says the same in every case, and the request does the same work in every
+    case: it queues one task, which decides whether and what to mail
+    (petitions.tasks.mail_after_signing). So neither the page nor its timing
+    tells anyone whether an address has signed, as long as a task worker runs.
+
+    A mailbox whose signature here was invalidated and then withdrawn signs
+    again held for review: invalidated, flagged, and counted only once a
+    moderator reinstates it.
     """
     now = now or timezone.now()
     if not petition.accepts_signatures(now=now):
         raise PetitionNotAccepting
     key = email_key(email)
+    held = _held_for_review(petition=petition, key=key)
     existing = existing_signature(petition=petition, key=key)
     if existing is None:
+        held_fields = (
+            {"state": Signature.State.INVALIDATED, "invalidated_at": now, "review_flag": Signature.Flag.SIGNED_AGAIN}
+            if held
+            else {}
+        )
         try:
             with transaction.atomic():
                 signature = Signature.objects.create(
@@ -97,7 +132,7 @@ def signature_create(
                     full_name=full_name,
                     email=email.strip(),
                     email_key=key,
-                    email_domain=key.rpartition("@")[2],
+                    email_domain=email_domain(key),
                     country=country,
                     reason=reason,
                     show_publicly=show_publicly,
@@ -106,15 +141,35 @@ def signature_create(
                     language=language,
                     created_at=now,
                     last_mailed_at=now,
+                    **held_fields,
                 )
-                _queue_mail(signature_id=signature.pk, kind=SignerMail.CONFIRM)
+                _queue_after_signing(signature_id=signature.pk, fresh=True)
             return SignOutcome.CREATED
         except IntegrityError:
             # A racing identical submission won; treat this one as a repeat.
             existing = existing_signature(petition=petition, key=key)
-            if existing is None:
-                return SignOutcome.NOT_MAILED
-    return signature_remind(signature=existing, now=now)
+    _queue_after_signing(signature_id=existing.pk if existing else None, fresh=False)
+    return SignOutcome.QUEUED
+
+
+def _queue_after_signing(*, signature_id: int | None, fresh: bool) -> None:
+    transaction.on_commit(lambda: mail_after_signing.enqueue(signature_id=signature_id, fresh=fresh))
+
+
+def signature_withdraw(*, signature: Signature, now: datetime.datetime | None = None) -> None:
+    """The signer takes their signature back (Signature.withdraw). An
+    invalidated one leaves a tombstone first, so that withdrawing and signing
+    again cannot bring an invalidated signature back into the count."""
+    with transaction.atomic():
+        current = Signature.objects.select_for_update().filter(pk=signature.pk).first()
+        if current is not None and current.state == Signature.State.INVALIDATED and current.email_key:
+            SignatureTombstone.objects.create(
+                petition_id=current.petition_id,
+                key_hash=tombstone_hash(current.email_key),
+                signature=current,
+                created_at=now or timezone.now(),
+            )
+        signature.withdraw(now=now)
 
 
 def confirmation_resend(*, signature: Signature, now: datetime.datetime | None = None) -> SignOutcome:

@@ -71,6 +71,26 @@ def send_signer_mail(*, signature_id: int, kind: str, attempt: int = 0) -> None:
         Signature.objects.filter(pk=signature_id).update(mail_failed_at=None)
 
 
+@task
+def mail_after_signing(*, signature_id: int | None, fresh: bool) -> None:
+    """Queued by every signing request, whatever happened in it, so that no
+    request does more work than another (petitions.signing.signature_create).
+    A new signature gets its confirmation link; an address that had already
+    signed gets a reminder, at most once per PLEA_REMAIL_INTERVAL."""
+    from petitions import signing
+    from petitions.models import Signature
+
+    if signature_id is None:
+        return
+    if fresh:
+        send_signer_mail.call(signature_id=signature_id, kind=SignerMail.CONFIRM)
+        return
+    signature = Signature.objects.filter(pk=signature_id).first()
+    kind = signing.reminder_kind(signature) if signature is not None else None
+    if kind is not None and signing.claim_mail_slot(signature, now=timezone.now()):
+        send_signer_mail.call(signature_id=signature.pk, kind=kind)
+
+
 def unsubscribe_url(signature_id: int) -> str:
     token = make_token(signature_id=signature_id, purpose=Purpose.UNSUBSCRIBE)
     return absolute(reverse("petitions:unsubscribe", kwargs={"token": token}))

@@ -93,7 +93,7 @@ def _detail(
     }
     response = render(request, "petitions/petition_detail.html", context, status=status)
     if stamp_form_clock:  # a page kept for the cache is stamped as each visitor gets it
-        response.content = abuse.stamp_form_clock(response.content.decode())
+        response.content = abuse.stamp_form_clock(response.content.decode(), slug=petition.slug)
     return response
 
 
@@ -107,12 +107,10 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     html = page_cache.get(slug=slug)
     if html is None:
         petition = _published_with_texts(slug)
-        response = _detail(
-            request, petition, csrf_token=page_cache.CSRF_PLACEHOLDER, shared_page=True, stamp_form_clock=False
-        )
+        response = _detail(request, petition, stamp_form_clock=False)
         html = response.content.decode()
         page_cache.put(slug=slug, html=html)
-    return page_cache.respond(request, html)
+    return page_cache.respond(html, slug=slug)
 
 
 @cross_origin_protected
@@ -133,7 +131,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         # Only scripts fill the hidden field: they are told what a person is
         # told, and nothing is stored.
         return redirect("petitions:signed", slug=petition.slug)
-    timing = abuse.form_timing(data["started"])
+    timing = abuse.form_timing(data["started"], slug=petition.slug)
     if timing is not abuse.FormTiming.HUMAN:
         form.add_error(
             None,
@@ -141,7 +139,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
             if timing is abuse.FormTiming.TOO_FAST
             else _("This form had expired. Please check your details and sign again."),
         )
-        form.restart_clock()
+        form.restart_clock(slug=petition.slug)
         return _detail(request, petition, form=form, status=400)
     ip_address = client_ip(request)
     if not abuse.sign_allowed(petition_id=petition.pk, ip_hash=ip_hash(ip_address)):
@@ -245,13 +243,21 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
     petition = signature.petition
     if signature.state == Signature.State.WITHDRAWN:
         return _withdrawn(request, signature)
-    if signature.state in (Signature.State.CONFIRMED, Signature.State.INVALIDATED):
+    held = signature.state == Signature.State.INVALIDATED and signature.confirmed_at is None
+    if signature.state in (Signature.State.CONFIRMED, Signature.State.INVALIDATED) and not held:
         messages.info(request, _("Your signature is already confirmed. Thank you!"))
         return redirect(petition)
     if petition.count_is_final():
         return _count_is_final(request, petition)
     if request.method == "POST":
         try:
+            if held:
+                signature.confirm_while_held()
+                messages.success(
+                    request,
+                    _("Thank you! Your signature is confirmed and will count once the organisers have reviewed it."),
+                )
+                return redirect(petition)
             signature.confirm()
         except CountIsFinal:
             return _count_is_final(request, petition)
@@ -310,7 +316,7 @@ def signature_withdraw(request: HttpRequest, token: str) -> HttpResponse:
         return _withdrawn(request, signature)
     if request.method == "POST":
         try:
-            signature.withdraw()
+            signing.signature_withdraw(signature=signature)
         except InvalidTransition:
             return _withdrawn(request, signature)
         messages.success(request, _("Your signature has been withdrawn and your personal data deleted."))

@@ -53,7 +53,7 @@ def test_hostile_values_in_every_sign_field_are_refused_or_stored_safely(client,
     url = f"/en/petitions/{petition.slug}/sign/"
     for value in TEXT:
         before = Signature.objects.count()
-        data = sign_form(email="hostile@example.org") | {field: value}
+        data = sign_form(petition, email="hostile@example.org") | {field: value}
         response = client.post(url, data, REMOTE_ADDR=another_address())
         assert acceptable(response), (field, value[:40], response.status_code)
         for signature in Signature.objects.filter(petition=petition).exclude(state=Signature.State.CONFIRMED):
@@ -74,7 +74,7 @@ def test_script_in_a_public_name_and_reason_is_escaped_on_every_page_and_plain_i
     send_on_commit(
         lambda: client.post(
             f"/en/petitions/{petition.slug}/sign/",
-            sign_form(full_name=hostile, reason=hostile, show_publicly="on"),
+            sign_form(petition, full_name=hostile, reason=hostile, show_publicly="on"),
             REMOTE_ADDR=another_address(),
         )
     )
@@ -91,7 +91,7 @@ def test_script_in_a_public_name_and_reason_is_escaped_on_every_page_and_plain_i
 def test_a_title_with_line_breaks_cannot_inject_mail_headers(client, send_on_commit):
     petition = open_petition(title="Free them\r\nBcc: everyone@example.org")
     send_on_commit(
-        lambda: client.post(f"/en/petitions/{petition.slug}/sign/", sign_form(), REMOTE_ADDR=another_address())
+        lambda: client.post(f"/en/petitions/{petition.slug}/sign/", sign_form(petition), REMOTE_ADDR=another_address())
     )
 
     [message] = mail.outbox

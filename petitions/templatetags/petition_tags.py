@@ -1,7 +1,7 @@
 from crispy_forms.utils import render_crispy_form
 from django import forms, template
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import ngettext
 
 from petitions.goals import goal_sentence, grouped
 from petitions.models import Petition
@@ -46,17 +46,7 @@ def milestone_message(petition: Petition) -> str:
     ) % {"count": grouped(milestone)}
 
 
-# The empty sign form, rendered once per language per process: it is the same
-# for every visitor, and its country list alone takes tens of milliseconds.
-_empty_form_html: dict[tuple[type, str], SafeString] = {}
-
-
 @register.simple_tag(takes_context=True)
 def sign_form_fields(context, form: forms.Form) -> SafeString:
     """The form's fields as {% crispy form %} renders them (no <form> tag, no CSRF token)."""
-    if form.is_bound:
-        return render_crispy_form(form, context=context.flatten())
-    key = (type(form), get_language())
-    if key not in _empty_form_html:
-        _empty_form_html[key] = render_crispy_form(form, context=context.flatten())
-    return _empty_form_html[key]
+    return render_crispy_form(form, context=context.flatten())

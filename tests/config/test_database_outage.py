@@ -63,7 +63,7 @@ def test_the_503_page_follows_the_visitors_language_and_direction(visitor, petit
 def test_a_signature_that_could_not_be_recorded_comes_back_as_typed(visitor, petition):
     url = reverse("petitions:sign", kwargs={"slug": petition.slug})
     typed = sign_form(
-        full_name="Gulnar Tursun", email="gulnar@example.org", reason="For my brother", wants_updates="on"
+        petition, full_name="Gulnar Tursun", email="gulnar@example.org", reason="For my brother", wants_updates="on"
     )
 
     with database_away(only="INSERT"):
@@ -83,10 +83,10 @@ def test_a_signature_that_could_not_be_recorded_comes_back_as_typed(visitor, pet
 def test_pressing_sign_again_once_the_database_is_back_records_the_signature(visitor, petition):
     url = reverse("petitions:sign", kwargs={"slug": petition.slug})
     with database_away(only="INSERT"):
-        failed = visitor.post(url, sign_form(), REMOTE_ADDR="203.0.113.21")
+        failed = visitor.post(url, sign_form(petition), REMOTE_ADDR="203.0.113.21")
     started = re.search(r'name="started" value="([^"]+)"', failed.content.decode()).group(1)
 
-    again = visitor.post(url, sign_form(started=started), REMOTE_ADDR="203.0.113.22")
+    again = visitor.post(url, sign_form(petition, started=started), REMOTE_ADDR="203.0.113.22")
 
     assert again.status_code == 302 and again["Location"].endswith("/signed/")
     assert Signature.objects.filter(petition=petition, email="amina@example.org").count() == 1
@@ -96,7 +96,7 @@ def test_a_sign_post_when_the_petition_cannot_even_be_read_still_keeps_the_form(
     url = reverse("petitions:sign", kwargs={"slug": petition.slug})
 
     with database_away():
-        response = visitor.post(url, sign_form(full_name="Erkin Abdulla"), REMOTE_ADDR="203.0.113.23")
+        response = visitor.post(url, sign_form(petition, full_name="Erkin Abdulla"), REMOTE_ADDR="203.0.113.23")
 
     assert response.status_code == 503
     assert 'value="Erkin Abdulla"' in response.content.decode()

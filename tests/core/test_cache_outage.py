@@ -55,7 +55,7 @@ def test_every_page_a_visitor_reaches_answers(client, petition):
 def test_a_visitor_can_sign_and_is_mailed(client, petition, send_on_commit):
     url = reverse("petitions:sign", kwargs={"slug": petition.slug})
 
-    response = send_on_commit(lambda: client.post(url, sign_form(), REMOTE_ADDR="203.0.113.9"))
+    response = send_on_commit(lambda: client.post(url, sign_form(petition), REMOTE_ADDR="203.0.113.9"))
 
     assert response.status_code == 302
     assert Signature.objects.filter(petition=petition, email="amina@example.org").exists()
@@ -65,8 +65,8 @@ def test_a_visitor_can_sign_and_is_mailed(client, petition, send_on_commit):
 def test_rate_limits_still_refuse_while_the_cache_server_is_down(client, petition):
     url = reverse("petitions:sign", kwargs={"slug": petition.slug})
 
-    first = client.post(url, sign_form(), REMOTE_ADDR="203.0.113.10")
-    second = client.post(url, sign_form(email="second@example.org"), REMOTE_ADDR="203.0.113.10")
+    first = client.post(url, sign_form(petition), REMOTE_ADDR="203.0.113.10")
+    second = client.post(url, sign_form(petition, email="second@example.org"), REMOTE_ADDR="203.0.113.10")
 
     assert first.status_code == 302
     assert second.status_code == 429, "a per-process limit stands in, never no limit"

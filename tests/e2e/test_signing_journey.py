@@ -23,9 +23,9 @@ def petition(transactional_db):
 def fill_and_sign(page, *, name="Amina Yusuf", email="amina@example.org") -> None:
     page.get_by_label("Full name").fill(name)
     page.get_by_role("textbox", name=re.compile(r"^Email\W*$")).fill(email)
-    page.get_by_label("Country").select_option("PK")
+    page.get_by_role("combobox", name=re.compile(r"^Country\W*$")).select_option("PK")
     page.get_by_label("Why are you signing? (optional)").fill("My cousin is held.")
-    page.get_by_label("Show my name and reason publicly").check()
+    page.get_by_label("Show my name, country and reason publicly").check()
     page.get_by_role("button", name="Sign this petition").click()
 
 

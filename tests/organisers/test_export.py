@@ -51,7 +51,7 @@ def owner(client, petition):
 
 def test_delivery_export_has_public_names_only(client, petition, owner):
     f.public_signature(petition, full_name="Public Person", reason="=HYPERLINK(evil)", country="KZ")
-    f.confirmed_signature(petition, full_name="Private Person")
+    f.confirmed_signature(petition, full_name="Private Person", country="UZ")
     f.hidden_signature(petition, full_name="Hidden Person")
     f.pending_signature(petition, full_name="Pending Person")
     f.invalidated_signature(petition, full_name="Spam Person")
@@ -66,7 +66,7 @@ def test_delivery_export_has_public_names_only(client, petition, owner):
     assert ["Public Person", "Kazakhstan"] == body[0][:2]
     assert body[0][3] == "'=HYPERLINK(evil)"
     text = str(table)
-    for absent in ("Private Person", "Hidden Person", "Pending Person", "Spam Person", "@example.org"):
+    for absent in ("Private Person", "Uzbekistan", "Hidden Person", "Pending Person", "Spam Person", "@example.org"):
         assert absent not in text
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.actor, entry.petition) == (AuditEntry.Action.EXPORT_SIGNATURES, owner, petition)

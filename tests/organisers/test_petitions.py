@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -63,10 +64,25 @@ def test_create_a_draft_preview_it_and_open_it(client, organiser):
     assert [e.action for e in AuditEntry.objects.order_by("pk")] == ["petition.create", "petition.open"]
 
 
-def test_same_title_gets_a_distinct_address(client, organiser):
+def test_same_title_gets_a_distinct_address_with_a_random_suffix(client, organiser):
+    for _ in range(3):
+        client.post(reverse("organisers:petition_create"), FORM)
+
+    slugs = set(Petition.objects.values_list("slug", flat=True))
+    assert len(slugs) == 3 and "release-ablikim" in slugs
+    for slug in slugs - {"release-ablikim"}:
+        assert re.fullmatch(r"release-ablikim-[a-z2-9]{6}", slug), slug
+        assert not re.fullmatch(r"release-ablikim-\d+", slug), "a counter would reveal how many share the title"
+
+
+def test_a_title_like_another_organisers_draft_does_not_reveal_the_draft(client, organiser):
+    from tests.petitions.factories import draft_petition
+
+    draft_petition(title="Release Ablikim", slug="release-ablikim")
     client.post(reverse("organisers:petition_create"), FORM)
-    client.post(reverse("organisers:petition_create"), FORM)
-    assert sorted(Petition.objects.values_list("slug", flat=True)) == ["release-ablikim", "release-ablikim-2"]
+
+    mine = Petition.objects.exclude(slug="release-ablikim").get()
+    assert re.fullmatch(r"release-ablikim-[a-z2-9]{6}", mine.slug)
 
 
 def test_invalid_form_is_explained(client, organiser):

@@ -95,14 +95,14 @@ def assert_count_exact(petition: Petition) -> None:
 _addresses = itertools.count(1)
 
 
-def sign_form(**changes) -> dict:
-    """What a person's browser posts: the form shown a minute ago, filled in."""
+def sign_form(petition: Petition, **changes) -> dict:
+    """What a person's browser posts: the petition's form shown a minute ago, filled in."""
     data = {
         "full_name": "Amina Yusuf",
         "email": "amina@example.org",
         "country": "PK",
         "reason": "",
-        "started": form_started_token(at=time.time() - 60),
+        "started": form_started_token(slug=petition.slug, at=time.time() - 60),
     }
     return {**data, **changes}
 

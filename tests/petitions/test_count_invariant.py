@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from petitions import signing
+from petitions.email_keys import email_key
 from petitions.models import InvalidTransition, Signature
 from petitions.moderation import RULE_ACTIONS, ModerationRefused, Rule, rule_preview, signatures_moderate_by_rule
 from tests.organisers.factories import moderator_of
@@ -91,6 +92,30 @@ class Signing(RuleBasedStateMachine):
                 pass
 
     @rule(index=st.integers(min_value=0, max_value=20))
+    def withdraw_as_the_signer(self, index):
+        signatures = self.signatures()
+        if signatures:
+            try:
+                signing.signature_withdraw(signature=signatures[index % len(signatures)])
+            except InvalidTransition:
+                pass
+
+    @rule(index=st.integers(min_value=0, max_value=20))
+    def confirm_from_the_link(self, index):
+        """What the confirm link does: confirms, or records the confirmation of
+        a signature held for review without counting it."""
+        signatures = self.signatures()
+        if signatures:
+            signature = signatures[index % len(signatures)]
+            try:
+                if signature.state == Signature.State.INVALIDATED and signature.confirmed_at is None:
+                    signature.confirm_while_held()
+                else:
+                    signature.confirm()
+            except InvalidTransition:
+                pass
+
+    @rule(index=st.integers(min_value=0, max_value=20))
     def reinstate(self, index):
         if signature := self.one_signature(index):
             try:
@@ -119,6 +144,28 @@ class Signing(RuleBasedStateMachine):
         self.petition.refresh_from_db()
         assert (result.changed, result.count_delta) == (preview.touched, preview.count_delta)
         assert self.petition.signature_count == before + result.count_delta
+
+    @rule(email=ADDRESSES)
+    def withdraw_after_invalidate_and_sign_again(self, email):
+        """The attack: a fraud signature withdrawn, the same mailbox signing
+        again. The new signature must be held, whatever state the old was in."""
+        self.sign(email=email)
+        [signature] = [s for s in self.signatures() if s.email_key == email_key(email)]
+        try:
+            signature.invalidate(reason="fraud")
+        except InvalidTransition:
+            return
+        counted_before = self.counted()
+        signing.signature_withdraw(signature=signature)
+        self.sign(email=email)
+        again = Signature.objects.get(petition=self.petition, email_key=email_key(email))
+        assert again.state == Signature.State.INVALIDATED
+        assert again.review_flag == Signature.Flag.SIGNED_AGAIN
+        assert self.counted() == counted_before
+
+    def counted(self) -> int:
+        self.petition.refresh_from_db()
+        return self.petition.signature_count
 
     @invariant()
     def count_equals_confirmed_signatures(self):

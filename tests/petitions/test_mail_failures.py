@@ -117,7 +117,7 @@ def test_a_confirmation_is_retried_when_the_connection_drops(client, petition, f
 
     send_on_commit(
         lambda: client.post(
-            reverse("petitions:sign", kwargs={"slug": petition.slug}), sign_form(), REMOTE_ADDR="203.0.113.30"
+            reverse("petitions:sign", kwargs={"slug": petition.slug}), sign_form(petition), REMOTE_ADDR="203.0.113.30"
         )
     )
 
@@ -130,7 +130,7 @@ def test_an_undeliverable_confirmation_is_shown_and_the_signer_can_get_it_again(
 ):
     sign_url = reverse("petitions:sign", kwargs={"slug": petition.slug})
     failing_mail.refused = {"amina@example.org"}
-    send_on_commit(lambda: client.post(sign_url, sign_form(), REMOTE_ADDR="203.0.113.31"))
+    send_on_commit(lambda: client.post(sign_url, sign_form(petition), REMOTE_ADDR="203.0.113.31"))
     signature = Signature.objects.get()
     assert signature.mail_failed_at is not None and mail.outbox == []
 
@@ -141,7 +141,7 @@ def test_an_undeliverable_confirmation_is_shown_and_the_signer_can_get_it_again(
     client.logout()
 
     failing_mail.refused = set()  # the signer fixed their mailbox, or the server came back
-    send_on_commit(lambda: client.post(sign_url, sign_form(), REMOTE_ADDR="203.0.113.32"))
+    send_on_commit(lambda: client.post(sign_url, sign_form(petition), REMOTE_ADDR="203.0.113.32"))
 
     assert [m.to for m in mail.outbox] == [["amina@example.org"]], "at once, without the usual wait"
     assert "/confirm/" in mail.outbox[0].body

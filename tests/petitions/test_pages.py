@@ -2,7 +2,8 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from petitions.models import Petition
 from tests.conftest import page_text
@@ -80,7 +81,7 @@ def test_the_petition_page_shows_everything_a_visitor_needs(client):
     assert "<h2>Why</h2>" in response.content.decode()
     assert "0 have signed. Let's get to 100!" in text
     assert '<progress class="goal-progress w-100" max="100" value="0"' in response.content.decode()
-    for label in ("Full name", "Email", "Country", "Why are you signing?", "Show my name and reason publicly",
+    for label in ("Full name", "Email", "Country", "Why are you signing?", "Show my name, country and reason publicly",
                   "Email me updates about this petition", "Your privacy."):  # fmt: skip
         assert label in text
 
@@ -145,7 +146,7 @@ def test_draft_petitions_are_not_public(client):
     assert "Page not found" in page_text(response)
 
 
-def test_recent_signers_show_how_long_ago_and_are_capped_at_ten(client, petition):
+def test_recent_signers_show_the_day_and_are_capped_at_ten(client, petition):
     for n in range(12):
         confirmed_signature(petition, full_name=f"Public Signer {n:02d}", show_publicly=True)
 
@@ -153,7 +154,31 @@ def test_recent_signers_show_how_long_ago_and_are_capped_at_ten(client, petition
 
     assert "Public Signer 11" in text
     assert "Public Signer 01" not in text
-    assert "0 minutes ago" in text
+    assert date_format(timezone.localdate(), "DATE_FORMAT") in text
+
+
+def test_recent_signers_show_a_country_only_for_those_who_chose_to_be_shown_and_only_the_day(client, petition):
+    from tests.petitions.factories import hidden_signature
+
+    confirmed_signature(petition, full_name="Private Person", country="KZ")
+    hidden_signature(petition, full_name="Hidden Person", country="UZ")
+    confirmed_signature(petition, full_name="Public Person", country="PK", show_publicly=True)
+
+    html = client.get(petition.get_absolute_url()).content.decode()
+    signers = html[html.index('id="signers-heading"') :]
+
+    assert "Pakistan" in signers
+    assert "Kazakhstan" not in signers and "Uzbekistan" not in signers
+    assert signers.count("Anonymous") == 2
+    times = re.findall(r'<time datetime="([^"]+)"', signers)
+    assert times == [timezone.localdate().isoformat()] * 3, "the day, never the hour or microsecond"
+
+
+def test_the_privacy_notice_says_exactly_what_the_list_shows(client, petition):
+    text = page_text(client.get(petition.get_absolute_url()))
+
+    assert 'If you tick "show publicly", your name, country and reason are shown there' in text
+    assert 'you appear only as "Anonymous" and the day' in text
 
 
 def test_the_petition_page_needs_a_fixed_number_of_queries(client, petition, django_assert_max_num_queries):

@@ -11,14 +11,14 @@ from petitions import signing
 from petitions.models import InvalidTransition, Petition, Signature
 from tests.petitions.factories import another_address, open_petition, sign_form
 
-FORM = sign_form()
-
 
 @pytest.mark.django_db
 def test_the_loser_of_a_signing_race_is_treated_as_a_repeat(client, petition, monkeypatch):
     """Both requests pass the duplicate check before either inserts; the
     database constraint stops the second, which must not become a 500."""
-    client.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), FORM, REMOTE_ADDR=another_address())
+    client.post(
+        reverse("petitions:sign", kwargs={"slug": petition.slug}), sign_form(petition), REMOTE_ADDR=another_address()
+    )
     real = signing.existing_signature
     calls = []
 
@@ -28,7 +28,7 @@ def test_the_loser_of_a_signing_race_is_treated_as_a_repeat(client, petition, mo
 
     monkeypatch.setattr(signing, "existing_signature", check_that_misses_once)
     response = client.post(
-        reverse("petitions:sign", kwargs={"slug": petition.slug}), {**FORM, "email": "AMINA@example.org"}
+        reverse("petitions:sign", kwargs={"slug": petition.slug}), {**sign_form(petition), "email": "AMINA@example.org"}
     )
 
     assert response.status_code == 302
@@ -71,7 +71,7 @@ def test_identical_submissions_racing_give_one_signature_and_no_server_error():
 
     def submit(index):
         url = reverse("petitions:sign", kwargs={"slug": petition.slug})
-        response = Client().post(url, FORM, REMOTE_ADDR=addresses[index])
+        response = Client().post(url, sign_form(petition), REMOTE_ADDR=addresses[index])
         statuses.append(response.status_code)
 
     assert run_together(8, submit) == []

@@ -62,6 +62,19 @@ def test_a_petition_that_closed_by_its_date_is_wiped_too():
     assert signer_data_wipe().signatures_wiped == 1
 
 
+def test_tombstones_go_with_the_signers_data_and_only_after_the_retention_period():
+    from petitions import signing
+    from petitions.models import SignatureTombstone
+
+    old, running = closed_days_ago(91), open_petition()
+    for petition in (old, running):
+        SignatureTombstone.objects.create(petition=petition, key_hash=signing.tombstone_hash("mallory@example.org"))
+
+    signer_data_wipe()
+
+    assert list(SignatureTombstone.objects.values_list("petition_id", flat=True)) == [running.pk]
+
+
 def test_the_command_is_idempotent_and_takes_a_period(capsys):
     petition = closed_days_ago(5)
     confirmed_signature(petition)

@@ -18,11 +18,13 @@ from tests.petitions.mailbox import confirm_link, links_in, withdraw_link
 
 pytestmark = pytest.mark.django_db
 
-FORM = sign_form(reason="My cousin is held in Hotan.", show_publicly="on")
+
+def form(petition) -> dict:
+    return sign_form(petition, reason="My cousin is held in Hotan.", show_publicly="on")
 
 
 def sign(client, send_on_commit, petition, **changes):
-    data = {**FORM, **changes}
+    data = {**form(petition), **changes}
     url = reverse("petitions:sign", kwargs={"slug": petition.slug})
     return send_on_commit(lambda: client.post(url, data, REMOTE_ADDR=another_address()))
 
@@ -80,7 +82,7 @@ def test_a_confirmed_public_signer_appears_in_the_recent_signers(client, send_on
 
 
 def test_a_signer_who_keeps_their_name_private_shows_as_anonymous(client, send_on_commit, petition):
-    data = {key: value for key, value in FORM.items() if key != "show_publicly"}
+    data = {key: value for key, value in form(petition).items() if key != "show_publicly"}
     send_on_commit(lambda: client.post(reverse("petitions:sign", kwargs={"slug": petition.slug}), data))
     client.post(confirm_link(mail.outbox[0]))
 
@@ -286,7 +288,7 @@ def test_signing_a_draft_or_unknown_petition_is_not_found(client, send_on_commit
 
     draft = draft_petition()
     for slug in (draft.slug, "no-such-petition"):
-        response = client.post(reverse("petitions:sign", kwargs={"slug": slug}), FORM)
+        response = client.post(reverse("petitions:sign", kwargs={"slug": slug}), form(draft))
         assert response.status_code == 404
         assert "Page not found" in page_text(response)
     assert not Signature.objects.exists()
@@ -295,7 +297,7 @@ def test_signing_a_draft_or_unknown_petition_is_not_found(client, send_on_commit
 def test_the_email_keeps_the_signers_language(client, send_on_commit, petition):
     url = reverse("petitions:sign", kwargs={"slug": petition.slug})
     assert url.startswith("/en/")
-    send_on_commit(lambda: client.post(url.replace("/en/", "/ru/", 1), FORM))
+    send_on_commit(lambda: client.post(url.replace("/en/", "/ru/", 1), form(petition)))
 
     assert Signature.objects.get().language == "ru"
     assert "/ru/" in confirm_link(mail.outbox[0])
