@@ -1,10 +1,11 @@
-"""The invitation email, sent through Django's task framework."""
+"""The invitation and password-reset emails, sent through Django's task framework."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tokens import invitation_token
 
@@ -21,3 +22,29 @@ def send_invitation(*, invitation_id: int) -> None:
     subject = " ".join(render_to_string("emails/invitation_subject.txt", context).split())
     body = render_to_string("emails/invitation.txt", context)
     EmailMessage(subject=subject, body=body, to=[invitation.email]).send()
+
+
+@task
+def send_password_reset(*, email: str, language: str) -> None:
+    """The reset link, to every active account with this address (usually
+    none or one). Queued for every request, known address or not, so the
+    reset page takes as long either way; the link is built from SITE_URL,
+    never from the Host a request claimed."""
+    from django.contrib.auth.forms import PasswordResetForm
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    with translation.override(language):
+        for user in PasswordResetForm().get_users(email):
+            path = reverse(
+                "password_reset_confirm",
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                    "token": default_token_generator.make_token(user),
+                },
+            )
+            context = {"user": user, "reset_url": settings.SITE_URL + path}
+            subject = " ".join(render_to_string("emails/password_reset_subject.txt", context).split())
+            body = render_to_string("emails/password_reset.txt", context)
+            EmailMessage(subject=subject, body=body, to=[getattr(user, user.get_email_field_name())]).send()
