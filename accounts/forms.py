@@ -107,12 +107,6 @@ class InvitationForm(forms.Form):
             self.add_error("role", _("Choose a role on the petition."))
         if not cleaned.get("petition") and not cleaned.get("organiser") and not cleaned.get("case_editor"):
             raise ValidationError(_("The invitation must give something: a petition, petitions or cases."))
-        email = cleaned.get("email")
-        if email and get_user_model().objects.filter(email__iexact=email).exists():
-            self.add_error(
-                "email",
-                _("Someone with this email already has an account. Add them to a petition from its organisers page."),
-            )
         return cleaned
 
 

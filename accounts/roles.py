@@ -32,8 +32,14 @@ def in_group(user, name: str) -> bool:
     return user.is_authenticated and user.groups.filter(name=name).exists()
 
 
+def may_start_petitions(user) -> bool:
+    """A grant from the site's staff (the Organisers group), never a side
+    effect of holding a role on someone else's petition."""
+    return user.is_authenticated and user.is_active and (is_site_staff(user) or in_group(user, ORGANISERS_GROUP))
+
+
 def is_organiser(user) -> bool:
-    """May use the dashboard and start petitions."""
+    """May use the dashboard: starts petitions or holds a role on one."""
     if not user.is_authenticated or not user.is_active:
         return False
     # petition_roles: the user's petitions.Organiser rows, reached through the

@@ -12,15 +12,29 @@ from accounts.tokens import invitation_token
 
 @task
 def send_invitation(*, invitation_id: int) -> None:
+    """To an address with an account: sign in and accept. Without one: make
+    an account, if staff invited; an owner's invitation to an unknown
+    address sends nothing (owners do not make accounts), which the
+    organisers page says whoever the address is."""
+    from accounts.invitations import account_for, may_create_account
     from accounts.models import Invitation
 
     invitation = Invitation.objects.select_related("petition", "invited_by").filter(pk=invitation_id).first()
     if invitation is None or invitation.accepted_at is not None:
         return
+    account = account_for(invitation)
+    if account is None and not may_create_account(invitation):
+        return
     url = settings.SITE_URL + reverse("accounts:invitation_accept", kwargs={"token": invitation_token(invitation.pk)})
-    context = {"invitation": invitation, "accept_url": url, "days": settings.PLEA_INVITATION_MAX_AGE // 86400}
-    subject = " ".join(render_to_string("emails/invitation_subject.txt", context).split())
-    body = render_to_string("emails/invitation.txt", context)
+    context = {
+        "invitation": invitation,
+        "account": account,
+        "accept_url": url,
+        "days": settings.PLEA_INVITATION_MAX_AGE // 86400,
+    }
+    name = "invitation_to_account" if account else "invitation"
+    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+    body = render_to_string(f"emails/{name}.txt", context)
     EmailMessage(subject=subject, body=body, to=[invitation.email]).send()
 
 

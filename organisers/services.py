@@ -4,7 +4,6 @@ writes an audit entry; mail goes out on commit."""
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -122,34 +121,6 @@ def petition_declare_victory(*, by, petition: Petition, note: str, now=None) -> 
         reason=note,
         change=lambda p: p.declare_victory(note=note, now=now),
     )
-
-
-def organiser_add(*, by, petition: Petition, email_or_username: str, role: str) -> Organiser:
-    """Give an existing account a role on the petition. Accounts come only
-    from staff invitations, so an owner cannot conjure new ones."""
-    users = get_user_model().objects.filter(is_active=True)
-    found = list(users.filter(username__iexact=email_or_username)[:2]) or list(
-        users.filter(email__iexact=email_or_username)[:2]
-    )
-    if len(found) != 1:
-        raise ActionRefused(
-            _("There is no account with this username or email. Ask the site's staff to send an invitation.")
-        )
-    user = found[0]
-    if role not in Organiser.Role.values:
-        raise ActionRefused(_("Choose a role."))
-    with transaction.atomic():
-        organiser, created = Organiser.objects.get_or_create(petition=petition, user=user, defaults={"role": role})
-        if not created:
-            raise ActionRefused(_("%(name)s already organises this petition.") % {"name": user.get_username()})
-        audit.record(
-            by=by,
-            action=AuditEntry.Action.ORGANISER_ADD,
-            petition=petition,
-            target=organiser,
-            details={"user": user.get_username(), "role": role},
-        )
-    return organiser
 
 
 def organiser_remove(*, by, petition: Petition, organiser: Organiser) -> None:

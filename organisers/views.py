@@ -17,14 +17,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import AuditEntry
-from accounts.roles import MODERATING_ROLES, OWNING_ROLES, is_organiser, is_site_staff
+from accounts import invitations
+from accounts.models import AuditEntry, Invitation
+from accounts.roles import MODERATING_ROLES, OWNING_ROLES, is_organiser, is_site_staff, may_start_petitions
 from core.capped_pagination import CappedPaginator
 from organisers import exports, fraud, services
 from organisers.access import petition_for, role_on
 from organisers.forms import (
     STATE_FILTERS,
-    OrganiserAddForm,
+    OrganiserInviteForm,
     PetitionForm,
     PetitionTextForm,
     ReasonForm,
@@ -99,12 +100,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     flagged = fraud.flagged_bursts(petition_ids=[p.pk for p in petitions], now=now)
     rows = [(petition, {**stats.get(petition.pk, {}), "flagged": flagged[petition.pk]}) for petition in petitions]
-    return render(request, "organisers/dashboard.html", {"rows": rows})
+    context = {"rows": rows, "may_start_petitions": may_start_petitions(request.user)}
+    return render(request, "organisers/dashboard.html", context)
 
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
 def petition_create(request: HttpRequest) -> HttpResponse:
+    if not may_start_petitions(request.user):
+        raise PermissionDenied(_("Starting petitions is granted by the site's staff."))
     form = PetitionForm(request.POST or None, submit_label=_("Save as a draft"))
     if request.method == "POST" and form.is_valid():
         petition = services.petition_create(by=request.user, fields=form.cleaned_data)
@@ -213,24 +217,24 @@ def petition_victory(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisers_manage(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_for(request, slug, roles=OWNING_ROLES)
-    form = OrganiserAddForm(request.POST or None)
+    form = OrganiserInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.organiser_add(
-                by=request.user,
-                petition=petition,
-                email_or_username=form.cleaned_data["who"],
-                role=form.cleaned_data["role"],
+        # The same answer whether or not the address has an account: the
+        # page must not tell an organiser who has one (accounts.invitations).
+        invitations.invitation_create(by=request.user, petition=petition, **form.cleaned_data)
+        messages.success(
+            request,
+            _(
+                "Invitation recorded for %(email)s. If this address has a Plea account, it gets an email and "
+                "becomes an organiser when it accepts. If not, ask the site's staff to invite this person."
             )
-        except services.ActionRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Added."))
-            return redirect("organisers:organisers", slug=petition.slug)
+            % {"email": form.cleaned_data["email"]},
+        )
+        return redirect("organisers:organisers", slug=petition.slug)
     organisers = Organiser.objects.filter(petition=petition).select_related("user").order_by("role", "added_at")
-    return render(
-        request, "organisers/organisers_manage.html", {"petition": petition, "form": form, "organisers": organisers}
-    )
+    invited = Invitation.objects.filter(petition=petition, accepted_at__isnull=True).order_by("-created_at")[:50]
+    context = {"petition": petition, "form": form, "organisers": organisers, "invited": invited}
+    return render(request, "organisers/organisers_manage.html", context)
 
 
 @login_required

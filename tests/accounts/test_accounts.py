@@ -184,14 +184,6 @@ def test_case_editor_invitation(client, mailoutbox, django_capture_on_commit_cal
     assert client.get(reverse("accounts:invitation_create")).status_code == 403
 
 
-def test_invitation_for_an_existing_account_is_refused(client, mailoutbox, django_capture_on_commit_callbacks):
-    f.user("hana")
-    response = invite(client, mailoutbox, django_capture_on_commit_callbacks, email="HANA@example.org", organiser="on")
-    assert "already has an account" in response.text
-    assert not Invitation.objects.exists()
-    assert mailoutbox == []
-
-
 def test_forged_or_expired_invitation_links(client, settings):
     assert client.get(reverse("accounts:invitation_accept", kwargs={"token": "forged"})).status_code == 410
     staff = f.user(staff=True)
