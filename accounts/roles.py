@@ -29,7 +29,13 @@ def is_site_staff(user) -> bool:
 
 
 def in_group(user, name: str) -> bool:
-    return user.is_authenticated and user.groups.filter(name=name).exists()
+    if not user.is_authenticated:
+        return False
+    # One query per request for all of a user's groups, however many checks ask.
+    names = getattr(user, "_plea_group_names", None)
+    if names is None:
+        names = user._plea_group_names = frozenset(user.groups.values_list("name", flat=True))
+    return name in names
 
 
 def may_start_petitions(user) -> bool:

@@ -127,7 +127,13 @@ def organiser_remove(*, by, petition: Petition, organiser: Organiser) -> None:
     if organiser.petition_id != petition.pk:
         raise ActionRefused(_("That person does not organise this petition."))
     with transaction.atomic():
-        owners = Organiser.objects.select_for_update().filter(petition=petition, role=OWNER)
+        # Lock the petition row: two owners removing each other at once
+        # queue here, and the second sees the first's removal. (A locking
+        # read of the owner rows would not: COUNT takes no row locks.)
+        Petition.objects.select_for_update().filter(pk=petition.pk).values_list("pk", flat=True).get()
+        if not Organiser.objects.filter(pk=organiser.pk).exists():
+            raise ActionRefused(_("That person does not organise this petition."))
+        owners = Organiser.objects.filter(petition=petition, role=OWNER)
         if organiser.role == OWNER and owners.count() <= 1:
             raise ActionRefused(_("A petition needs at least one owner. Add another owner first."))
         audit.record(

