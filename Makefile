@@ -24,7 +24,7 @@ PYTEST := $(PY) -m pytest tests --ignore=tests/e2e -q $(ARGS)
 # is rebuilt, whatever the age of the stamp.
 VENV_STALE := $(shell $(PY) -c 'import sys; print(int(sys.version_info < (3, 12)))' 2>/dev/null || echo 1)
 
-.PHONY: help venv run test test-postgres test-e2e lint fmt \
+.PHONY: help venv run test test-postgres test-e2e test-resilience backup restore lint fmt \
 	check check-django check-migrations check-deploy translations compile-translations \
 	bench bench-smoke ci clean distclean FORCE
 
@@ -33,6 +33,9 @@ help:
 	@echo "make test           tests on SQLite (browser tests excluded); ARGS=... goes to pytest"
 	@echo "make test-postgres  the same tests on PostgreSQL (\$$DATABASE_URL or a throwaway cluster)"
 	@echo "make test-e2e       browser tests in tests/e2e"
+	@echo "make test-resilience  two gunicorns on PostgreSQL and Redis, outages, backup round trip (bench/resilience.py)"
+	@echo "make backup         pg_dump of \$$DATABASE_URL and the uploaded files into DEST (default backups/<time>)"
+	@echo "make restore FROM=DIR  a backup into the empty database at \$$DATABASE_URL"
 	@echo "make lint           ruff check + ruff format --check + the apps' import directions"
 	@echo "make fmt            ruff check --fix + ruff format"
 	@echo "make check          manage.py check, migrations check, check --deploy (production-like env)"
@@ -40,7 +43,7 @@ help:
 	@echo "make compile-translations  compile the .po files into the committed .mo files"
 	@echo "make bench          benchmarks (bench/run.sh, 3-6 minutes; results in bench/results/)"
 	@echo "make bench-smoke    the benchmarks on 10,000 signatures, as a check that the suite runs"
-	@echo "make ci             lint, check, test, test-postgres"
+	@echo "make ci             lint, check, test, test-postgres, test-resilience"
 	@echo "make clean          remove caches and collected static files (distclean: also .venv)"
 
 venv: $(STAMP)
@@ -87,6 +90,21 @@ test-e2e: $(STAMP)
 	else \
 		echo "No browser tests yet (tests/e2e does not exist)."; \
 	fi
+
+# Real services, real processes: a throwaway PostgreSQL (restarted mid-run), a
+# redis-server of its own (stopped mid-run), two gunicorn instances. About a minute.
+test-resilience: $(STAMP)
+	scripts/with-postgres.sh $(PY) bench/resilience.py
+
+# The secret keys are not in a backup: keep them separately (SECURITY.md).
+DEST ?=
+backup: $(STAMP)
+	PYTHON=$(PY) scripts/backup.sh $(DEST)
+
+FROM ?=
+restore: $(STAMP)
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=backups/<time>"; exit 2; }
+	PYTHON=$(PY) scripts/restore.sh $(FROM)
 
 # Every part always runs, so one pass shows every problem.
 lint: $(STAMP)
@@ -152,6 +170,7 @@ ci:
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory test-postgres
+	@$(MAKE) --no-print-directory test-resilience
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .hypothesis staticfiles

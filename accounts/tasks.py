@@ -1,5 +1,7 @@
 """The invitation and password-reset emails, sent through Django's task framework."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
@@ -8,10 +10,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.tokens import invitation_token
+from core import mail_delivery
+
+logger = logging.getLogger(__name__)
 
 
 @task
-def send_invitation(*, invitation_id: int) -> None:
+def send_invitation(*, invitation_id: int, attempt: int = 0) -> None:
     """To an address with an account: sign in and accept. Without one: make
     an account, if staff invited; an owner's invitation to an unknown
     address sends nothing (owners do not make accounts), which the
@@ -35,11 +40,18 @@ def send_invitation(*, invitation_id: int) -> None:
     name = "invitation_to_account" if account else "invitation"
     subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
     body = render_to_string(f"emails/{name}.txt", context)
-    EmailMessage(subject=subject, body=body, to=[invitation.email]).send()
+    try:
+        EmailMessage(subject=subject, body=body, to=[invitation.email]).send()
+    except Exception as error:  # any backend's failure: retried later, or reported
+        if mail_delivery.is_permanent(error) or not mail_delivery.retry_later(
+            send_invitation, attempt=attempt, error=error, invitation_id=invitation_id
+        ):
+            # Staff invite again once the address or the mail server is fixed.
+            logger.error("Invitation %d could not be mailed (%s)", invitation_id, type(error).__name__)
 
 
 @task
-def send_password_reset(*, email: str, language: str) -> None:
+def send_password_reset(*, email: str, language: str, attempt: int = 0) -> None:
     """The reset link, to every active account with this address (usually
     none or one). Queued for every request, known address or not, so the
     reset page takes as long either way; the link is built from SITE_URL,
@@ -61,4 +73,10 @@ def send_password_reset(*, email: str, language: str) -> None:
             context = {"user": user, "reset_url": settings.SITE_URL + path}
             subject = " ".join(render_to_string("emails/password_reset_subject.txt", context).split())
             body = render_to_string("emails/password_reset.txt", context)
-            EmailMessage(subject=subject, body=body, to=[getattr(user, user.get_email_field_name())]).send()
+            try:
+                EmailMessage(subject=subject, body=body, to=[getattr(user, user.get_email_field_name())]).send()
+            except Exception as error:  # retried like every other mail; the person can also ask again
+                if mail_delivery.is_permanent(error) or not mail_delivery.retry_later(
+                    send_password_reset, attempt=attempt, error=error, email=email, language=language
+                ):
+                    logger.error("A password reset could not be mailed (%s)", type(error).__name__)

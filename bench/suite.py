@@ -185,12 +185,12 @@ def postmaster_pid() -> int:
 
 
 class Gunicorn:
-    def __init__(self, port: int, log_path: Path):
-        self.port, self.log_path = port, log_path
+    def __init__(self, port: int, log_path: Path, *, workers: int = WORKERS, ready_path: str = "/_bench/hello/"):
+        self.port, self.log_path, self.workers, self.ready_path = port, log_path, workers, ready_path
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Gunicorn":
-        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(WORKERS),
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(self.workers),
                    "--bind", f"127.0.0.1:{self.port}"]  # fmt: skip
         # Django logs to the workers' stderr: keep it with gunicorn's own log.
         self.log_file = open(self.log_path, "ab")  # closed in __exit__
@@ -202,7 +202,7 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log_path}")
             try:
-                if request(self.port, "GET", "/_bench/hello/").status == 200:
+                if request(self.port, "GET", self.ready_path).status == 200:
                     return self
             except OSError:
                 pass

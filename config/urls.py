@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cases.sitemaps import CaseSitemap
+from config.health import health
 from core.cross_origin import cross_origin_protected
 from petitions.sitemaps import PetitionSitemap
 
@@ -15,6 +16,8 @@ urlpatterns = [
     # Posted from every page, the cached petition page among them (no token there).
     path("i18n/setlang/", cross_origin_protected(set_language), name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # For load balancers; outside the language prefixes, so it never redirects.
+    path("health/", health, name="health"),
 ]
 urlpatterns += i18n_patterns(
     # First: in a surge nearly every request is a petition page.

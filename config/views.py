@@ -1,9 +1,13 @@
 """Error pages in our look. Each says what went wrong in plain words."""
 
+import sys
+
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+
+from config.outages import is_database_outage, unavailable_response
 
 
 def _error(request, status: int, title: str, message: str):
@@ -28,6 +32,11 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # A database outage met outside a view (a session read in a middleware) is
+    # a 503 like any other; see config/outages.py.
+    error = sys.exc_info()[1]
+    if is_database_outage(error):
+        return unavailable_response(request, error)
     # Rendered without the request: whatever broke (the database, a session)
     # must not break the error page too.
     return HttpResponseServerError(loader.render_to_string("500.html"))

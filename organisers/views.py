@@ -125,6 +125,7 @@ def petition_manage(request: HttpRequest, slug: str) -> HttpResponse:
         "role": role_on(request.user, petition),
         "is_owner": role_on(request.user, petition) in OWNING_ROLES,
         "updates": PetitionUpdate.objects.filter(petition=petition).newest()[:5],
+        "undelivered_confirmations": Signature.objects.filter(petition=petition).confirmation_undelivered().count(),
         "victory_form": VictoryForm(),
     }
     return render(request, "organisers/petition_manage.html", context)

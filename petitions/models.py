@@ -232,6 +232,10 @@ class SignatureQuerySet(models.QuerySet):
         """The signatures in the public count: confirmed and not invalidated."""
         return self.filter(state=Signature.State.CONFIRMED)
 
+    def confirmation_undelivered(self) -> SignatureQuerySet:
+        """Pending signatures whose confirmation link the mail server would not take."""
+        return self.filter(state=Signature.State.PENDING, mail_failed_at__isnull=False)
+
     def to_review(self) -> SignatureQuerySet:
         """Counted signatures showing a name and reason to the public that no
         organiser has looked at yet: what waits for moderation."""
@@ -300,6 +304,8 @@ class Signature(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     last_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last mail to this signer (a confirmation link) could not be handed over.
+    mail_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -471,6 +477,8 @@ class PetitionUpdate(models.Model):
     # that runs twice (a retried task) never mails anyone twice.
     mailed_through_id = models.BigIntegerField(default=0, editable=False)
     mailed_count = models.PositiveIntegerField(_("emails sent"), default=0, editable=False)
+    # Refused for good by the mail server (no such mailbox), or given up on after a day of retries.
+    failed_count = models.PositiveIntegerField(_("emails failed"), default=0, editable=False)
     mailing_finished_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PetitionUpdateQuerySet.as_manager()

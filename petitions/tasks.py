@@ -3,12 +3,13 @@ reminders and petition updates."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
-from django.db.models import prefetch_related_objects
+from django.db.models import F, prefetch_related_objects
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from core import mail_delivery
 from petitions.tokens import Purpose, make_token
 
 
@@ -38,7 +39,11 @@ def signer_links(signature_id: int) -> dict[str, str]:
 
 
 @task
-def send_signer_mail(*, signature_id: int, kind: str) -> None:
+def send_signer_mail(*, signature_id: int, kind: str, attempt: int = 0) -> None:
+    """Mail a signer their confirmation link (or a note that they already
+    signed). If it cannot be handed over after every retry, the signature is
+    marked so organisers see it, and the signer may ask again at once: signing
+    again re-sends the link without waiting for the usual interval."""
     from petitions.models import Signature
 
     signature = Signature.objects.select_related("petition").filter(pk=signature_id).first()
@@ -53,7 +58,17 @@ def send_signer_mail(*, signature_id: int, kind: str) -> None:
         # Subjects are one line: a petition title can never inject a header.
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
-    EmailMessage(subject=subject, body=body, to=[signature.email]).send()
+    try:
+        EmailMessage(subject=subject, body=body, to=[signature.email]).send()
+    except Exception as error:  # any backend's failure: SMTP, a provider's API, a socket
+        if not mail_delivery.is_permanent(error) and mail_delivery.retry_later(
+            send_signer_mail, attempt=attempt, error=error, signature_id=signature_id, kind=kind
+        ):
+            return
+        Signature.objects.filter(pk=signature_id).update(mail_failed_at=timezone.now(), last_mailed_at=None)
+        return
+    if signature.mail_failed_at is not None:
+        Signature.objects.filter(pk=signature_id).update(mail_failed_at=None)
 
 
 def unsubscribe_url(signature_id: int) -> str:
@@ -82,13 +97,29 @@ def _update_message(update, signature) -> EmailMessage:
     )
 
 
-@task
-def send_update_batch(*, update_id: int) -> None:
-    """Mail an update to the next batch of signers who asked for updates,
-    then queue the batch after it. The batch is claimed (the cursor moved)
-    before anything is sent, so a task that runs twice mails nobody twice."""
-    from django.utils import timezone
+def _hand_over(mailer, message: EmailMessage) -> bool:
+    """True once the server has taken the message, False if it refused it for
+    good; raises when the server could not be reached (try again later)."""
+    try:
+        mailer.send_messages([message])
+    except Exception as error:
+        if mail_delivery.is_permanent(error):
+            return False
+        raise
+    return True
 
+
+@task
+def send_update_batch(*, update_id: int, attempt: int = 0) -> None:
+    """Mail an update to the next batch of signers who asked for updates, then
+    queue the batch after it.
+
+    The cursor moves past a signer only once their mail is handed over (or
+    refused for good, which is counted as failed), one conditional UPDATE per
+    signer: a mail server that stops answering mid-batch loses nobody (the
+    batch is retried later from where it stopped), and a task that runs twice
+    mails nobody twice, bar the one mail in flight when the two meet.
+    """
     from petitions.models import PetitionUpdate, Signature
 
     # The petition's translations once for the batch: each mail is in its signer's language.
@@ -101,30 +132,40 @@ def send_update_batch(*, update_id: int) -> None:
     if update is None or update.mailing_finished_at is not None:
         return
     size = settings.PLEA_UPDATE_BATCH_SIZE
-    cursor = update.mailed_through_id
-    recipients = list(
+    start = cursor = update.mailed_through_id
+    waiting = (
         Signature.objects.filter(
-            petition_id=update.petition_id,
-            state=Signature.State.CONFIRMED,
-            wants_updates=True,
-            pk__gt=cursor,
+            petition_id=update.petition_id, state=Signature.State.CONFIRMED, wants_updates=True, pk__gt=cursor
         )
         .exclude(email="")
         .order_by("pk")
-        .only("pk", "email", "full_name", "language")[:size]
     )
-    last = recipients[-1].pk if recipients else cursor
-    finished = len(recipients) < size
-    claimed = PetitionUpdate.objects.filter(pk=update.pk, mailed_through_id=cursor, mailing_finished_at=None).update(
-        mailed_through_id=last,
-        mailed_count=update.mailed_count + len(recipients),
-        mailing_finished_at=timezone.now() if finished else None,
-    )
-    if not claimed:
+    recipients = list(waiting.only("pk", "email", "full_name", "language")[:size])
+    mailer = mailers.default
+    try:
+        with mailer:  # one connection for the whole batch
+            for signature in recipients:
+                outcome = "mailed_count" if _hand_over(mailer, _update_message(update, signature)) else "failed_count"
+                moved = PetitionUpdate.objects.filter(pk=update.pk, mailed_through_id=cursor).update(
+                    mailed_through_id=signature.pk, **{outcome: F(outcome) + 1}
+                )
+                if not moved:
+                    return  # another run of this task is mailing this update
+                cursor = signature.pk
+    except Exception as error:  # the server stopped answering: later, from where it stopped
+        if mail_delivery.retry_later(
+            send_update_batch, attempt=0 if cursor != start else attempt, error=error, update_id=update.pk
+        ):
+            return
+        # A day of retries without one mail taken: the rest are counted as failed, never dropped silently.
+        PetitionUpdate.objects.filter(pk=update.pk, mailed_through_id=cursor).update(
+            failed_count=F("failed_count") + waiting.filter(pk__gt=cursor).count(),
+            mailing_finished_at=timezone.now(),
+        )
         return
-    if recipients:
-        messages = [_update_message(update, signature) for signature in recipients]
-        # One connection for the whole batch.
-        mailers.default.send_messages(messages)
-    if not finished:
+    if len(recipients) < size:
+        PetitionUpdate.objects.filter(pk=update.pk, mailed_through_id=cursor, mailing_finished_at=None).update(
+            mailing_finished_at=timezone.now()
+        )
+    else:
         send_update_batch.enqueue(update_id=update.pk)

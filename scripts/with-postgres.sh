@@ -4,7 +4,8 @@
 #   scripts/with-postgres.sh CMD [ARGS...]
 #
 # Starts a fresh cluster on a free loopback port in a temporary directory,
-# exports DATABASE_URL=postgres://postgres@127.0.0.1:PORT/plea, runs CMD, then
+# exports DATABASE_URL=postgres://postgres@127.0.0.1:PORT/plea (and the data
+# and binary directories as PLEA_PG_DATADIR, PLEA_PG_BINDIR), runs CMD, then
 # stops the cluster and deletes the directory whatever CMD's outcome. Exits
 # with CMD's exit status. The cluster trades durability for speed (fsync off):
 # it is for tests only. PLEA_PG_EXTRA_OPTS adds server options after these
@@ -151,6 +152,8 @@ done
 "$BINDIR/createdb" -h 127.0.0.1 -p "$PORT" -U postgres "$DB_NAME"
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/$DB_NAME"
+# For commands that restart the server (bench/resilience.py) or need its tools.
+export PLEA_PG_DATADIR="$DATADIR" PLEA_PG_BINDIR="$BINDIR"
 log "PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') at $DATABASE_URL"
 
 # Not exec: the EXIT trap must still run to remove the cluster.

@@ -16,6 +16,7 @@ PUBLIC_QUERY_PARAMETERS = {
     "/en/": ["sort", "page"],
     "/en/cases/": ["q", "status", "ethnicity", "prefecture", "country", "page"],
     "/en/cases/statistics/": ["q"],
+    "/health/": ["check"],
 }
 SIGN_FIELDS = ["full_name", "email", "country", "reason", "show_publicly", "wants_updates", "website", "started"]
 

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Back up Plea: the PostgreSQL database and the uploaded files.
+#
+#   scripts/backup.sh [DEST]      (or: make backup DEST=...)
+#
+# Writes DEST (default backups/<UTC time>) with database.dump (pg_dump's
+# custom format, restorable into any database with scripts/restore.sh),
+# media.tar.gz (MEDIA_ROOT, when files are stored on local disk) and
+# SHA256SUMS. Needs DATABASE_URL (PostgreSQL) and the same environment as the
+# site, so that MEDIA_ROOT is the site's.
+#
+# The secrets are NOT in the backup, on purpose: DJANGO_SECRET_KEY (signed
+# links), PLEA_IP_HASH_KEY (IP hashes) and any encryption key live in the
+# server's environment, never in the database. Keep a copy of them somewhere
+# else than the backups (a password manager, a sealed envelope): a stolen
+# backup then gives no way to read what is encrypted, and a restore without
+# the keys cannot read it either.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PY="${PYTHON:-.venv/bin/python}"
+PG_BIN="${PLEA_PG_BINDIR:+$PLEA_PG_BINDIR/}"
+
+case "${DATABASE_URL:-}" in
+    postgres://* | postgresql://*) ;;
+    *) echo "backup: DATABASE_URL must point at the PostgreSQL database to back up" >&2; exit 2 ;;
+esac
+
+dest="${1:-backups/$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$dest"
+chmod 700 "$dest"  # signers' personal data: nobody else on the machine reads it
+
+# One consistent snapshot, whatever is being signed meanwhile; no owners or
+# grants, so it restores into a database owned by anyone.
+"${PG_BIN}pg_dump" --format=custom --no-owner --no-privileges --file="$dest/database.dump" "$DATABASE_URL"
+
+media="$(DJANGO_SETTINGS_MODULE=config.settings "$PY" -c '
+import django; django.setup()
+from django.conf import settings
+print(settings.MEDIA_ROOT)')"
+if [[ -d "$media" ]]; then
+    tar -C "$media" -czf "$dest/media.tar.gz" .
+else
+    echo "backup: no uploaded files at $media (object storage is backed up with the provider's tools)" >&2
+fi
+
+(cd "$dest" && sha256sum -- * > SHA256SUMS)
+echo "backup: written to $dest"
+echo "backup: the secret keys are not in it; keep them separately (see SECURITY.md)"
