@@ -27,9 +27,12 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from accounts.ip_hash import ip_hash
+from accounts.tasks import send_new_device_notice
 from core.client_ip import client_ip
 from core.rate_limits import Throttle
 
@@ -144,10 +147,21 @@ class SignInView(auth_views.LoginView):
         return ThrottledAuthenticationForm
 
     def form_valid(self, form):
+        user = form.get_user()
+        new_device = not known_device(self.request, user.get_username())
         response = super().form_valid(form)
         # For the absolute session lifetime (accounts.sessions).
         self.request.session[SIGNED_IN_AT] = int(time.time())
-        remember_device(self.request, response, form.get_user().get_username())
+        remember_device(self.request, response, user.get_username())
+        if new_device:
+            # The holder hears of a sign-in from somewhere new: a phished
+            # password used elsewhere shows up in their inbox.
+            send_new_device_notice.enqueue(
+                user_id=user.pk,
+                browser=self.request.headers.get("User-Agent", "")[:200],
+                at=timezone.now().isoformat(),
+                language=get_language() or settings.LANGUAGE_CODE,
+            )
         return response
 
 

@@ -80,3 +80,38 @@ def send_password_reset(*, email: str, language: str, attempt: int = 0) -> None:
                     send_password_reset, attempt=attempt, error=error, email=email, language=language
                 ):
                     logger.error("A password reset could not be mailed (%s)", type(error).__name__)
+
+
+@task
+def send_new_device_notice(*, user_id: int, browser: str, at: str, language: str, attempt: int = 0) -> None:
+    """Tell the account holder of a sign-in from a device it had not been
+    used on: when and which browser (no place: we do not locate people)."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return
+    with translation.override(language):
+        context = {
+            "user": user,
+            "browser": " ".join(browser.split()) or "?",
+            "at": datetime.datetime.fromisoformat(at),
+            "reset_url": settings.SITE_URL + reverse("password_reset"),
+        }
+        subject = " ".join(render_to_string("emails/new_device_subject.txt", context).split())
+        body = render_to_string("emails/new_device.txt", context)
+    try:
+        EmailMessage(subject=subject, body=body, to=[user.email]).send()
+    except Exception as error:  # retried like every other mail
+        if mail_delivery.is_permanent(error) or not mail_delivery.retry_later(
+            send_new_device_notice,
+            attempt=attempt,
+            error=error,
+            user_id=user_id,
+            browser=browser,
+            at=at,
+            language=language,
+        ):
+            logger.error("A new-device notice could not be mailed (%s)", type(error).__name__)

@@ -205,3 +205,17 @@ def test_reset_links_come_from_site_url_never_the_request_host(client, mailoutbo
     assert len(mailoutbox) == 1
     assert "6666" not in mailoutbox[0].body
     assert re.search(r"https?://\S+", mailoutbox[0].body).group(0).startswith("https://plea.example/")
+
+
+def test_a_sign_in_from_a_new_device_is_mailed_to_the_account_holder(client, mailoutbox):
+    f.user("amina", password=True)
+    client.post(reverse("login"), {"username": "amina", "password": f.PASSWORD}, HTTP_USER_AGENT="Firefox/140")
+    assert [m.to for m in mailoutbox] == [["amina@example.org"]]
+    assert "Firefox/140" in mailoutbox[0].body
+    client.post(reverse("logout"))
+    # The same browser again: no mail.
+    login(client, "amina", f.PASSWORD)
+    assert len(mailoutbox) == 1
+    # Another browser: mail.
+    login(Client(), "amina", f.PASSWORD)
+    assert len(mailoutbox) == 2
