@@ -520,7 +520,12 @@ def backup_round_trip(workdir: Path, *, owner) -> None:
     with psycopg.connect(source_url, autocommit=True) as admin:
         admin.execute("CREATE DATABASE plea_restored")
     restored_media = workdir / "restored-media"
-    restore_env = {**env, "DATABASE_URL": restored_url, "DJANGO_MEDIA_ROOT": str(restored_media)}
+    restore_env = {
+        **env,
+        "DATABASE_URL": restored_url,
+        "DJANGO_MEDIA_ROOT": str(restored_media),
+        "PLEA_PRIVATE_ROOT": str(workdir / "restored-private"),
+    }
     subprocess.run([str(ROOT / "scripts/restore.sh"), str(destination)], check=True, env=restore_env, cwd=ROOT)
 
     def rows(url: str) -> list[tuple]:

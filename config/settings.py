@@ -182,6 +182,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Scans of paper sheets, delivery photos, letters: never served by URL,
+    # only through permission-checked views (petitions.uploads).
+    "private": {"BACKEND": os.environ.get("PLEA_PRIVATE_STORAGE_BACKEND", "petitions.uploads.PrivateFileStorage")},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -190,6 +193,7 @@ STORAGES = {
         )
     },
 }
+PLEA_PRIVATE_ROOT = Path(os.environ.get("PLEA_PRIVATE_ROOT") or BASE_DIR / "private")
 
 # Uploaded files (local disk by default); scripts/backup.sh copies this directory.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")

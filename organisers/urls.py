@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organisers import views
+from organisers import delivery_views, views
 
 app_name = "organisers"
 
@@ -27,4 +27,14 @@ urlpatterns = [
     path("petitions/<slug:slug>/export/update-emails.csv", views.export_emails, name="export_emails"),
     path("petitions/<slug:slug>/audit/", views.audit_log, name="audit"),
     path("petitions/<slug:slug>/signals/", views.fraud_signals, name="fraud_signals"),
+    # Paper signatures, deliveries, responses (organisers/delivery_views.py)
+    path("petitions/<slug:slug>/paper/", delivery_views.paper_batches, name="paper"),
+    path("petitions/<slug:slug>/paper/<int:pk>/edit/", delivery_views.paper_batch_edit, name="paper_edit"),
+    path("petitions/<slug:slug>/paper/<int:pk>/delete/", delivery_views.paper_batch_delete, name="paper_delete"),
+    path("petitions/<slug:slug>/paper/<int:pk>/scan/", delivery_views.paper_batch_scan, name="paper_scan"),
+    path("petitions/<slug:slug>/deliveries/", delivery_views.deliveries, name="deliveries"),
+    path("petitions/<slug:slug>/deliveries/new/", delivery_views.delivery_create, name="delivery_create"),
+    path("petitions/<slug:slug>/responses/new/", delivery_views.response_create, name="response_create"),
+    path("petitions/<slug:slug>/victory/link/", delivery_views.victory_link, name="victory_link"),
+    path("petitions/<slug:slug>/delivery-pack/", delivery_views.delivery_pack, name="delivery_pack"),
 ]

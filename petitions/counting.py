@@ -10,7 +10,7 @@ without touching views or models.
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 
@@ -61,3 +61,43 @@ def repair(*, petition_ids: list[int]) -> None:
         .values("n")
     )
     Petition.objects.filter(pk__in=petition_ids).update(signature_count=Coalesce(Subquery(actual), Value(0)))
+
+
+# Paper signatures: a second stored sum, of the petition's paper batches. It
+# never mixes with the online count above, whose integrity rules are its own.
+
+
+def record_paper_change(*, petition_id: int, delta: int, now) -> None:
+    """Move a petition's paper total by `delta`; call inside the batch change's transaction."""
+    Petition, _ = _models()
+    Petition.objects.filter(pk=petition_id).update(
+        paper_signature_count=F("paper_signature_count") + delta, paper_changed_at=now
+    )
+
+
+def _paper_sums():
+    PaperBatch = apps.get_model("petitions", "PaperBatch")
+    return (
+        PaperBatch.objects.filter(petition=OuterRef("pk"))
+        .order_by()
+        .values("petition")
+        .annotate(n=Sum("count"))
+        .values("n")
+    )
+
+
+def find_paper_mismatches() -> list[Mismatch]:
+    Petition, _ = _models()
+    rows = (
+        Petition.objects.annotate(actual=Coalesce(Subquery(_paper_sums()), Value(0)))
+        .exclude(paper_signature_count=F("actual"))
+        .values_list("pk", "slug", "paper_signature_count", "actual")
+    )
+    return [Mismatch(*row) for row in rows]
+
+
+def repair_paper(*, petition_ids: list[int]) -> None:
+    Petition, _ = _models()
+    Petition.objects.filter(pk__in=petition_ids).update(
+        paper_signature_count=Coalesce(Subquery(_paper_sums()), Value(0))
+    )

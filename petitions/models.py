@@ -14,6 +14,7 @@ from accounts.roles import PetitionRole
 from core.content_languages import LocalText, choose, translations_of
 from petitions import counting, page_cache
 from petitions.goals import last_milestone, next_goal
+from petitions.uploads import private_storage
 
 
 class InvalidTransition(Exception):
@@ -85,6 +86,10 @@ class Petition(models.Model):
     # Maintained by petitions.counting in the same transaction as every change
     # that moves a signature in or out of the count; `manage.py recount` checks it.
     signature_count = models.PositiveIntegerField(_("signatures"), default=0, editable=False)
+    # The sum of the petition's paper batches, moved by petitions.paper in the
+    # same transaction as the batch; `manage.py recount` checks it too.
+    paper_signature_count = models.PositiveIntegerField(_("signatures on paper"), default=0, editable=False)
+    paper_changed_at = models.DateTimeField(_("paper total last changed"), null=True, blank=True, editable=False)
     closes_at = models.DateTimeField(
         _("closing date"), null=True, blank=True, help_text=_("Signing stops by itself at this time.")
     )
@@ -93,6 +98,13 @@ class Petition(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     victory_note = models.TextField(
         _("victory note"), max_length=5_000, blank=True, help_text=_("What was won, in a few sentences. Markdown.")
+    )
+    # What marks the win: a response from the addressee, or an organisers' update.
+    victory_response = models.ForeignKey(
+        "OfficialResponse", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    victory_update = models.ForeignKey(
+        "PetitionUpdate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     # When an organiser last changed the public text; the page says so when
     # that happened after opening, so signers know what they signed may differ.
@@ -157,12 +169,26 @@ class Petition(models.Model):
         return bool(self.opened_at and self.text_changed_at and self.text_changed_at > self.opened_at)
 
     @property
+    def total_signature_count(self) -> int:
+        """Online and on paper: what the goal ladder climbs and what gets delivered."""
+        return self.signature_count + self.paper_signature_count
+
+    @property
     def next_goal(self) -> int:
-        return next_goal(self.signature_count, fixed_goal=self.goal)
+        return next_goal(self.total_signature_count, fixed_goal=self.goal)
 
     @property
     def last_milestone(self) -> int | None:
-        return last_milestone(self.signature_count)
+        return last_milestone(self.total_signature_count)
+
+    def paper_accepted_until(self) -> datetime.date | None:
+        """The last day paper signatures may have been gathered: the day the
+        petition closed (or its closing date passed); None while it is open."""
+        if self.closed_at:
+            return self.closed_at.date()
+        if self.closes_at and self.closes_at <= timezone.now():
+            return self.closes_at.date()
+        return None
 
     def open(self, *, now: datetime.datetime | None = None) -> None:
         if self.status != self.Status.DRAFT:
@@ -188,6 +214,18 @@ class Petition(models.Model):
         self.victory_note = note
         self.closed_at = self.closed_at or now or timezone.now()
         self.save(update_fields=["status", "victory_note", "closed_at"])
+
+    def link_victory(self, *, response: OfficialResponse | None = None, update: PetitionUpdate | None = None) -> None:
+        """Point the victory at the response or update that marks the win (or at nothing)."""
+        if self.status != self.Status.VICTORY:
+            raise InvalidTransition(_("Declare the victory first, then say what marks it."))
+        if response is not None and update is not None:
+            raise InvalidTransition(_("Choose one response or one update."))
+        for record in (response, update):
+            if record is not None and record.petition_id != self.pk:
+                raise InvalidTransition(_("That response or update belongs to another petition. Nothing was changed."))
+        self.victory_response, self.victory_update = response, update
+        self.save(update_fields=["victory_response", "victory_update"])
 
 
 class PetitionText(models.Model):
@@ -490,3 +528,123 @@ class PetitionUpdate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Paper signatures, deliveries and responses -------------------------------
+
+
+def _document_path(instance, filename: str) -> str:
+    # Random names: a path that leaks out (a log, a backup listing) names nothing.
+    return f"petitions/{instance.petition_id}/{instance._meta.model_name}/{filename}"
+
+
+class WithDocument(models.Model):
+    """An optional uploaded file (PDF or image), kept in the private storage
+    (petitions.uploads) and served only through a view that checks who asks."""
+
+    document = models.FileField(
+        _("file"), upload_to=_document_path, storage=private_storage, blank=True, max_length=200
+    )
+    # The type found in the content when it was uploaded (not the name's).
+    document_type = models.CharField(max_length=40, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class PaperBatchQuerySet(models.QuerySet):
+    def newest(self) -> PaperBatchQuerySet:
+        return self.order_by("-gathered_on", "-pk")
+
+
+class PaperBatch(WithDocument):
+    """Signatures gathered on paper (at a vigil, a mosque, a meeting): only
+    their number is public; the scan of the sheets stays with the owners."""
+
+    MAX_COUNT = 10_000_000
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="paper_batches")
+    count = models.PositiveIntegerField(_("number of signatures"))
+    gathered_on = models.DateField(_("gathered on"))
+    place = models.CharField(_("where"), max_length=200)
+    collected_by = models.CharField(_("collected by"), max_length=200)
+    note = models.TextField(_("note"), max_length=2_000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    objects = PaperBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("paper batch")
+        verbose_name_plural = _("paper batches")
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=1, count__lte=10_000_000), name="paper_batch_count_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} on {self.gathered_on} ({self.place})"
+
+
+class Delivery(WithDocument):
+    """The petition handed to the people it is addressed to, with the counts
+    as they stood that day."""
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        POST = "post", _("By post")
+        EMAIL = "email", _("By email")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="deliveries")
+    addressee = models.CharField(_("to whom"), max_length=200)
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    delivered_on = models.DateField(_("delivered on"))
+    method = models.CharField(_("how"), max_length=16, choices=Method)
+    online_count = models.PositiveIntegerField(_("signatures online"), editable=False)
+    paper_count = models.PositiveIntegerField(_("signatures on paper"), editable=False)
+    note = models.TextField(_("public note"), max_length=5_000, blank=True, help_text=_("Shown on the petition page."))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-delivered_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.addressee} ({self.delivered_on})"
+
+    @property
+    def total_count(self) -> int:
+        return self.online_count + self.paper_count
+
+
+class OfficialResponse(WithDocument):
+    """What the addressee, or anyone official, answered; mailed to the signers
+    who asked for updates through the petition update it announces."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="responses")
+    responder = models.CharField(_("who responded"), max_length=200)
+    responded_on = models.DateField(_("responded on"))
+    summary = models.TextField(_("summary in our words"), max_length=5_000)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    comment = models.TextField(_("the organisers' comment"), max_length=5_000, blank=True)
+    # The update that carried the response to the page's timeline and the signers' inboxes.
+    announcement = models.OneToOneField(
+        PetitionUpdate, on_delete=models.SET_NULL, null=True, blank=True, related_name="response", editable=False
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["-responded_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.responder} ({self.responded_on})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from petitions import views
+from petitions import delivery_views, views
 
 app_name = "petitions"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("petitions/<slug:slug>/", views.petition_detail, name="detail"),
     path("petitions/<slug:slug>/sign/", views.petition_sign, name="sign"),
     path("petitions/<slug:slug>/signed/", views.signature_sent, name="signed"),
+    path("petitions/<slug:slug>/sign-up-sheet/", delivery_views.sign_up_sheet, name="sign_up_sheet"),
+    path("petitions/<slug:slug>/deliveries/<int:pk>/file/", delivery_views.delivery_file, name="delivery_file"),
+    path("petitions/<slug:slug>/responses/<int:pk>/file/", delivery_views.response_file, name="response_file"),
     path("signatures/confirm/<str:token>/", views.signature_confirm, name="confirm"),
     path("signatures/confirm/<str:token>/resend/", views.signature_resend, name="resend"),
     path("signatures/withdraw/<str:token>/", views.signature_withdraw, name="withdraw"),

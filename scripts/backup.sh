@@ -5,9 +5,10 @@
 #
 # Writes DEST (default backups/<UTC time>) with database.dump (pg_dump's
 # custom format, restorable into any database with scripts/restore.sh),
-# media.tar.gz (MEDIA_ROOT, when files are stored on local disk) and
+# media.tar.gz and private.tar.gz (MEDIA_ROOT and PLEA_PRIVATE_ROOT, when files
+# are stored on local disk) and
 # SHA256SUMS. Needs DATABASE_URL (PostgreSQL) and the same environment as the
-# site, so that MEDIA_ROOT is the site's.
+# site, so that MEDIA_ROOT and PLEA_PRIVATE_ROOT are the site's.
 #
 # The secrets are NOT in the backup, on purpose: DJANGO_SECRET_KEY (signed
 # links), PLEA_IP_HASH_KEY (IP hashes) and any encryption key live in the
@@ -34,15 +35,21 @@ chmod 700 "$dest"  # signers' personal data: nobody else on the machine reads it
 # grants, so it restores into a database owned by anyone.
 "${PG_BIN}pg_dump" --format=custom --no-owner --no-privileges --file="$dest/database.dump" "$DATABASE_URL"
 
-media="$(DJANGO_SETTINGS_MODULE=config.settings "$PY" -c '
+# Uploaded files: the public ones (MEDIA_ROOT) and the private ones (scans of
+# paper sheets, delivery photos, letters: PLEA_PRIVATE_ROOT), each when on local disk.
+roots="$(DJANGO_SETTINGS_MODULE=config.settings "$PY" -c '
 import django; django.setup()
 from django.conf import settings
-print(settings.MEDIA_ROOT)')"
-if [[ -d "$media" ]]; then
-    tar -C "$media" -czf "$dest/media.tar.gz" .
-else
-    echo "backup: no uploaded files at $media (object storage is backed up with the provider's tools)" >&2
-fi
+print(settings.MEDIA_ROOT); print(settings.PLEA_PRIVATE_ROOT)')"
+{ read -r media_root; read -r private_root; } <<< "$roots"
+for name in media private; do
+    root="${name}_root"
+    if [[ -d "${!root}" ]]; then
+        tar -C "${!root}" -czf "$dest/$name.tar.gz" .
+    else
+        echo "backup: no $name files at ${!root} (object storage is backed up with the provider's tools)" >&2
+    fi
+done
 
 (cd "$dest" && sha256sum -- * > SHA256SUMS)
 echo "backup: written to $dest"

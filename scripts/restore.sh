@@ -4,7 +4,7 @@
 #   scripts/restore.sh DIR        (or: make restore FROM=DIR)
 #
 # DATABASE_URL names the new database (create it first: createdb NAME);
-# uploaded files go back into MEDIA_ROOT. Then run `manage.py migrate` (a
+# uploaded files go back into MEDIA_ROOT and PLEA_PRIVATE_ROOT. Then run `manage.py migrate` (a
 # backup from an older release gets its newer migrations) and
 # `manage.py recount --check`, and start the site with the same secret keys
 # as before: without them signed links and IP hashes do not match.
@@ -23,12 +23,16 @@ esac
 (cd "$src" && sha256sum --check --quiet SHA256SUMS)
 "${PG_BIN}pg_restore" --exit-on-error --no-owner --no-privileges --dbname="$DATABASE_URL" "$src/database.dump"
 
-if [[ -f "$src/media.tar.gz" ]]; then
-    media="$(DJANGO_SETTINGS_MODULE=config.settings "$PY" -c '
+roots="$(DJANGO_SETTINGS_MODULE=config.settings "$PY" -c '
 import django; django.setup()
 from django.conf import settings
-print(settings.MEDIA_ROOT)')"
-    mkdir -p "$media"
-    tar -C "$media" -xzf "$src/media.tar.gz"
-fi
+print(settings.MEDIA_ROOT); print(settings.PLEA_PRIVATE_ROOT)')"
+{ read -r media_root; read -r private_root; } <<< "$roots"
+for name in media private; do
+    root="${name}_root"
+    if [[ -f "$src/$name.tar.gz" ]]; then
+        mkdir -p "${!root}"
+        tar -C "${!root}" -xzf "$src/$name.tar.gz"
+    fi
+done
 echo "restore: done; now run manage.py migrate and manage.py recount --check"

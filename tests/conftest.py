@@ -27,6 +27,15 @@ def _pg_trgm(django_db_setup, django_db_blocker):
                 cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_files(tmp_path_factory):
+    """Uploaded scans and documents land in a throwaway directory, never in the checkout."""
+    from django.test import override_settings
+
+    with override_settings(PLEA_PRIVATE_ROOT=tmp_path_factory.mktemp("private")):
+        yield
+
+
 @pytest.fixture
 def petition(db):
     return open_petition()

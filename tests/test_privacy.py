@@ -8,11 +8,13 @@ day it is added; only the Django admin (staff-only) is left out.
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from petitions.paper import paper_batch_record
 from petitions.tokens import Purpose, make_token
 from tests.cases.test_visibility import MARKERS as CASE_MARKERS
 from tests.cases.test_visibility import world as case_world
+from tests.organisers.factories import owner_of
 from tests.petitions.factories import confirmed_signature, pending_signature
 
 SIGNER_MARKERS = {
@@ -24,7 +26,9 @@ SIGNER_MARKERS = {
     "pending_name": "Zqpendingname",
     "ip_hash": "zqiphash0123456789",
 }
-MARKERS = {**CASE_MARKERS, **SIGNER_MARKERS}
+# Who gathered paper signatures, and where, stays with the organisers: only the number is public.
+PAPER_MARKERS = {"paper_place": "Zqpaperplace", "paper_collector": "Zqcollector", "paper_note": "Zqpapernote"}
+MARKERS = {**CASE_MARKERS, **SIGNER_MARKERS, **PAPER_MARKERS}
 EXCLUDED_NAMESPACES = {"admin"}
 world = case_world  # the cases' private-data fixture, reused here
 
@@ -59,6 +63,15 @@ def private_world(world):
         hidden=True,
     )
     pending = pending_signature(petition, full_name=SIGNER_MARKERS["pending_name"], show_publicly=True)
+    paper_batch_record(
+        by=owner_of(petition),
+        petition=petition,
+        count=12,
+        gathered_on=timezone.localdate(),
+        place=PAPER_MARKERS["paper_place"],
+        collected_by=PAPER_MARKERS["paper_collector"],
+        note=PAPER_MARKERS["paper_note"],
+    )
     return {**world, "pending": pending}
 
 

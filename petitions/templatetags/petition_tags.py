@@ -15,8 +15,9 @@ def grouped(number: int) -> str:
 
 @register.simple_tag
 def goal_message(petition: Petition) -> str:
-    """ "0 have signed. Let's get to 100!" while open; the final count once closed."""
-    count = petition.signature_count
+    """ "0 have signed. Let's get to 100!" while open; the final count once
+    closed. Online and paper signatures together: the ladder climbs on both."""
+    count = petition.total_signature_count
     if petition.accepts_signatures():
         return ngettext(
             "%(count)s has signed. Let's get to %(goal)s!",
@@ -28,6 +29,23 @@ def goal_message(petition: Petition) -> str:
         "%(count)s people signed this petition.",
         count,
     ) % {"count": grouped(count)}
+
+
+@register.simple_tag
+def signature_figures(petition: Petition) -> str:
+    """ "1,147 have signed online · 80 on paper · 1,227 in all", once there are paper signatures."""
+    if not petition.paper_signature_count:
+        return ""
+    online = petition.signature_count
+    return ngettext(
+        "%(online)s has signed online · %(paper)s on paper · %(total)s in all",
+        "%(online)s have signed online · %(paper)s on paper · %(total)s in all",
+        online,
+    ) % {
+        "online": grouped(online),
+        "paper": grouped(petition.paper_signature_count),
+        "total": grouped(petition.total_signature_count),
+    }
 
 
 @register.simple_tag

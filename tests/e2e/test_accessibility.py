@@ -49,6 +49,7 @@ PUBLIC = {
     "login": lambda d: "/accounts/login/",
     "password-reset": lambda d: "/accounts/password/reset/",
     "not-found": lambda d: "/no-such-page/",
+    "sign-up-sheet": lambda d: f"/petitions/{SLUG}/sign-up-sheet/",
 }
 ORGANISER = {
     "dashboard": lambda d: "/organisers/",
@@ -67,6 +68,9 @@ ORGANISER = {
     "new-petition": lambda d: "/organisers/petitions/new/",
     "invite": lambda d: "/organisers/invitations/new/",
     "password-change": lambda d: "/accounts/password/change/",
+    "paper": lambda d: f"/organisers/petitions/{SLUG}/paper/",
+    "deliveries": lambda d: f"/organisers/petitions/{SLUG}/deliveries/",
+    "delivery-pack": lambda d: f"/organisers/petitions/{SLUG}/delivery-pack/",
 }
 
 

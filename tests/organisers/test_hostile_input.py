@@ -5,8 +5,10 @@ import urllib.parse
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from petitions.models import Petition, PetitionText, PetitionUpdate
+from petitions.models import Delivery, OfficialResponse, PaperBatch, Petition, PetitionText, PetitionUpdate
+from petitions.paper import paper_batch_record
 from tests.hostile import RAW_QUERY, SCRIPT_MARKERS, TEXT
 from tests.organisers.factories import assert_count_exact, confirmed_signature, open_petition, user, with_role
 
@@ -16,6 +18,7 @@ PETITION = {
     "title": "T", "summary": "", "addressed_to": "A", "organiser_name": "O", "story": "S", "language": "en",
     "goal": "", "closes_at": "",
 }  # fmt: skip
+PAPER_BATCH = {"count": "3", "gathered_on": "{today}", "place": "Mosque", "collected_by": "Dilnur", "note": ""}
 FORMS = {
     "petition_create": ("organisers/petitions/new/", PETITION),
     "petition_edit": ("organisers/petitions/{slug}/edit/", PETITION),
@@ -42,6 +45,18 @@ FORMS = {
         },
     ),
     "victory": ("organisers/petitions/{slug}/victory/", {"note": "Won"}),
+    "paper": ("organisers/petitions/{slug}/paper/", PAPER_BATCH),
+    "paper_edit": ("organisers/petitions/{slug}/paper/{batch}/edit/", {**PAPER_BATCH, "reason": "Recounted"}),
+    "paper_delete": ("organisers/petitions/{slug}/paper/{batch}/delete/", {"reason": ""}),
+    "delivery": (
+        "organisers/petitions/{slug}/deliveries/new/",
+        {"addressee": "Consul", "institution": "", "delivered_on": "{today}", "method": "post", "note": ""},
+    ),
+    "response": (
+        "organisers/petitions/{slug}/responses/new/",
+        {"responder": "Consul", "responded_on": "{today}", "summary": "S", "link": "", "comment": ""},
+    ),
+    "victory_link": ("organisers/petitions/{slug}/victory/link/", {"marks": "response-1"}),
     "invitation": ("organisers/invitations/new/", {"email": "new@example.org", "role": "moderator", "organiser": "on"}),
     "password_reset": ("accounts/password/reset/", {"email": "someone@example.org"}),
     "login": ("accounts/login/", {"username": "someone", "password": "wrong"}),
@@ -73,6 +88,9 @@ def stored_text() -> str:
         *Petition.objects.values_list("title", "summary", "addressed_to", "organiser_name", "story"),
         *PetitionUpdate.objects.values_list("title", "body"),
         *PetitionText.objects.values_list("title", "summary", "story"),
+        *PaperBatch.objects.values_list("place", "collected_by", "note"),
+        *Delivery.objects.values_list("addressee", "institution", "note"),
+        *OfficialResponse.objects.values_list("responder", "summary", "link", "comment"),
     ]
     return "".join("".join(row) for row in rows)
 
@@ -81,7 +99,12 @@ def stored_text() -> str:
 def test_hostile_values_in_every_organiser_form_field(staff_client, form):
     client, petition = staff_client
     path, valid = FORMS[form]
-    url = "/en/" + path.format(slug=petition.slug)
+    today = timezone.localdate()
+    batch = paper_batch_record(
+        by=petition.organisers.first(), petition=petition, count=2, gathered_on=today, place="P", collected_by="C"
+    )
+    url = "/en/" + path.format(slug=petition.slug, batch=batch.pk)
+    valid = {name: value.format(today=today.isoformat()) for name, value in valid.items()}
     for field in valid:
         for value in TEXT:
             response = client.post(url, {**valid, field: value})
@@ -92,7 +115,8 @@ def test_hostile_values_in_every_organiser_form_field(staff_client, form):
     stored = stored_text()
     assert "\x00" not in stored and "\x1b" not in stored
     assert_count_exact(petition)
-    for page in (petition.get_absolute_url(), f"/en/organisers/petitions/{petition.slug}/"):
+    organiser_pages = [f"/en/organisers/petitions/{petition.slug}/{page}" for page in ("", "paper/", "deliveries/")]
+    for page in (petition.get_absolute_url(), *organiser_pages, f"/en/petitions/{petition.slug}/sign-up-sheet/"):
         body = client.get(page).content.decode()
         assert not any(marker in body for marker in SCRIPT_MARKERS), (form, page)
 

@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEntry
-from petitions.models import Organiser, Petition, Signature
+from petitions.models import Delivery, OfficialResponse, Organiser, PaperBatch, Petition, Signature
+from petitions.uploads import read_document
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +35,8 @@ class World:
     signature: Signature
     moderator_role: Organiser
     users: dict[str, Any]
+    batch: Any = None
+    response: Any = None
 
 
 @pytest.fixture
@@ -51,7 +56,21 @@ def world(client) -> World:
         "case_editor": f.case_editor("case-editor"),
         "staff": f.user("staff", staff=True),
     }
-    return World(petition, signature, Organiser.objects.get(user=moderator), users)
+    batch, response = delivery_records(petition, owner)
+    return World(petition, signature, Organiser.objects.get(user=moderator), users, batch, response)
+
+
+def delivery_records(petition, owner):
+    from petitions.delivery import response_record
+    from petitions.paper import paper_batch_record
+
+    today = timezone.localdate()
+    batch = paper_batch_record(
+        by=owner, petition=petition, count=5, gathered_on=today, place="Vigil", collected_by="Aigerim",
+        document=read_document(SimpleUploadedFile("s.pdf", b"%PDF-1.4 scan")),
+    )  # fmt: skip
+    response = response_record(by=owner, petition=petition, responder="Ministry", responded_on=today, summary="No.")
+    return batch, response
 
 
 def petition_url(name, **extra):
@@ -162,7 +181,53 @@ CASES = [
     ("export_signatures", "get", petition_url("export_signatures"), None, OWNERS),
     ("export_emails", "get", petition_url("export_emails"), None, OWNERS),
     ("audit", "get", petition_url("audit"), None, OWNERS),
+    ("paper form", "get", petition_url("paper"), None, OWNERS),
+    ("paper", "post", petition_url("paper"), lambda w: batch_form(), OWNERS),
+    ("paper_edit form", "get", petition_url("paper_edit", pk=lambda w: w.batch.pk), None, OWNERS),
+    (
+        "paper_edit",
+        "post",
+        petition_url("paper_edit", pk=lambda w: w.batch.pk),
+        lambda w: {**batch_form(), "count": "9", "reason": "Recounted"},
+        OWNERS,
+    ),
+    (
+        "paper_delete",
+        "post",
+        petition_url("paper_delete", pk=lambda w: w.batch.pk),
+        lambda w: {"reason": "Twice"},
+        OWNERS,
+    ),
+    ("paper_scan", "get", petition_url("paper_scan", pk=lambda w: w.batch.pk), None, OWNERS),
+    ("deliveries", "get", petition_url("deliveries"), None, OWNERS),
+    (
+        "delivery_create",
+        "post",
+        petition_url("delivery_create"),
+        lambda w: {"addressee": "Consul", "delivered_on": timezone.localdate().isoformat(), "method": "post"},
+        OWNERS,
+    ),
+    (
+        "response_create",
+        "post",
+        petition_url("response_create"),
+        lambda w: {"responder": "Consul", "responded_on": timezone.localdate().isoformat(), "summary": "Maybe"},
+        OWNERS,
+    ),
+    (
+        "victory_link",
+        "post",
+        petition_url("victory_link"),
+        lambda w: {"marks": f"response-{w.response.pk}"},
+        OWNERS,
+    ),
+    ("delivery_pack", "get", petition_url("delivery_pack"), None, OWNERS),
 ]
+BATCH_FORM = {"count": "7", "place": "Mosque", "collected_by": "Dilnur"}
+
+
+def batch_form() -> dict:
+    return {**BATCH_FORM, "gathered_on": timezone.localdate().isoformat()}
 
 
 def expected_status(role: str, who: str, method: str) -> int:
@@ -188,6 +253,10 @@ def snapshot(w: World):
         list(Signature.objects.order_by("pk").values_list("pk", "state", "hidden")),
         list(Organiser.objects.order_by("pk").values_list("pk", "role")),
         AuditEntry.objects.count(),
+        list(PaperBatch.objects.order_by("pk").values_list("pk", "count")),
+        Delivery.objects.count(),
+        OfficialResponse.objects.count(),
+        list(Petition.objects.order_by("pk").values_list("paper_signature_count", "victory_response")),
     )
 
 

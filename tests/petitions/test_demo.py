@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from petitions.management.commands import load_demo
 from petitions.models import Organiser, Petition
@@ -86,3 +87,22 @@ def test_two_installations_get_different_passwords(tmp_path, monkeypatch, passwo
     call_command("load_demo")
 
     assert (tmp_path / "other").read_text() != first
+
+
+def test_the_demo_invents_no_paper_signatures_deliveries_or_responses_and_keeps_those_tried():
+    from petitions.models import Delivery, OfficialResponse, PaperBatch
+    from petitions.paper import paper_batch_record
+
+    call_command("load_demo")
+    petition = Petition.objects.get(slug=SLUG)
+    assert petition.paper_signature_count == 0
+    assert not (PaperBatch.objects.exists() or Delivery.objects.exists() or OfficialResponse.objects.exists())
+
+    owner = get_user_model().objects.get(username=load_demo.DEMO_USERNAME)
+    paper_batch_record(
+        by=owner, petition=petition, count=25, gathered_on=timezone.localdate(), place="Vigil", collected_by="Me"
+    )
+    call_command("load_demo")
+
+    petition.refresh_from_db()
+    assert petition.paper_signature_count == 25

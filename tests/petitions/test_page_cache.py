@@ -126,8 +126,9 @@ def test_a_cached_page_costs_no_queries_and_an_uncached_one_few(
     for _ in range(10):
         confirmed_signature(petition, show_publicly=True)
     pending_signature(petition)
-    # The petition, its translations, recent signers, the people behind it.
-    with django_assert_max_num_queries(5):
+    # The petition, its translations, recent signers, the people behind it,
+    # and its updates, deliveries and responses.
+    with django_assert_max_num_queries(7):
         Client().get(petition.get_absolute_url())
     with django_assert_num_queries(0):
         Client().get(petition.get_absolute_url())

@@ -39,6 +39,8 @@ class Command(BaseCommand):
             # Fixtures store a count of zero; signatures made while trying the
             # demo must still be counted after a reload.
             counting.repair(petition_ids=[mismatch.petition_id for mismatch in counting.find_mismatches()])
+            # Likewise paper batches recorded while trying the demo.
+            counting.repair_paper(petition_ids=[m.petition_id for m in counting.find_paper_mismatches()])
             for username, password in passwords.items():
                 user = get_user_model().objects.get(username=username)
                 if not user.check_password(password):

@@ -4,7 +4,10 @@ from petitions import counting
 
 
 class Command(BaseCommand):
-    help = "Check every petition's public count against its confirmed signatures, and repair any that differ."
+    help = (
+        "Check every petition's public count against its confirmed signatures, and its paper total against "
+        "its paper batches; repair any that differ."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -15,10 +18,14 @@ class Command(BaseCommand):
         mismatches = counting.find_mismatches()
         for mismatch in mismatches:
             self.stdout.write(f"{mismatch.slug}: stored {mismatch.stored}, confirmed signatures {mismatch.actual}")
-        if not mismatches:
+        paper = counting.find_paper_mismatches()
+        for mismatch in paper:
+            self.stdout.write(f"{mismatch.slug}: paper total {mismatch.stored}, sum of paper batches {mismatch.actual}")
+        if not mismatches and not paper:
             self.stdout.write(self.style.SUCCESS("All counts are exact."))
             return
         if check:
-            raise CommandError(f"{len(mismatches)} petition count(s) differ from their signatures.")
+            raise CommandError(f"{len(mismatches) + len(paper)} petition count(s) differ from their records.")
         counting.repair(petition_ids=[mismatch.petition_id for mismatch in mismatches])
-        self.stdout.write(self.style.SUCCESS(f"Repaired {len(mismatches)} petition count(s)."))
+        counting.repair_paper(petition_ids=[mismatch.petition_id for mismatch in paper])
+        self.stdout.write(self.style.SUCCESS(f"Repaired {len(mismatches) + len(paper)} petition count(s)."))

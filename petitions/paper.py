@@ -1,0 +1,184 @@
+"""Paper signatures: batches gathered at vigils, mosques and meetings.
+
+Only owners record, change or delete a batch (the views check it); each
+change moves the petition's paper total in the same transaction and writes
+an audit entry with the values before and after. The online count is never
+touched here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.models import AuditEntry
+from petitions import counting
+from petitions.models import PaperBatch, Petition
+from petitions.uploads import Document
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# What an owner may change on a batch, in the order the audit entry lists them.
+BATCH_FIELDS = ("count", "gathered_on", "place", "collected_by", "note")
+
+
+class RecordRefused(Exception):
+    """A paper batch, delivery or response that cannot be recorded; the message says why."""
+
+
+def check_day(*, petition: Petition, day: datetime.date, now: datetime.datetime | None = None) -> None:
+    """A day something happened on the petition: not in the future, not before it opened."""
+    if petition.status not in Petition.PUBLISHED_STATES:
+        raise RecordRefused(_("Open the petition first: a draft has nothing to gather, deliver or answer."))
+    today = timezone.localdate(now or timezone.now())
+    if day > today:
+        raise RecordRefused(_("The date cannot be in the future."))
+    opened = timezone.localdate(petition.opened_at or petition.created_at)
+    if day < opened:
+        raise RecordRefused(
+            _("The date cannot be before the petition opened (%(date)s).") % {"date": date_format(opened)}
+        )
+
+
+def _check_gathered(*, petition: Petition, count: int, gathered_on: datetime.date, now) -> None:
+    if not 1 <= count <= PaperBatch.MAX_COUNT:
+        raise RecordRefused(_("A batch holds between 1 and 10,000,000 signatures."))
+    check_day(petition=petition, day=gathered_on, now=now)
+    until = petition.paper_accepted_until()
+    if until is not None and gathered_on > until:
+        raise RecordRefused(
+            _("This petition closed on %(date)s: only signatures gathered by then can be added.")
+            % {"date": date_format(until)}
+        )
+
+
+def _values(batch: PaperBatch) -> dict[str, str | int]:
+    values = {name: getattr(batch, name) for name in BATCH_FIELDS}
+    values["gathered_on"] = batch.gathered_on.isoformat()
+    values["scan"] = bool(batch.document)
+    return values
+
+
+def paper_batch_record(
+    *,
+    by: User,
+    petition: Petition,
+    count: int,
+    gathered_on: datetime.date,
+    place: str,
+    collected_by: str,
+    note: str = "",
+    document: Document | None = None,
+    now: datetime.datetime | None = None,
+) -> PaperBatch:
+    now = now or timezone.now()
+    with transaction.atomic():
+        petition = Petition.objects.select_for_update().get(pk=petition.pk)
+        _check_gathered(petition=petition, count=count, gathered_on=gathered_on, now=now)
+        batch = PaperBatch(
+            petition=petition,
+            count=count,
+            gathered_on=gathered_on,
+            place=place,
+            collected_by=collected_by,
+            note=note,
+            recorded_by=by,
+            recorded_at=now,
+        )
+        if document is not None:
+            batch.document.save(document.content.name, document.content, save=False)
+            batch.document_type = document.content_type
+        batch.save()
+        counting.record_paper_change(petition_id=petition.pk, delta=count, now=now)
+        audit.record(
+            by=by, action=AuditEntry.Action.PAPER_RECORD, petition=petition, target=batch, details=_values(batch)
+        )
+        petition.forget_cached_page()
+    return batch
+
+
+def paper_batch_edit(
+    *,
+    by: User,
+    batch: PaperBatch,
+    fields: dict,
+    reason: str,
+    document: Document | None = None,
+    remove_document: bool = False,
+    now: datetime.datetime | None = None,
+) -> list[str]:
+    """Change a batch; returns the names of what changed (the scan as "scan")."""
+    if not reason.strip():
+        raise RecordRefused(_("Say why the batch changes: the reason goes in the audit log."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        petition = Petition.objects.select_for_update().get(pk=batch.petition_id)
+        batch = PaperBatch.objects.select_for_update().get(pk=batch.pk)
+        before = _values(batch)
+        old_count = batch.count
+        changed = [name for name in BATCH_FIELDS if name in fields and getattr(batch, name) != fields[name]]
+        for name in changed:
+            setattr(batch, name, fields[name])
+        _check_gathered(petition=petition, count=batch.count, gathered_on=batch.gathered_on, now=now)
+        old_file = batch.document.name
+        if document is not None:
+            batch.document.save(document.content.name, document.content, save=False)
+            batch.document_type = document.content_type
+            changed.append("scan")
+        elif remove_document and old_file:
+            batch.document, batch.document_type = "", ""
+            changed.append("scan")
+        if not changed:
+            return []
+        batch.save()
+        if batch.count != old_count:
+            counting.record_paper_change(petition_id=petition.pk, delta=batch.count - old_count, now=now)
+        after = _values(batch)
+        audit.record(
+            by=by,
+            action=AuditEntry.Action.PAPER_EDIT,
+            petition=petition,
+            target=batch,
+            reason=reason,
+            details={"changed": changed, "before": before, "after": after},
+        )
+        petition.forget_cached_page()
+        if "scan" in changed and old_file:
+            _delete_file_on_commit(batch, old_file)
+    return changed
+
+
+def paper_batch_delete(*, by: User, batch: PaperBatch, reason: str, now: datetime.datetime | None = None) -> None:
+    if not reason.strip():
+        raise RecordRefused(_("Say why the batch is deleted: the reason goes in the audit log."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        petition = Petition.objects.select_for_update().get(pk=batch.petition_id)
+        batch = PaperBatch.objects.select_for_update().get(pk=batch.pk)
+        before = _values(batch)
+        audit.record(
+            by=by,
+            action=AuditEntry.Action.PAPER_DELETE,
+            petition=petition,
+            target=batch,
+            reason=reason,
+            details={"before": before},
+        )
+        counting.record_paper_change(petition_id=petition.pk, delta=-batch.count, now=now)
+        old_file = batch.document.name
+        batch.delete()
+        petition.forget_cached_page()
+        if old_file:
+            _delete_file_on_commit(batch, old_file)
+
+
+def _delete_file_on_commit(batch: PaperBatch, name: str) -> None:
+    storage = batch.document.storage
+    transaction.on_commit(lambda: storage.delete(name))
