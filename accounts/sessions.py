@@ -55,9 +55,10 @@ def account_sessions(get_response):
             if SESSION_KEY in request.session and now - (request.session.get(SEEN_AT) or 0) > SEEN_RESOLUTION:
                 request.session[SEEN_AT] = now  # saving renews the idle expiry
         response = get_response(request)
-        if _private(request):
+        if _private(request) and "no-store" not in response.get("Cache-Control", ""):
             # Signer emails and contacts must not stay in a browser's or a
-            # proxy's cache after the organiser has gone.
+            # proxy's cache after the organiser has gone. (A view that said
+            # no-store itself keeps its own header.)
             add_never_cache_headers(response)
         return response
 
