@@ -153,8 +153,10 @@ def prepare_database() -> dict:
     call_command("migrate", verbosity=0)
     log(f"generate_data: 102 petitions, {BIG:,} + 101 x {SMALL:,} signatures, {CASES:,} cases")
     started = time.monotonic()
+    from bench import generate_data
+
     call_command(
-        "generate_data",
+        generate_data.Command(),
         petitions=2 + SPREAD,
         signatures=BIG,
         signatures_each=SMALL,
@@ -379,7 +381,7 @@ class WaitSampler:
 
 def signing_run(port: int, *, run: str, slugs: list[str]) -> dict:
     from bench.client import run_posts
-    from petitions import counting
+    from bench.generate_data import true_count
     from petitions.models import Petition
 
     before = dict(Petition.objects.filter(slug__in=slugs).values_list("slug", "signature_count"))
@@ -399,10 +401,7 @@ def signing_run(port: int, *, run: str, slugs: list[str]) -> dict:
     confirmed["database_waits"] = waits.shares()
     server_ms = sum(phase["cpu_ms_per_request"][part] for phase in (signed, confirmed) for part in ("app", "db"))
     after = dict(Petition.objects.filter(slug__in=slugs).values_list("slug", "signature_count"))
-    exact = [
-        counting.true_count(petition_id=pk)
-        for pk in Petition.objects.filter(slug__in=slugs).values_list("pk", flat=True)
-    ]
+    exact = [true_count(petition_id=pk) for pk in Petition.objects.filter(slug__in=slugs).values_list("pk", flat=True)]
     moved = sum(after.values()) - sum(before.values())
     seconds = signed["seconds"] + confirmed["seconds"]
     return {
@@ -679,7 +678,7 @@ def signature_list(port: int, *, cookie: str) -> dict:
 def case_queries() -> list[tuple[str, str]]:
     """~200 (kind, query) pairs: whole names and parts in each script, typed
     without accents or in other case, and names nobody has."""
-    from petitions.management.commands.generate_data import NAME_PARTS
+    from bench.generate_data import NAME_PARTS
 
     rng = __import__("random").Random(7)
     found: list[tuple[str, str]] = []
@@ -901,15 +900,13 @@ def main() -> None:
     results["machine"]["load_average_at_end"] = os.getloadavg()
     results["seconds"] = round(time.monotonic() - started, 1)
     RESULTS.mkdir(exist_ok=True)
-    stamp = results["started_at"].replace(":", "").replace("+0000", "Z")
-    name = f"{stamp}{'-quick' if QUICK else ''}"
     text = json.dumps(results, indent=2, default=str) + "\n"
-    (RESULTS / f"{name}.json").write_text(text)
+    # Only the latest run is kept: git has the earlier ones.
     (RESULTS / ("latest-quick.json" if QUICK else "latest.json")).write_text(text)
     table = summary(results)
     (RESULTS / ("latest-quick.md" if QUICK else "latest.md")).write_text(table)
     print(table)
-    log(f"done in {results['seconds']} s; results in {RESULTS / name}.json")
+    log(f"done in {results['seconds']} s; results in {RESULTS / ('latest-quick' if QUICK else 'latest')}.json")
     if results["problems"]:
         log("THE RUN IS NOT TRUSTWORTHY:\n  " + "\n  ".join(results["problems"]))
         sys.exit(1)

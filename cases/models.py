@@ -150,8 +150,8 @@ class CaseQuerySet(models.QuerySet):
             # Two or more words pin a person down: a few hundred people at
             # most, fetched here as a list. Given the subquery instead, the
             # planner misjudged how many people share both words and walked
-            # the cases in reference order with parallel workers (16-34 ms
-            # for the page, against 2 ms from the list).
+            # the cases in reference order with parallel workers, many times
+            # slower than the list (figures in bench/README.md).
             # Rows are spellings, a few per person. Not DISTINCT, so that the
             # LIMIT stops the query early when nearly everyone matches ("a b").
             spellings = list(found[: 4 * SEARCH_IDS_LIMIT])
@@ -250,8 +250,7 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["visibility", "status"], name="case_public_status"),
             # Counting the public people a search found probes this (index
-            # only) instead of reading every case: 25 -> 8 ms for a name
-            # 5,000 of 100,000 people share (bench/README.md).
+            # only) instead of reading every case (figures in bench/README.md).
             models.Index(fields=["id"], condition=Q(visibility="public"), name="case_public_id"),
         ]
         constraints = [
@@ -446,8 +445,7 @@ class NameWordQuerySet(models.QuerySet):
             # does not class as letters (Cyrillic and Arabic under the C
             # locale), and then no word is similar. This condition on the
             # constant is folded away when the query is planned, and spares
-            # computing every word's similarity for nothing (23 -> 4 ms over
-            # 45,000 words).
+            # computing every word's similarity for nothing (bench/README.md).
             trigrams = Func(
                 Func(Value(word), function="show_trgm"), function="cardinality", output_field=IntegerField()
             )

@@ -15,8 +15,8 @@ CASES_PER_PAGE = 24
 def filter_options() -> tuple[list[str], set[str]]:
     """The prefectures and family countries of public cases, for the filters.
     From public cases only, so a filter never reveals a draft's hometown.
-    Reading them took two scans of every public case per list view (~50 ms
-    of a search at 100,000 cases), so they are cached for a short while;
+    Reading them took two scans of every public case per list view (most of
+    a search's time; bench/README.md), so they are cached for a short while;
     saving or deleting a case forgets them at once (Case.save)."""
     options = cache.get(FILTER_OPTIONS_CACHE_KEY)
     if options is None:

@@ -287,6 +287,10 @@ PLEA_UPDATE_BATCH_SIZE = env_int("PLEA_UPDATE_BATCH_SIZE", default=500)
 # address may be mailed again (re-sends, "you already signed" notes).
 PLEA_CONFIRMATION_MAX_AGE = env_int("PLEA_CONFIRMATION_MAX_AGE_DAYS", default=7) * 24 * 3600
 PLEA_REMAIL_INTERVAL = env_int("PLEA_REMAIL_INTERVAL_MINUTES", default=10) * 60
+# After a petition stops taking signatures, those made before may still be
+# confirmed for this long (people who signed in its last minutes are counted);
+# then the count is final.
+PLEA_CONFIRM_GRACE_HOURS = env_int("PLEA_CONFIRM_GRACE_HOURS", default=24)
 # IP addresses are kept only as an HMAC under this key; rotating it unlinks old hashes.
 PLEA_IP_HASH_KEY = os.environ.get("PLEA_IP_HASH_KEY", "") or SECRET_KEY
 

@@ -30,7 +30,7 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.PLEA_BENCH:
-    from config.bench_views import hello
+    from bench.hello import hello
 
     urlpatterns.insert(0, path("_bench/hello/", hello))
 

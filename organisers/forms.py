@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.validators import reject_control_characters, reject_control_characters_multiline
-from organisers.moderation import RULE_ACTIONS, Action
 from petitions.email_keys import email_key
 from petitions.models import Organiser, Petition
+from petitions.moderation import RULE_ACTIONS, Action
 
 
 def _helper(label, *, css_class: str = "btn-primary") -> FormHelper:

@@ -24,11 +24,6 @@ def record_change(*, petition_id: int, delta: int) -> None:
     Petition.objects.filter(pk=petition_id).update(signature_count=F("signature_count") + delta)
 
 
-def true_count(*, petition_id: int) -> int:
-    _, Signature = _models()
-    return Signature.objects.filter(petition_id=petition_id).counted().count()
-
-
 @dataclass(frozen=True)
 class Mismatch:
     petition_id: int

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -21,14 +23,50 @@ class InvalidTransition(Exception):
     """A state change asked of a record that is not in a state it starts from."""
 
 
+class CountIsFinal(InvalidTransition):
+    """The change would raise the count of a petition whose count is final."""
+
+
+class Phase(models.TextChoices):
+    """Where a petition is in its life, as far as its count is concerned."""
+
+    DRAFT = "draft", _("Draft: nobody can see or sign it")
+    SIGNING = "signing", _("Taking signatures")
+    # Signatures made before closing may still be confirmed and counted.
+    CONFIRMING = "confirming", _("Closed: late confirmations still count")
+    FINAL = "final", _("Closed: the count is final")
+
+
 class PetitionQuerySet(models.QuerySet):
     def published(self) -> PetitionQuerySet:
         """Petitions the public may see: open ones and those that have closed."""
         return self.filter(status__in=Petition.PUBLISHED_STATES)
 
     def open(self, *, now: datetime.datetime | None = None) -> PetitionQuerySet:
+        """Taking signatures: open and not past its closing date."""
         now = now or timezone.now()
         return self.filter(status=Petition.Status.OPEN).filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+
+    def past_closing_date(self, *, now: datetime.datetime | None = None) -> PetitionQuerySet:
+        """Still "open" to its organisers, but its closing date has passed: it
+        takes no signatures, and the public sees it as closed."""
+        return self.filter(status=Petition.Status.OPEN, closes_at__lte=now or timezone.now())
+
+    @staticmethod
+    def _ended_by(when: datetime.datetime) -> Q:
+        return Q(closed_at__lte=when) | Q(closes_at__lte=when)
+
+    def ended_by(self, when: datetime.datetime) -> PetitionQuerySet:
+        """Published petitions that stopped taking signatures at or before
+        `when`: closed, won, or open but past their closing date
+        (Petition.signing_ended_at)."""
+        return self.published().filter(self._ended_by(when))
+
+    def count_moves(self, *, now: datetime.datetime | None = None) -> PetitionQuerySet:
+        """Published petitions whose count may still go up: taking signatures,
+        or stopped less than PLEA_CONFIRM_GRACE_HOURS ago (Petition.phase)."""
+        now = now or timezone.now()
+        return self.published().exclude(self._ended_by(now - Petition.confirm_grace()))
 
     def most_signed(self) -> PetitionQuerySet:
         return self.order_by("-signature_count", F("opened_at").desc(nulls_last=True), "-pk")
@@ -148,21 +186,51 @@ class Petition(models.Model):
 
     def forget_cached_page(self) -> None:
         """Strangers see the page from a short cache (petitions.page_cache);
-        a change to the petition shows at once. Forgotten now and again on
-        commit, so a visitor rendering the page meanwhile cannot re-cache the
-        old version."""
-        slug = self.slug
-        page_cache.forget(slug=slug)
-        transaction.on_commit(lambda: page_cache.forget(slug=slug))
+        a change to the petition shows at once."""
+        page_cache.forget_now_and_on_commit(slug=self.slug)
+
+    @staticmethod
+    def confirm_grace() -> datetime.timedelta:
+        return datetime.timedelta(hours=settings.PLEA_CONFIRM_GRACE_HOURS)
 
     def accepts_signatures(self, *, now: datetime.datetime | None = None) -> bool:
-        now = now or timezone.now()
-        return self.status == self.Status.OPEN and (self.closes_at is None or self.closes_at > now)
+        return self.status == self.Status.OPEN and not self.is_past_closing_date(now=now)
+
+    def is_past_closing_date(self, *, now: datetime.datetime | None = None) -> bool:
+        """Open, but its closing date has passed (PetitionQuerySet.past_closing_date)."""
+        return (
+            self.status == self.Status.OPEN and self.closes_at is not None and self.closes_at <= (now or timezone.now())
+        )
 
     def is_closed(self, *, now: datetime.datetime | None = None) -> bool:
-        return self.status in self.FINISHED_STATES or (
-            self.status == self.Status.OPEN and not self.accepts_signatures(now=now)
-        )
+        """Finished: closed, won, or open but past its closing date."""
+        return self.status in self.FINISHED_STATES or self.is_past_closing_date(now=now)
+
+    def signing_ended_at(self, *, now: datetime.datetime | None = None) -> datetime.datetime | None:
+        """When the petition stopped taking signatures, or None while it takes
+        them (PetitionQuerySet.ended_by says the same in SQL)."""
+        if self.status not in self.PUBLISHED_STATES:
+            return None
+        now = now or timezone.now()
+        ends = [moment for moment in (self.closed_at, self.closes_at) if moment is not None and moment <= now]
+        return min(ends) if ends else None
+
+    def phase(self, *, now: datetime.datetime | None = None) -> Phase:
+        now = now or timezone.now()
+        if self.status == self.Status.DRAFT:
+            return Phase.DRAFT
+        ended = self.signing_ended_at(now=now)
+        if ended is None:
+            return Phase.SIGNING
+        return Phase.CONFIRMING if now < ended + self.confirm_grace() else Phase.FINAL
+
+    def count_is_final(self, *, now: datetime.datetime | None = None) -> bool:
+        """Nothing raises the count any more: no confirmation, no reinstatement."""
+        return self.phase(now=now) is Phase.FINAL
+
+    def confirmations_end_at(self, *, now: datetime.datetime | None = None) -> datetime.datetime | None:
+        ended = self.signing_ended_at(now=now)
+        return None if ended is None else ended + self.confirm_grace()
 
     @property
     def changed_after_opening(self) -> bool:
@@ -265,6 +333,54 @@ class Organiser(models.Model):
         return f"{self.user} ({self.get_role_display()}) — {self.petition}"
 
 
+class SignatureState(models.TextChoices):
+    PENDING = "pending", _("Waiting for email confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    INVALIDATED = "invalidated", _("Invalidated")
+
+
+class InvalidationReason(models.TextChoices):
+    SPAM = "spam", _("Spam")
+    FRAUD = "fraud", _("Fraud")
+
+
+# Hiding, restoring, reviewing and invalidating start from these states.
+MODERATABLE_STATES = (SignatureState.PENDING, SignatureState.CONFIRMED)
+
+# What waits for moderation: counted signatures showing a name and reason to
+# the public that no organiser has looked at yet. The queryset, the partial
+# index that makes counting them cheap, and the dashboard all use this.
+WAITING_FOR_REVIEW = Q(state=SignatureState.CONFIRMED, show_publicly=True, hidden=False, reviewed_at__isnull=True) & ~Q(
+    reason=""
+)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What a transition changed: how many signatures, and how the public
+    count moved (negative when signatures left it)."""
+
+    changed: int = 0
+    count_delta: int = 0
+
+    def __add__(self, other: Moved) -> Moved:
+        return Moved(changed=self.changed + other.changed, count_delta=self.count_delta + other.count_delta)
+
+
+@dataclass(frozen=True)
+class Step:
+    """Part of a transition: the signatures in a state it starts from, what
+    they become, and how each moves its petition's count."""
+
+    starts_from: Q
+    changes: dict[str, Any]
+    delta: int = 0
+    # Applies only where the petition's count may still move (Petition.phase).
+    # Anything that raises the count is held to that anyway.
+    only_while_count_moves: bool = False
+
+
 class SignatureQuerySet(models.QuerySet):
     def counted(self) -> SignatureQuerySet:
         """The signatures in the public count: confirmed and not invalidated."""
@@ -275,9 +391,14 @@ class SignatureQuerySet(models.QuerySet):
         return self.filter(state=Signature.State.PENDING, mail_failed_at__isnull=False)
 
     def to_review(self) -> SignatureQuerySet:
-        """Counted signatures showing a name and reason to the public that no
-        organiser has looked at yet: what waits for moderation."""
-        return self.counted().filter(show_publicly=True, hidden=False, reviewed_at__isnull=True).exclude(reason="")
+        return self.filter(WAITING_FOR_REVIEW)
+
+    def with_personal_data(self) -> SignatureQuerySet:
+        """Signatures that still hold something Signature.PERSONAL_FIELDS erases."""
+        keeps = Q()
+        for name, erased in Signature.PERSONAL_FIELDS.items():
+            keeps |= Q(**{f"{name}__isnull": False}) if erased is None else ~Q(**{name: erased})
+        return self.filter(keeps)
 
     def public_signers(self) -> models.QuerySet:
         """What the public may see of counted signatures, newest first.
@@ -301,20 +422,162 @@ class SignatureQuerySet(models.QuerySet):
             )
         )
 
+    # Transitions. Each works on one signature or many, changes only the rows
+    # in a state it starts from, and returns what it changed. With
+    # dry_run=True it changes nothing and says what it would change (for
+    # previews). Once a petition's count is final (Petition.phase), nothing
+    # that would raise it applies to that petition's signatures.
 
-class InvalidationReason(models.TextChoices):
-    SPAM = "spam", _("Spam")
-    FRAUD = "fraud", _("Fraud")
+    def confirm(self, *, now: datetime.datetime | None = None, dry_run: bool = False) -> Moved:
+        now = now or timezone.now()
+        State = Signature.State
+        # A new count shows on the cached page within seconds: clearing it at
+        # every confirmation would defeat the cache in a surge.
+        return self._move(
+            [Step(Q(state=State.PENDING), {"state": State.CONFIRMED, "confirmed_at": now}, delta=1)],
+            now=now,
+            dry_run=dry_run,
+            forget_page=False,
+        )
+
+    def withdraw(self, *, now: datetime.datetime | None = None, dry_run: bool = False) -> Moved:
+        """Take signatures back: they stop counting and their personal data
+        goes. An invalidated signature can be withdrawn too: whatever an
+        organiser thought of it, the signer may still have their data deleted."""
+        now = now or timezone.now()
+        State = Signature.State
+        wiped = {**Signature.PERSONAL_FIELDS, "state": State.WITHDRAWN, "withdrawn_at": now}
+        return self._move(
+            [
+                Step(Q(state=State.CONFIRMED), wiped, delta=-1),
+                Step(Q(state__in=(State.PENDING, State.INVALIDATED)), wiped),
+            ],
+            now=now,
+            dry_run=dry_run,
+        )
+
+    def hide(self, *, now: datetime.datetime | None = None, dry_run: bool = False) -> Moved:
+        """Hide names and reasons from the public list; still counted."""
+        now = now or timezone.now()
+        return self._move(
+            [Step(Q(state__in=MODERATABLE_STATES, hidden=False), {"hidden": True, "reviewed_at": now})],
+            now=now,
+            dry_run=dry_run,
+        )
+
+    def unhide(self, *, now: datetime.datetime | None = None, dry_run: bool = False) -> Moved:
+        now = now or timezone.now()
+        return self._move(
+            [Step(Q(state__in=MODERATABLE_STATES, hidden=True), {"hidden": False, "reviewed_at": now})],
+            now=now,
+            dry_run=dry_run,
+        )
+
+    def approve(self, *, now: datetime.datetime | None = None, dry_run: bool = False) -> Moved:
+        """An organiser looked at the public names and reasons and lets them stand."""
+        now = now or timezone.now()
+        # Nothing the public sees changes, so the cached page stays.
+        return self._move(
+            [Step(Q(state__in=MODERATABLE_STATES), {"reviewed_at": now})], now=now, dry_run=dry_run, forget_page=False
+        )
+
+    def invalidate(
+        self, *, reason: InvalidationReason | str, now: datetime.datetime | None = None, dry_run: bool = False
+    ) -> Moved:
+        """Spam or fraud: no longer counted. Kept (not wiped) so they can be
+        reviewed and, if it was a mistake, reinstated."""
+        if reason not in InvalidationReason.values:
+            raise InvalidTransition(_("Choose whether this is spam or fraud."))
+        now = now or timezone.now()
+        State = Signature.State
+        changes = {"state": State.INVALIDATED, "invalidated_at": now, "invalidation_reason": reason}
+        return self._move(
+            [Step(Q(state=State.CONFIRMED), changes, delta=-1), Step(Q(state=State.PENDING), changes)],
+            now=now,
+            dry_run=dry_run,
+        )
+
+    def reinstate(self, *, now: datetime.datetime | None = None, dry_run: bool = False) -> Moved:
+        """Undo an invalidation: back to confirmed (and counted) if the signer
+        had confirmed, otherwise back to waiting for confirmation."""
+        now = now or timezone.now()
+        State = Signature.State
+        cleared = {"invalidated_at": None, "invalidation_reason": ""}
+        invalidated = Q(state=State.INVALIDATED)
+        return self._move(
+            [
+                Step(invalidated & Q(confirmed_at__isnull=False), {**cleared, "state": State.CONFIRMED}, delta=1),
+                # Back to pending only while a confirmation could still count.
+                Step(
+                    invalidated & Q(confirmed_at__isnull=True),
+                    {**cleared, "state": State.PENDING},
+                    only_while_count_moves=True,
+                ),
+            ],
+            now=now,
+            dry_run=dry_run,
+        )
+
+    def _move(self, steps: list[Step], *, now: datetime.datetime, dry_run: bool, forget_page: bool = True) -> Moved:
+        """Apply each step to the signatures here in a state it starts from.
+
+        The conditional UPDATE below is the only one in Plea that changes a
+        signature's state: the row lock it takes makes two racing requests see
+        one winner, on SQLite and PostgreSQL alike. Every signature row is
+        updated before any count, in the same transaction, petition by
+        petition so each count moves by what changed on it: a confirmation
+        takes its signature's row and then its petition's, so taking them in
+        that order here too means the two can never wait for each other."""
+        counts_move = Petition.objects.count_moves(now=now).values("pk")
+        rows = [
+            self.filter(step.starts_from).filter(petition__in=counts_move)
+            if step.delta > 0 or step.only_while_count_moves
+            else self.filter(step.starts_from)
+            for step in steps
+        ]
+        moved = Moved()
+        if dry_run:
+            for step, moving in zip(steps, rows, strict=True):
+                changed = moving.count()
+                moved += Moved(changed=changed, count_delta=step.delta * changed)
+            return moved
+        deltas: dict[int, int] = {}
+        slugs: set[str] = set()
+        with transaction.atomic():
+            for step, moving in zip(steps, rows, strict=True):
+                for petition_id, slug in list(
+                    moving.order_by().values_list("petition_id", "petition__slug").distinct()
+                ):
+                    changed = moving.filter(petition_id=petition_id).update(**step.changes)
+                    if changed:
+                        deltas[petition_id] = deltas.get(petition_id, 0) + step.delta * changed
+                        slugs.add(slug)
+                        moved += Moved(changed=changed, count_delta=step.delta * changed)
+            for petition_id, delta in sorted(deltas.items()):
+                if delta:
+                    counting.record_change(petition_id=petition_id, delta=delta)
+            if forget_page:  # a name or reason on the public list may change
+                for slug in sorted(slugs):
+                    page_cache.forget_now_and_on_commit(slug=slug)
+        return moved
 
 
 class Signature(models.Model):
     Reason = InvalidationReason
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting for email confirmation")
-        CONFIRMED = "confirmed", _("Confirmed")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        INVALIDATED = "invalidated", _("Invalidated")
+    State = SignatureState
+    MODERATABLE_STATES = MODERATABLE_STATES
+    # What withdrawal and retention erase, and what each becomes.
+    PERSONAL_FIELDS: ClassVar[dict[str, Any]] = {
+        "full_name": "",
+        "email": "",
+        "email_key": None,
+        "email_domain": "",
+        "country": "",
+        "reason": "",
+        "ip_hash": "",
+        "show_publicly": False,
+        "wants_updates": False,
+    }
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
     state = models.CharField(_("state"), max_length=16, choices=State, default=State.PENDING)
@@ -360,19 +623,18 @@ class Signature(models.Model):
             models.Index(fields=["petition", "state", "-created_at"], name="signature_org_state"),
             models.Index(fields=["petition", "-created_at"], name="signature_org_recent"),
             # A domain with a state and recent days reads only those entries;
-            # with the domain alone, a capped count was a sequential scan that
-            # took 16-200 ms at 1M depending on where it started.
+            # with the domain alone, a capped count was a sequential scan
+            # (figures in bench/README.md).
             models.Index(
                 fields=["petition", "email_domain", "state", "-created_at"], name="signature_org_domain_state"
             ),
             models.Index(fields=["petition", "ip_hash", "created_at"], name="signature_org_ip"),
-            # What waits for moderation (SignatureQuerySet.to_review): its count
-            # read only these entries instead of walking the petition's
-            # confirmed signatures testing each (18-26 -> ~3 ms at 1M; bench/README.md).
+            # What waits for moderation (WAITING_FOR_REVIEW): its count reads
+            # only these entries instead of walking the petition's confirmed
+            # signatures testing each (figures in bench/README.md).
             models.Index(
                 fields=["petition", "-created_at"],
-                condition=Q(state="confirmed", show_publicly=True, hidden=False, reviewed_at__isnull=True)
-                & ~Q(reason=""),
+                condition=WAITING_FOR_REVIEW,
                 name="signature_to_review",
             ),
         ]
@@ -380,119 +642,69 @@ class Signature(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} on {self.petition_id} ({self.state})"
 
-    # Transitions are conditional UPDATEs: the row lock the UPDATE takes makes
-    # two racing requests see one winner, on SQLite and PostgreSQL alike, and
-    # the counter moves in the same transaction as the state.
+    # One signature's transitions: the queryset's, for this row, raising
+    # InvalidTransition (with a message for people) when it does not apply.
+
+    def _one(self) -> SignatureQuerySet:
+        return Signature.objects.filter(pk=self.pk)
+
+    def _refused(self, message: str) -> InvalidTransition:
+        self.refresh_from_db()
+        return InvalidTransition(message)
 
     def confirm(self, *, now: datetime.datetime | None = None) -> None:
-        now = now or timezone.now()
-        with transaction.atomic():
-            moved = Signature.objects.filter(pk=self.pk, state=self.State.PENDING).update(
-                state=self.State.CONFIRMED, confirmed_at=now
-            )
-            if not moved:
-                self.refresh_from_db(fields=["state"])
-                raise InvalidTransition(_("Only a signature waiting for confirmation can be confirmed."))
-            counting.record_change(petition_id=self.petition_id, delta=1)
-        self.state, self.confirmed_at = self.State.CONFIRMED, now
+        if not self._one().confirm(now=now).changed:
+            error = self._refused(_("Only a signature waiting for confirmation can be confirmed."))
+            if self.state == self.State.PENDING:  # still pending: the petition's count is final
+                raise CountIsFinal(_("This petition has closed and its count is final."))
+            raise error
+        self.refresh_from_db()
 
     def withdraw(self, *, now: datetime.datetime | None = None) -> None:
         """Take the signature back: it stops counting and its personal data goes."""
-        now = now or timezone.now()
-        wiped = {
-            "state": self.State.WITHDRAWN,
-            "withdrawn_at": now,
-            "full_name": "",
-            "email": "",
-            "email_key": None,
-            "country": "",
-            "reason": "",
-            "email_domain": "",
-            "ip_hash": "",
-            "show_publicly": False,
-            "wants_updates": False,
-        }
-        with transaction.atomic():
-            if Signature.objects.filter(pk=self.pk, state=self.State.CONFIRMED).update(**wiped):
-                counting.record_change(petition_id=self.petition_id, delta=-1)
-            # An invalidated signature can be withdrawn too: whatever an
-            # organiser thought of it, the signer may still have their data deleted.
-            elif not Signature.objects.filter(
-                pk=self.pk, state__in=(self.State.PENDING, self.State.INVALIDATED)
-            ).update(**wiped):
-                self.refresh_from_db(fields=["state"])
-                raise InvalidTransition(_("This signature has already been withdrawn or removed."))
-        for field, value in wiped.items():
-            setattr(self, field, value)
-        # Their name may be on the page's list of recent signers.
-        self.petition.forget_cached_page()
-
-    # Moderation. Hiding never changes the count; invalidating takes a
-    # confirmed signature out of it and reinstating puts it back.
-
-    MODERATABLE_STATES = (State.PENDING, State.CONFIRMED)
+        if not self._one().withdraw(now=now).changed:
+            raise self._refused(_("This signature has already been withdrawn or removed."))
+        self.refresh_from_db()
 
     def hide(self, *, now: datetime.datetime | None = None) -> None:
         """Hide the name and reason from the public list; still counted."""
-        self._set_hidden(hidden=True, now=now)
+        if not self._one().hide(now=now).changed:
+            raise self._hide_refused(hidden=True)
+        self.refresh_from_db()
 
     def unhide(self, *, now: datetime.datetime | None = None) -> None:
-        self._set_hidden(hidden=False, now=now)
+        if not self._one().unhide(now=now).changed:
+            raise self._hide_refused(hidden=False)
+        self.refresh_from_db()
 
-    def _set_hidden(self, *, hidden: bool, now: datetime.datetime | None) -> None:
-        now = now or timezone.now()
-        moved = Signature.objects.filter(pk=self.pk, state__in=self.MODERATABLE_STATES, hidden=not hidden).update(
-            hidden=hidden, reviewed_at=now
-        )
-        if not moved:
-            self.refresh_from_db(fields=["state", "hidden"])
-            if self.hidden == hidden and self.state in self.MODERATABLE_STATES:
-                raise InvalidTransition(
-                    _("This signature is already hidden.") if hidden else _("This signature is not hidden.")
-                )
-            raise InvalidTransition(_("Only a pending or confirmed signature can be hidden or restored."))
-        self.hidden, self.reviewed_at = hidden, now
+    def _hide_refused(self, *, hidden: bool) -> InvalidTransition:
+        error = self._refused(_("Only a pending or confirmed signature can be hidden or restored."))
+        if self.hidden == hidden and self.state in self.MODERATABLE_STATES:
+            return InvalidTransition(
+                _("This signature is already hidden.") if hidden else _("This signature is not hidden.")
+            )
+        return error
 
     def approve(self, *, now: datetime.datetime | None = None) -> None:
         """An organiser looked at the public name and reason and lets them stand."""
-        now = now or timezone.now()
-        if not Signature.objects.filter(pk=self.pk, state__in=self.MODERATABLE_STATES).update(reviewed_at=now):
-            self.refresh_from_db(fields=["state"])
-            raise InvalidTransition(_("Only a pending or confirmed signature can be reviewed."))
-        self.reviewed_at = now
+        if not self._one().approve(now=now).changed:
+            raise self._refused(_("Only a pending or confirmed signature can be reviewed."))
+        self.refresh_from_db()
 
-    def invalidate(self, *, reason: str, now: datetime.datetime | None = None) -> None:
-        """Spam or fraud: no longer counted. Kept (not wiped) so it can be
-        reviewed and, if it was a mistake, reinstated."""
-        if reason not in InvalidationReason.values:
-            raise InvalidTransition(_("Choose whether this is spam or fraud."))
-        now = now or timezone.now()
-        changes = {"state": self.State.INVALIDATED, "invalidated_at": now, "invalidation_reason": reason}
-        with transaction.atomic():
-            if Signature.objects.filter(pk=self.pk, state=self.State.CONFIRMED).update(**changes):
-                counting.record_change(petition_id=self.petition_id, delta=-1)
-            elif not Signature.objects.filter(pk=self.pk, state=self.State.PENDING).update(**changes):
-                self.refresh_from_db(fields=["state"])
-                raise InvalidTransition(_("Only a pending or confirmed signature can be invalidated."))
-        for field, value in changes.items():
-            setattr(self, field, value)
+    def invalidate(self, *, reason: InvalidationReason | str, now: datetime.datetime | None = None) -> None:
+        """Spam or fraud: no longer counted."""
+        if not self._one().invalidate(reason=reason, now=now).changed:
+            raise self._refused(_("Only a pending or confirmed signature can be invalidated."))
+        self.refresh_from_db()
 
     def reinstate(self, *, now: datetime.datetime | None = None) -> None:
-        """Undo an invalidation: back to confirmed (and counted) if the signer
-        had confirmed, otherwise back to waiting for confirmation."""
-        changes = {"invalidated_at": None, "invalidation_reason": ""}
-        with transaction.atomic():
-            invalidated = Signature.objects.filter(pk=self.pk, state=self.State.INVALIDATED)
-            if invalidated.filter(confirmed_at__isnull=False).update(state=self.State.CONFIRMED, **changes):
-                counting.record_change(petition_id=self.petition_id, delta=1)
-                changes["state"] = self.State.CONFIRMED
-            elif invalidated.update(state=self.State.PENDING, **changes):
-                changes["state"] = self.State.PENDING
-            else:
-                self.refresh_from_db(fields=["state"])
-                raise InvalidTransition(_("Only an invalidated signature can be reinstated."))
-        for field, value in changes.items():
-            setattr(self, field, value)
+        """Undo an invalidation (SignatureQuerySet.reinstate)."""
+        if not self._one().reinstate(now=now).changed:
+            error = self._refused(_("Only an invalidated signature can be reinstated."))
+            if self.state == self.State.INVALIDATED:
+                raise CountIsFinal(_("This petition has closed and its count is final."))
+            raise error
+        self.refresh_from_db()
 
 
 class PetitionUpdateQuerySet(models.QuerySet):

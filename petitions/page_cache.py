@@ -26,6 +26,7 @@ expire within the TTL.
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
@@ -64,6 +65,13 @@ def put(*, slug: str, html: str) -> None:
 
 def forget(*, slug: str) -> None:
     cache.delete_many([_key(slug, code) for code, _name in settings.LANGUAGES])
+
+
+def forget_now_and_on_commit(*, slug: str) -> None:
+    """Forget the page now and again when the change commits, so a visitor
+    rendering the page meanwhile cannot re-cache the old version."""
+    forget(slug=slug)
+    transaction.on_commit(lambda: forget(slug=slug))
 
 
 def respond(request: HttpRequest, html: str) -> HttpResponse:

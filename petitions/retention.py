@@ -5,13 +5,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
-from petitions.models import Petition, Signature
-
-WIPED_FIELDS = {"full_name": "", "email": "", "email_key": None, "reason": "", "ip_hash": "", "wants_updates": False}
+from petitions.models import Petition, PetitionQuerySet, Signature
 
 
 @dataclass(frozen=True)
@@ -21,19 +18,18 @@ class WipeReport:
     unconfirmed_deleted: int
 
 
-def petitions_past_retention(*, now: datetime.datetime, days: int):
-    cutoff = now - datetime.timedelta(days=days)
-    return Petition.objects.filter(
-        Q(status=Petition.Status.CLOSED, closed_at__lte=cutoff) | Q(closes_at__lte=cutoff)
-    ).exclude(status=Petition.Status.DRAFT)
+def petitions_past_retention(*, now: datetime.datetime, days: int) -> PetitionQuerySet:
+    """Petitions that stopped taking signatures more than `days` ago, in any
+    finished state: closed, won, or open but past their closing date."""
+    return Petition.objects.ended_by(now - datetime.timedelta(days=days))
 
 
 def signer_data_wipe(*, now: datetime.datetime | None = None, days: int | None = None) -> WipeReport:
-    """Erase names, emails, reasons and IP hashes of signatures on petitions
-    closed more than `days` ago, and delete the confirmations never made.
+    """Erase the personal data of signatures (Signature.PERSONAL_FIELDS, as
+    withdrawal does) on petitions that stopped `days` ago, and delete the
+    confirmations never made.
 
-    Confirmed signatures stay, anonymous, so counts and public totals do not
-    move; the signer's country stays for the totals by country.
+    Confirmed signatures stay, anonymous, so counts and public totals do not move.
     """
     now = now or timezone.now()
     days = settings.PLEA_SIGNER_DATA_RETENTION_DAYS if days is None else days
@@ -41,7 +37,7 @@ def signer_data_wipe(*, now: datetime.datetime | None = None, days: int | None =
     with transaction.atomic():
         signatures = Signature.objects.filter(petition_id__in=petition_ids)
         deleted, _ = signatures.filter(state=Signature.State.PENDING).delete()
-        wiped = signatures.exclude(email="", full_name="", reason="", ip_hash="").update(**WIPED_FIELDS)
+        wiped = signatures.with_personal_data().update(**Signature.PERSONAL_FIELDS)
     return WipeReport(petitions=len(petition_ids), signatures_wiped=wiped, unconfirmed_deleted=deleted)
 
 

@@ -23,6 +23,7 @@ class SignOutcome(StrEnum):
     CONFIRMATION_RESENT = "confirmation_resent"
     ALREADY_SIGNED_NOTIFIED = "already_signed_notified"
     NOT_MAILED = "not_mailed"  # mailed too recently, or invalidated: stay quiet
+    COUNT_IS_FINAL = "count_is_final"  # the petition closed too long ago to count it
 
 
 def _queue_mail(*, signature_id: int, kind: str) -> None:
@@ -117,7 +118,10 @@ def signature_create(
 
 
 def confirmation_resend(*, signature: Signature, now: datetime.datetime | None = None) -> SignOutcome:
-    """Send a fresh confirmation link for a pending signature (rate-limited)."""
+    """Send a fresh confirmation link for a pending signature (rate-limited),
+    unless the petition's count is final: a link that could not count is not sent."""
     if signature.state != Signature.State.PENDING:
         return SignOutcome.NOT_MAILED
+    if signature.petition.count_is_final(now=now):
+        return SignOutcome.COUNT_IS_FINAL
     return signature_remind(signature=signature, now=now)

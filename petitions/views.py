@@ -13,7 +13,7 @@ from core.client_ip import client_ip
 from core.cross_origin import cross_origin_protected
 from petitions import abuse, page_cache, signing
 from petitions.forms import SignForm
-from petitions.models import InvalidTransition, Petition, Signature
+from petitions.models import CountIsFinal, InvalidTransition, Petition, Signature
 from petitions.tokens import LinkExpired, LinkInvalid, Purpose, read_token
 
 RECENT_SIGNERS = 10
@@ -154,6 +154,19 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _count_is_final(request: HttpRequest, petition: Petition) -> HttpResponse:
+    return _link_problem(
+        request,
+        title=_("This petition has closed"),
+        message=_(
+            "This petition has closed and its count is final, so this signature can no longer be confirmed. "
+            "Thank you for your support."
+        ),
+        status=410,
+        petition=petition,
+    )
+
+
 def _withdrawn(request: HttpRequest, signature: Signature) -> HttpResponse:
     return _link_problem(
         request,
@@ -177,7 +190,11 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
             message=_("Confirmation links work for a limited time. We can send you a new one."),
             status=410,
             resend_token=token
-            if Signature.objects.filter(pk=expired.signature_id, state=Signature.State.PENDING).exists()
+            if Signature.objects.filter(
+                pk=expired.signature_id,
+                state=Signature.State.PENDING,
+                petition__in=Petition.objects.count_moves().values("pk"),
+            ).exists()
             else None,
         )
     except LinkInvalid:
@@ -188,9 +205,13 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if signature.state in (Signature.State.CONFIRMED, Signature.State.INVALIDATED):
         messages.info(request, _("Your signature is already confirmed. Thank you!"))
         return redirect(petition)
+    if petition.count_is_final():
+        return _count_is_final(request, petition)
     if request.method == "POST":
         try:
             signature.confirm()
+        except CountIsFinal:
+            return _count_is_final(request, petition)
         except InvalidTransition:
             signature.refresh_from_db()
             if signature.state == Signature.State.WITHDRAWN:
@@ -220,6 +241,14 @@ def signature_resend(request: HttpRequest, token: str) -> HttpResponse:
     outcome = signing.confirmation_resend(signature=signature)
     if outcome == signing.SignOutcome.CONFIRMATION_RESENT:
         messages.success(request, _("We have sent you a new confirmation link."))
+    elif outcome == signing.SignOutcome.COUNT_IS_FINAL:
+        messages.info(
+            request,
+            _(
+                "This petition has closed and its count is final, so there is nothing left to confirm. "
+                "Thank you for your support."
+            ),
+        )
     elif signature.state == Signature.State.PENDING:
         messages.info(request, _("We sent you a link a few minutes ago. Check your inbox and spam folder."))
     else:

@@ -1,6 +1,6 @@
 """The organisers' "name contains" search (full_name__icontains, which Django
 writes as UPPER(full_name) LIKE UPPER('%…%')) read every signature of the
-petition: ~270 ms at a million. A trigram GIN index on UPPER(full_name) serves
+petition (figures in bench/README.md). A trigram GIN index on UPPER(full_name) serves
 it on PostgreSQL. Built CONCURRENTLY so signing goes on while it builds on a
 live table; nothing to do on SQLite."""
 

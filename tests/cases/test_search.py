@@ -4,6 +4,7 @@ visitor finds, and that the words follow every change to a spelling."""
 import pytest
 from django.core.management import call_command
 
+from bench import generate_data
 from cases.models import Case, CaseName, CaseNameWord, NameWord
 from tests.cases.factories import draft_case, internal_case, public_case
 
@@ -100,7 +101,7 @@ def test_a_spelling_saved_again_records_its_words_once(mailikemu):
 
 @pytest.mark.django_db(transaction=True)  # generate_data VACUUMs on PostgreSQL
 def test_generated_cases_are_searchable():
-    call_command("generate_data", petitions=0, cases=30, stdout=open("/dev/null", "w"))
+    call_command(generate_data.Command(), petitions=0, cases=30, stdout=open("/dev/null", "w"))
     spelling = CaseName.objects.filter(case__reference__startswith="gen-case-").first()
     first_word = spelling.search_key.split()[0]
     assert Case.objects.search(first_word).filter(pk=spelling.case_id).exists()

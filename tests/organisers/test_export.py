@@ -6,7 +6,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from accounts.models import AuditEntry
-from organisers.exports import neutralise
+from petitions.exports import neutralise
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +70,7 @@ def test_delivery_export_has_public_names_only(client, petition, owner):
         assert absent not in text
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.actor, entry.petition) == (AuditEntry.Action.EXPORT_SIGNATURES, owner, petition)
+    assert entry.details == {"columns": ["name", "country", "date", "reason"], "rows": 3}
 
 
 def test_email_export_only_opted_in_confirmed(client, petition, owner):
@@ -81,7 +82,10 @@ def test_email_export_only_opted_in_confirmed(client, petition, owner):
     table = rows(response)
     assert table[0][:2] == ["Name", "Email"]
     assert [row[:2] for row in table[1:]] == [["Wants News", "news@example.org"], ["'-Minus", "minus@example.org"]]
-    assert AuditEntry.objects.get().action == AuditEntry.Action.EXPORT_EMAILS
+    entry = AuditEntry.objects.get()
+    assert entry.action == AuditEntry.Action.EXPORT_EMAILS
+    # What was exported: two addresses, not the petition's three signatures.
+    assert entry.details == {"columns": ["name", "email", "country", "language", "date"], "rows": 2}
 
 
 def test_moderators_cannot_export(client, petition):

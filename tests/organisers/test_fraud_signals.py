@@ -5,8 +5,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from organisers import fraud
-from petitions import abuse
+from petitions import abuse, fraud
 from petitions.models import Signature
 from tests.conftest import page_text
 from tests.organisers.factories import confirmed_signature, moderator_of, open_petition, pending_signature

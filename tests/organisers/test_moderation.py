@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEntry
 from petitions.models import Signature
@@ -129,16 +130,27 @@ def test_resend_mails_a_pending_signer(client, petition, moderator, mailoutbox, 
     assert len(mailoutbox) == 1
 
 
-def test_closed_petition_refuses_reinstate_and_resend_but_allows_invalidate(client, petition, moderator):
+def test_a_final_count_refuses_reinstate_and_resend_but_allows_invalidate(client, petition, moderator):
     invalid = f.invalidated_signature(petition)
     pending = f.pending_signature(petition)
     confirmed = f.confirmed_signature(petition)
-    petition.close()
-    assert "petition is closed" in act(client, petition, invalid, "reinstate").text
-    assert "petition is closed" in act(client, petition, pending, "resend").text
+    petition.close(now=timezone.now() - datetime.timedelta(hours=25))
+    assert "its count is final" in act(client, petition, invalid, "reinstate").text
+    assert "its count is final" in act(client, petition, pending, "resend").text
     assert "Done:" in act(client, petition, confirmed, "invalidate_fraud").text
     invalid.refresh_from_db()
     assert invalid.state == State.INVALIDATED
+    f.assert_count_exact(petition)
+
+
+def test_within_the_grace_period_a_closed_petition_may_still_reinstate_and_resend(client, petition, moderator):
+    invalid = f.invalidated_signature(petition)
+    pending = f.pending_signature(petition, last_mailed_at=None)
+    petition.close(now=timezone.now() - datetime.timedelta(hours=23))
+    assert "Done:" in act(client, petition, invalid, "reinstate").text
+    assert "Done:" in act(client, petition, pending, "resend").text
+    petition.refresh_from_db()
+    assert petition.signature_count == 1
     f.assert_count_exact(petition)
 
 

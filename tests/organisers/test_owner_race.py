@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from accounts import audit
-from organisers import services
+from petitions import services
 from petitions.models import Organiser
 from tests.organisers import factories as f
 

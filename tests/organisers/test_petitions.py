@@ -96,6 +96,31 @@ def test_editing_an_open_petition_says_when_it_changed(client):
     assert entry.action == "petition.edit" and "story" in entry.details["changed"]
 
 
+def test_editing_one_field_logs_only_that_field(client):
+    closes_at = timezone.now().replace(microsecond=0) + datetime.timedelta(days=30, seconds=17)
+    petition = f.open_petition(closes_at=closes_at, story="Line one.\nLine two.", goal=None, **{
+        name: FORM[name] for name in ("summary", "addressed_to", "organiser_name", "language")
+    })  # fmt: skip
+    client.force_login(f.owner_of(petition))
+    # What a browser sends back: the date to the minute, the story with CRLF line breaks.
+    sent = {
+        **FORM,
+        "title": "A clearer title",
+        "story": "Line one.\r\nLine two.",
+        "closes_at": timezone.localtime(closes_at).strftime("%Y-%m-%dT%H:%M"),
+    }
+    assert client.post(url("petition_edit", petition), sent).status_code == 302
+
+    entry = AuditEntry.objects.get(action="petition.edit")
+    assert entry.details == {"changed": ["title"], "before": {"title": petition.title}}
+    petition.refresh_from_db()
+    assert (petition.title, petition.story, petition.closes_at) == (
+        "A clearer title",
+        "Line one.\nLine two.",
+        closes_at,
+    )
+
+
 def test_closed_petition_text_cannot_be_edited(client):
     petition = f.closed_petition()
     client.force_login(f.owner_of(petition))

@@ -2,6 +2,7 @@
 
 import itertools
 import time
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -54,7 +55,9 @@ def pending_signature(petition: Petition, *, email: str | None = None, **fields)
 
 def confirmed_signature(petition: Petition, **fields) -> Signature:
     signature = pending_signature(petition, **fields)
-    signature.confirm()
+    # On a petition that has stopped, confirmed in its last minute of signing.
+    ended = petition.signing_ended_at()
+    signature.confirm(now=ended - timedelta(minutes=1) if ended else None)
     petition.refresh_from_db()
     return signature
 

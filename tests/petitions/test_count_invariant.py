@@ -1,4 +1,5 @@
-"""The public count always equals the confirmed, valid signatures."""
+"""The public count always equals the confirmed, valid signatures, whatever
+signers and moderators do in whatever order."""
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -7,6 +8,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from petitions import signing
 from petitions.models import InvalidTransition, Signature
+from petitions.moderation import RULE_ACTIONS, ModerationRefused, Rule, rule_preview, signatures_moderate_by_rule
+from tests.organisers.factories import moderator_of
 from tests.petitions.factories import open_petition
 
 ADDRESSES = st.sampled_from(
@@ -19,6 +22,7 @@ class Signing(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.petition = open_petition()
+        self.moderator = moderator_of(self.petition)
 
     def signatures(self):
         return list(Signature.objects.filter(petition=self.petition).order_by("pk"))
@@ -66,6 +70,56 @@ class Signing(RuleBasedStateMachine):
             except InvalidTransition:
                 pass
 
+    def one_signature(self, index):
+        signatures = self.signatures()
+        return signatures[index % len(signatures)] if signatures else None
+
+    @rule(index=st.integers(min_value=0, max_value=20), hidden=st.booleans())
+    def hide_or_restore(self, index, hidden):
+        if signature := self.one_signature(index):
+            try:
+                signature.hide() if hidden else signature.unhide()
+            except InvalidTransition:
+                pass
+
+    @rule(index=st.integers(min_value=0, max_value=20), reason=st.sampled_from(Signature.Reason.values))
+    def invalidate(self, index, reason):
+        if signature := self.one_signature(index):
+            try:
+                signature.invalidate(reason=reason)
+            except InvalidTransition:
+                pass
+
+    @rule(index=st.integers(min_value=0, max_value=20))
+    def reinstate(self, index):
+        if signature := self.one_signature(index):
+            try:
+                signature.reinstate()
+            except InvalidTransition:
+                pass
+
+    @rule(domain=st.sampled_from(["example.org", "gmail.com", "example.net"]), action=st.sampled_from(RULE_ACTIONS))
+    def moderate_a_domain_by_rule(self, domain, action):
+        rule = Rule(domain=domain)
+        preview = rule_preview(petition=self.petition, rule=rule, action=action)
+        self.petition.refresh_from_db()
+        before = self.petition.signature_count
+        try:
+            result = signatures_moderate_by_rule(
+                by=self.moderator,
+                petition=self.petition,
+                rule=rule,
+                action=action,
+                max_id=preview.max_id,
+                expected_touched=preview.touched,
+                expected_counted=preview.counted,
+            )
+        except ModerationRefused:
+            return
+        self.petition.refresh_from_db()
+        assert (result.changed, result.count_delta) == (preview.touched, preview.count_delta)
+        assert self.petition.signature_count == before + result.count_delta
+
     @invariant()
     def count_equals_confirmed_signatures(self):
         self.petition.refresh_from_db()
@@ -83,7 +137,7 @@ class Signing(RuleBasedStateMachine):
 
 
 @pytest.mark.django_db
-def test_the_count_stays_exact_through_any_sequence_of_signing_actions():
+def test_the_count_stays_exact_through_any_sequence_of_signing_and_moderation():
     run_state_machine_as_test(
         Signing, settings=hypothesis_settings(max_examples=60, stateful_step_count=25, deadline=None)
     )

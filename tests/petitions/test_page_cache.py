@@ -154,8 +154,8 @@ def test_every_visitor_gets_a_fresh_form_clock_even_from_the_cache(petition, mon
 
 
 def test_moderation_updates_and_translations_show_at_once(client, petition):
-    from organisers import services
-    from organisers.moderation import Action, signature_moderate
+    from petitions import services
+    from petitions.moderation import Action, signature_moderate
     from tests.organisers.factories import owner_of
 
     signer = confirmed_signature(petition, full_name="Visible Signer", show_publicly=True)

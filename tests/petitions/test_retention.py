@@ -7,7 +7,13 @@ from django.utils import timezone
 from petitions.models import Signature
 from petitions.retention import signer_data_wipe
 from tests.conftest import page_text
-from tests.petitions.factories import closed_petition, confirmed_signature, open_petition, pending_signature
+from tests.petitions.factories import (
+    closed_petition,
+    confirmed_signature,
+    invalidated_signature,
+    open_petition,
+    pending_signature,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +38,6 @@ def test_personal_data_goes_after_the_retention_period_but_the_count_stays(clien
     assert (report.signatures_wiped, report.unconfirmed_deleted) == (1, 1)
     assert (kept.full_name, kept.email, kept.email_key, kept.reason, kept.ip_hash) == ("", "", None, "", "")
     assert kept.state == Signature.State.CONFIRMED
-    assert kept.country.code == "PK"
     assert petition.signature_count == 1 == Signature.objects.filter(petition=petition).counted().count()
     text = page_text(client.get(petition.get_absolute_url()))
     assert "1 person signed this petition." in text
@@ -67,3 +72,37 @@ def test_the_command_is_idempotent_and_takes_a_period(capsys):
     output = capsys.readouterr().out
     assert "1 signature(s) wiped" in output
     assert "0 signature(s) wiped" in output
+
+
+def test_every_personal_field_goes_as_withdrawal_erases_them():
+    petition = closed_days_ago(91)
+    kept = confirmed_signature(petition, show_publicly=True, reason="Free them", wants_updates=True)
+    invalid = invalidated_signature(petition, show_publicly=True)
+
+    assert signer_data_wipe().signatures_wiped == 2
+
+    for signature in (kept, invalid):
+        signature.refresh_from_db()
+        assert {name: getattr(signature, name) for name in Signature.PERSONAL_FIELDS} == {
+            **Signature.PERSONAL_FIELDS,
+            "country": signature.country,  # a CountryField reads back as an object
+        }
+        assert (signature.country.code, signature.email_domain, signature.show_publicly) == ("", "", False)
+    assert kept.state == Signature.State.CONFIRMED
+
+
+def test_a_victory_without_a_closing_date_is_wiped_too():
+    petition = open_petition()
+    confirmed_signature(petition, full_name="Won Long Ago")
+    petition.declare_victory(note="They were released.", now=timezone.now() - timedelta(days=100))
+
+    assert signer_data_wipe().signatures_wiped == 1
+    assert not Signature.objects.filter(full_name="Won Long Ago").exists()
+
+
+def test_a_recent_victory_keeps_its_signers():
+    petition = open_petition()
+    confirmed_signature(petition, full_name="Won Last Week")
+    petition.declare_victory(note="They were released.", now=timezone.now() - timedelta(days=7))
+
+    assert signer_data_wipe().signatures_wiped == 0

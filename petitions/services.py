@@ -1,9 +1,11 @@
 """Organisers' workflows on petitions: create, edit, lifecycle, organisers,
-updates. Each runs in a transaction, takes the acting user as `by` and
+updates, translations. Each runs in a transaction, takes the acting user as `by` and
 writes an audit entry; mail goes out on commit."""
 
 import datetime
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -11,13 +13,15 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import AuditEntry
-from accounts.roles import OWNER
 from petitions.models import InvalidTransition, Organiser, Petition, PetitionText, PetitionUpdate
 from petitions.tasks import send_update_batch
 
 # Fields an owner may change, and the ones that make up the public text.
 PETITION_FIELDS = ("title", "summary", "addressed_to", "organiser_name", "story", "language", "goal", "closes_at")
 TEXT_FIELDS = ("title", "summary", "addressed_to", "organiser_name", "story")
+
+
+User = AbstractBaseUser
 
 
 class ActionRefused(Exception):
@@ -33,7 +37,7 @@ def unique_slug(title: str) -> str:
     return slug
 
 
-def petition_create(*, by, fields: dict, slug: str = "", now: datetime.datetime | None = None) -> Petition:
+def petition_create(*, by: User, fields: dict, slug: str = "", now: datetime.datetime | None = None) -> Petition:
     """A draft petition, with its creator as owner."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -43,23 +47,40 @@ def petition_create(*, by, fields: dict, slug: str = "", now: datetime.datetime 
             created_at=now,
             **{name: fields[name] for name in PETITION_FIELDS if name in fields},
         )
-        Organiser.objects.create(petition=petition, user=by, role=OWNER, added_at=now)
+        Organiser.objects.create(petition=petition, user=by, role=Organiser.Role.OWNER, added_at=now)
         audit.record(by=by, action=AuditEntry.Action.PETITION_CREATE, petition=petition, target=petition)
     return petition
 
 
-def petition_edit(*, by, petition: Petition, fields: dict, reason: str = "", now=None) -> list[str]:
+def _as_stored(value: Any) -> Any:
+    """Browsers send a textarea's line breaks as CRLF; text is stored with LF."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+def _same(stored: Any, submitted: Any) -> bool:
+    """Whether a submitted value leaves the stored one as it was. The form
+    shows dates to the minute, so a closing date sent back unchanged has lost
+    its seconds: that is not a change."""
+    if isinstance(stored, datetime.datetime) and isinstance(submitted, datetime.datetime):
+        return stored.replace(second=0, microsecond=0) == submitted.replace(second=0, microsecond=0)
+    return stored == submitted
+
+
+def petition_edit(
+    *, by: User, petition: Petition, fields: dict, reason: str = "", now: datetime.datetime | None = None
+) -> list[str]:
     """Change what an owner may change; returns the names of changed fields."""
     if petition.status not in Petition.EDITABLE_STATES:
         raise ActionRefused(_("A closed petition's text is part of the record and cannot be changed."))
     now = now or timezone.now()
-    changed = [name for name in PETITION_FIELDS if name in fields and getattr(petition, name) != fields[name]]
+    wanted = {name: _as_stored(fields[name]) for name in PETITION_FIELDS if name in fields}
+    changed = [name for name, value in wanted.items() if not _same(getattr(petition, name), value)]
     if not changed:
         return []
     with transaction.atomic():
         before = {name: str(getattr(petition, name)) for name in changed}
         for name in changed:
-            setattr(petition, name, fields[name])
+            setattr(petition, name, wanted[name])
         update_fields = list(changed)
         if any(name in TEXT_FIELDS for name in changed):
             petition.text_changed_at = now
@@ -76,7 +97,7 @@ def petition_edit(*, by, petition: Petition, fields: dict, reason: str = "", now
     return changed
 
 
-def _transition(*, by, petition: Petition, action: AuditEntry.Action, reason: str, change) -> None:
+def _transition(*, by: User, petition: Petition, action: AuditEntry.Action, reason: str, change) -> None:
     with transaction.atomic():
         locked = Petition.objects.select_for_update().get(pk=petition.pk)
         before = locked.status
@@ -95,7 +116,7 @@ def _transition(*, by, petition: Petition, action: AuditEntry.Action, reason: st
     petition.refresh_from_db()
 
 
-def petition_open(*, by, petition: Petition, now=None) -> None:
+def petition_open(*, by: User, petition: Petition, now: datetime.datetime | None = None) -> None:
     if petition.closes_at and petition.closes_at <= (now or timezone.now()):
         raise ActionRefused(_("The closing date has passed. Set a later one before opening."))
     _transition(
@@ -103,7 +124,7 @@ def petition_open(*, by, petition: Petition, now=None) -> None:
     )
 
 
-def petition_close(*, by, petition: Petition, reason: str = "", now=None) -> None:
+def petition_close(*, by: User, petition: Petition, reason: str = "", now: datetime.datetime | None = None) -> None:
     _transition(
         by=by,
         petition=petition,
@@ -113,7 +134,7 @@ def petition_close(*, by, petition: Petition, reason: str = "", now=None) -> Non
     )
 
 
-def petition_declare_victory(*, by, petition: Petition, note: str, now=None) -> None:
+def petition_declare_victory(*, by: User, petition: Petition, note: str, now: datetime.datetime | None = None) -> None:
     _transition(
         by=by,
         petition=petition,
@@ -123,7 +144,7 @@ def petition_declare_victory(*, by, petition: Petition, note: str, now=None) -> 
     )
 
 
-def organiser_remove(*, by, petition: Petition, organiser: Organiser) -> None:
+def organiser_remove(*, by: User, petition: Petition, organiser: Organiser) -> None:
     if organiser.petition_id != petition.pk:
         raise ActionRefused(_("That person does not organise this petition."))
     with transaction.atomic():
@@ -133,8 +154,8 @@ def organiser_remove(*, by, petition: Petition, organiser: Organiser) -> None:
         Petition.objects.select_for_update().filter(pk=petition.pk).values_list("pk", flat=True).get()
         if not Organiser.objects.filter(pk=organiser.pk).exists():
             raise ActionRefused(_("That person does not organise this petition."))
-        owners = Organiser.objects.filter(petition=petition, role=OWNER)
-        if organiser.role == OWNER and owners.count() <= 1:
+        owners = Organiser.objects.filter(petition=petition, role=Organiser.Role.OWNER)
+        if organiser.role == Organiser.Role.OWNER and owners.count() <= 1:
             raise ActionRefused(_("A petition needs at least one owner. Add another owner first."))
         audit.record(
             by=by,
@@ -146,7 +167,9 @@ def organiser_remove(*, by, petition: Petition, organiser: Organiser) -> None:
         organiser.delete()
 
 
-def update_post(*, by, petition: Petition, title: str, body: str, now=None) -> PetitionUpdate:
+def update_post(
+    *, by: User, petition: Petition, title: str, body: str, now: datetime.datetime | None = None
+) -> PetitionUpdate:
     """Post news on a published petition; signers who opted in get it by email."""
     if petition.status not in Petition.PUBLISHED_STATES:
         raise ActionRefused(_("Open the petition before posting updates: nobody can see or sign a draft."))
@@ -161,7 +184,7 @@ def update_post(*, by, petition: Petition, title: str, body: str, now=None) -> P
     return update
 
 
-def petition_text_save(*, by, petition: Petition, language: str, fields: dict[str, str]) -> PetitionText | None:
+def petition_text_save(*, by: User, petition: Petition, language: str, fields: dict[str, str]) -> PetitionText | None:
     """Add, change or (with an empty title and story) remove the petition's
     text in one language. Returns the translation, or None if removed."""
     if petition.status not in Petition.EDITABLE_STATES:

@@ -1,6 +1,8 @@
 """Bulk test data for benchmarks: petitions, signatures and cases.
 
-    manage.py generate_data --petitions 102 --signatures 1000000 --signatures-each 1000 --cases 100000
+    python -m bench.generate_data --petitions 102 --signatures 1000000 --signatures-each 1000 --cases 100000
+
+(from code: call_command(bench.generate_data.Command(), petitions=...)).
 
 Petitions are open and named gen-00001, gen-00002, …; the first holds
 --signatures, every other one --signatures-each. Signatures come in every
@@ -340,3 +342,19 @@ class Command(BaseCommand):
             for pk, case_id, words in rows:
                 for word in words:
                     copy.write_row((pk, word_ids[word], case_id))
+
+
+def true_count(*, petition_id: int) -> int:
+    """The count as the signatures say, for checking the stored one after a run."""
+    return Signature.objects.filter(petition_id=petition_id).counted().count()
+
+
+if __name__ == "__main__":
+    import os
+    import sys
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    Command().run_from_argv(["manage.py", "generate_data", *sys.argv[1:]])

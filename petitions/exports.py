@@ -5,12 +5,13 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django_countries import countries
 
 from accounts import audit
 from accounts.models import AuditEntry
-from petitions.models import Petition, Signature
+from petitions.models import Petition, Signature, SignatureQuerySet
 
 CHUNK = 2000
 # Bytes of CSV per piece handed to the server: one piece per row meant one
@@ -54,12 +55,26 @@ def _country_names() -> Callable[[str], str]:
     return name
 
 
+# What each export holds, as recorded in the audit log (the CSV headers are
+# translated; these names stay the same in every language).
+DELIVERY_COLUMNS = ("name", "country", "date", "reason")
+UPDATE_EMAIL_COLUMNS = ("name", "email", "country", "language", "date")
+
+
+def _delivered(petition: Petition) -> SignatureQuerySet:
+    return Signature.objects.filter(petition=petition).counted()
+
+
+def _wanting_updates(petition: Petition) -> SignatureQuerySet:
+    return Signature.objects.filter(petition=petition, wants_updates=True).counted().exclude(email="")
+
+
 def delivery_rows(petition: Petition) -> Iterator[tuple]:
     """Counted signatures for the decision maker. Names and reasons appear
     only where the public list shows them: a signer who kept their name
     private is delivered as a number, not a name."""
     rows = (
-        Signature.objects.filter(petition=petition)
+        _delivered(petition)
         .public_signers()
         .order_by("confirmed_at", "pk")
         .values_list("public_name", "country", "confirmed_at", "public_reason")
@@ -72,9 +87,7 @@ def delivery_rows(petition: Petition) -> Iterator[tuple]:
 
 def update_email_rows(petition: Petition) -> Iterator[tuple]:
     rows = (
-        Signature.objects.filter(petition=petition, wants_updates=True)
-        .counted()
-        .exclude(email="")
+        _wanting_updates(petition)
         .order_by("pk")
         .values_list("full_name", "email", "country", "language", "confirmed_at")
         .iterator(chunk_size=CHUNK)
@@ -84,12 +97,21 @@ def update_email_rows(petition: Petition) -> Iterator[tuple]:
         yield name, email, country_name(country), language, confirmed_at.date().isoformat() if confirmed_at else ""
 
 
-def export_record(*, by, petition: Petition, emails: bool) -> None:
-    """Audit an export as it starts: who took which data, and how much."""
-    action = AuditEntry.Action.EXPORT_EMAILS if emails else AuditEntry.Action.EXPORT_SIGNATURES
+def export_record(*, by: AbstractBaseUser, petition: Petition, emails: bool) -> None:
+    """Audit an export as it starts: who took which data, and how much of it
+    (the rows the export holds, which for the emails is far fewer than the
+    signatures)."""
+    if emails:
+        action, columns, rows = AuditEntry.Action.EXPORT_EMAILS, UPDATE_EMAIL_COLUMNS, _wanting_updates(petition)
+    else:
+        action, columns, rows = AuditEntry.Action.EXPORT_SIGNATURES, DELIVERY_COLUMNS, _delivered(petition)
     with transaction.atomic():
         audit.record(
-            by=by, action=action, petition=petition, target=petition, details={"count": petition.signature_count}
+            by=by,
+            action=action,
+            petition=petition,
+            target=petition,
+            details={"columns": list(columns), "rows": rows.count()},
         )
 
 

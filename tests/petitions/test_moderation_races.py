@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from organisers.moderation import Action, signatures_moderate_selected
 from petitions.models import InvalidTransition
+from petitions.moderation import Action, signatures_moderate_selected
 from tests.organisers import factories as f
 
 

@@ -1,0 +1,204 @@
+"""The signature list, moderation (one, a selection, by rule) and fraud signals."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import MODERATING_ROLES, OWNING_ROLES
+from core.capped_pagination import CappedPaginator
+from organisers.access import petition_for, role_on
+from organisers.forms import (
+    STATE_FILTERS,
+    ReasonForm,
+    RuleConfirmForm,
+    RuleForm,
+    SelectionForm,
+    SignatureFilterForm,
+)
+from petitions import exports, fraud
+from petitions.models import Signature
+from petitions.moderation import (
+    RULE_ACTIONS,
+    Action,
+    ModerationRefused,
+    Rule,
+    rule_preview,
+    signature_moderate,
+    signatures_moderate_by_rule,
+    signatures_moderate_selected,
+)
+
+SIGNATURES_PER_PAGE = 50
+# Counted exactly up to here; past it the list says "more than" and asks for a filter.
+SIGNATURES_COUNTED = 10_000
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@login_required
+def signature_list(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=MODERATING_ROLES)
+    form = SignatureFilterForm(request.GET or None)
+    signatures = Signature.objects.filter(petition=petition)
+    if form.is_valid():
+        signatures = form.filter(signatures)
+    elif form.is_bound:
+        signatures = signatures.none()
+    signatures = signatures.order_by("-created_at", "-pk")
+    paginator = CappedPaginator(signatures, SIGNATURES_PER_PAGE, cap=SIGNATURES_COUNTED)
+    page = paginator.get_page(request.GET.get("page"))
+    # Moderators see masked addresses; an owner may open the full ones, and
+    # every page of them is audited like an export.
+    may_see_emails = role_on(request.user, petition) in OWNING_ROLES
+    full_emails = may_see_emails and request.GET.get("emails") == "full"
+    if full_emails:
+        exports.email_page_record(
+            by=request.user, petition=petition, page_number=page.number, count=len(page.object_list)
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "petition": petition,
+        "form": form,
+        "page": page,
+        "may_see_emails": may_see_emails,
+        "full_emails": full_emails,
+        "query": query.urlencode(),
+        "state_filters": STATE_FILTERS,
+        "current_state": request.GET.get("state", ""),
+        "actions": list(Action),
+        "count_final": petition.count_is_final(),
+    }
+    return render(request, "organisers/signature_list.html", context)
+
+
+@login_required
+@require_POST
+def signature_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=MODERATING_ROLES)
+    fallback = reverse("organisers:signatures", kwargs={"slug": petition.slug})
+    try:
+        chosen = Action(action)
+    except ValueError:
+        messages.error(request, _("Unknown action."))
+        return _back(request, fallback)
+    signature = Signature.objects.filter(pk=pk, petition=petition).first()
+    if signature is None:
+        messages.error(request, _("That signature does not belong to this petition. Nothing was changed."))
+        return _back(request, fallback)
+    form = ReasonForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        signature_moderate(by=request.user, petition=petition, signature=signature, action=chosen, note=note)
+    except ModerationRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Done: %(action)s (signature #%(id)d).") % {"action": chosen.label, "id": pk})
+    return _back(request, fallback)
+
+
+@login_required
+@require_POST
+def signatures_bulk(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=MODERATING_ROLES)
+    fallback = reverse("organisers:signatures", kwargs={"slug": petition.slug})
+    form = SelectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an action and select at least one signature."))
+        return _back(request, fallback)
+    try:
+        result = signatures_moderate_selected(
+            by=request.user,
+            petition=petition,
+            ids=form.cleaned_data["ids"],
+            action=Action(form.cleaned_data["action"]),
+            note=form.cleaned_data["note"],
+        )
+    except ModerationRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(count)d signature(s) changed.") % {"count": result.changed})
+    return _back(request, fallback)
+
+
+def _rule(cleaned: dict) -> Rule:
+    return Rule(
+        domain=cleaned["domain"], ip_hash=cleaned["ip_hash"], since=cleaned.get("since"), until=cleaned.get("until")
+    )
+
+
+@login_required
+def signatures_rule(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step one of moderating by rule: say what the rule would touch."""
+    petition = petition_for(request, slug, roles=MODERATING_ROLES)
+    form = RuleForm(request.GET or None)
+    context = {"petition": petition, "form": form}
+    if form.is_valid():
+        rule, action = _rule(form.cleaned_data), Action(form.cleaned_data["action"])
+        preview = rule_preview(petition=petition, rule=rule, action=action)
+        context.update(
+            rule=rule,
+            action=action,
+            preview=preview,
+            confirm_form=RuleConfirmForm(
+                auto_id=False,  # hidden copies of the fields above: no duplicate ids
+                initial={
+                    **form.cleaned_data,
+                    "max_id": preview.max_id,
+                    "expected_touched": preview.touched,
+                    "expected_counted": preview.counted,
+                },
+            ),
+        )
+    return render(request, "organisers/signature_rule.html", context)
+
+
+@login_required
+@require_POST
+def signatures_rule_apply(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step two: apply it, if it still touches what the preview showed."""
+    petition = petition_for(request, slug, roles=MODERATING_ROLES)
+    form = RuleConfirmForm(request.POST)
+    if not form.is_valid() or Action(form.cleaned_data["action"]) not in RULE_ACTIONS:
+        messages.error(request, _("This rule is incomplete. Start again from the preview."))
+        return redirect("organisers:signatures_rule", slug=petition.slug)
+    data = form.cleaned_data
+    try:
+        result = signatures_moderate_by_rule(
+            by=request.user,
+            petition=petition,
+            rule=_rule(data),
+            action=Action(data["action"]),
+            max_id=data["max_id"],
+            expected_touched=data["expected_touched"],
+            expected_counted=data["expected_counted"],
+            note=data["note"],
+        )
+    except ModerationRefused as error:
+        messages.error(request, str(error))
+        query = request.POST.copy()
+        for name in ("csrfmiddlewaretoken", "max_id", "expected_touched", "expected_counted", "note"):
+            query.pop(name, None)
+        return redirect(f"{reverse('organisers:signatures_rule', kwargs={'slug': petition.slug})}?{query.urlencode()}")
+    messages.success(request, _("%(count)d signature(s) changed.") % {"count": result.changed})
+    return redirect("organisers:signatures", slug=petition.slug)
+
+
+@login_required
+def fraud_signals(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_for(request, slug, roles=MODERATING_ROLES)
+    return render(
+        request,
+        "organisers/fraud_signals.html",
+        {"petition": petition, "signals": fraud.fraud_signals(petition=petition)},
+    )
