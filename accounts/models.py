@@ -71,6 +71,14 @@ class AuditEntry(models.Model):
         CASE_APPROVE = "case.approve", _("Approved a case")
         CASE_PUBLISH = "case.publish", _("Published a case")
         CASE_UNPUBLISH = "case.unpublish", _("Unpublished a case")
+        # Changes to a public case, reviewed by a second person (cases.revisions).
+        CASE_REVISION_PROPOSE = "case.revision.propose", _("Proposed a change to a public case")
+        CASE_REVISION_RESTORE = "case.revision.restore", _("Proposed restoring an earlier version of a case")
+        CASE_REVISION_APPROVE = "case.revision.approve", _("Approved a change to a public case")
+        CASE_REVISION_REJECT = "case.revision.reject", _("Rejected a change to a public case")
+        STATISTIC_SUBMIT = "statistic.submit", _("Submitted a figure for approval")
+        STATISTIC_APPROVE = "statistic.approve", _("Approved and published a figure")
+        STATISTIC_UNPUBLISH = "statistic.unpublish", _("Unpublished a figure")
 
     at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
     # PROTECT: people and petitions with a history are deactivated, never

@@ -327,9 +327,9 @@ class Command(BaseCommand):
         return len(names)
 
     def index_spellings(self) -> None:
-        """The spellings' words for search, as CaseName's post_save records
-        them one spelling at a time (CaseNameWord.objects.index)."""
-        spellings = CaseName.objects.filter(case__reference__startswith=CASE_PREFIX)
+        """The public spellings' words for search, as CaseName's post_save
+        records them one spelling at a time (CaseNameWord.objects.index)."""
+        spellings = CaseName.objects.filter(case__reference__startswith=CASE_PREFIX, case__visibility=Visibility.PUBLIC)
         if connection.vendor != "postgresql":
             CaseNameWord.objects.index(spellings)
             return

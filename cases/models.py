@@ -5,9 +5,8 @@ and a source for each fact."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,6 +47,87 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
 
 
+class ReviewedPublication(models.Model):
+    """Publication by two people, for a model with `visibility`,
+    `submitted_by/_at` and `approved_by/_at`: one submits, another approves;
+    anyone who curates may take it down again at once (it only ever hides)."""
+
+    # What each refusal says, in the model's own words.
+    REFUSALS: dict[str, str]
+
+    # Publication takes two people: one submits, another approves.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("submitted for publication by"),
+    )  # fmt: skip
+    submitted_at = models.DateTimeField(_("submitted for publication"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("publication approved by"),
+    )  # fmt: skip
+    approved_at = models.DateTimeField(_("publication approved"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+        # No path (admin, shell, fixture) makes a row public unapproved, and
+        # nobody approves what they submitted.
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(visibility="public") | Q(approved_at__isnull=False), name="%(class)s_public_only_approved"
+            ),
+            models.CheckConstraint(
+                condition=~Q(approved_by=F("submitted_by")), name="%(class)s_second_person_approves"
+            ),
+        ]
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.submitted_at is not None and self.visibility != Visibility.PUBLIC
+
+    def submit_for_publication(self, *, by, now: datetime.datetime | None = None) -> None:
+        if self.visibility == Visibility.PUBLIC:
+            raise InvalidTransition(self.REFUSALS["public"])
+        if self.awaiting_approval:
+            raise InvalidTransition(self.REFUSALS["waiting"])
+        self.submitted_by, self.submitted_at = by, now or timezone.now()
+        self.save(update_fields=["submitted_by", "submitted_at", *self._touched()])
+
+    def approve_publication(self, *, by, now: datetime.datetime | None = None) -> None:
+        if not self.awaiting_approval:
+            raise InvalidTransition(self.REFUSALS["not_submitted"])
+        if self.submitted_by_id is None or by.pk == self.submitted_by_id:
+            raise InvalidTransition(self.REFUSALS["own"])
+        self.visibility, self.approved_by, self.approved_at = Visibility.PUBLIC, by, now or timezone.now()
+        self.save(update_fields=["visibility", "approved_by", "approved_at", *self._touched()])
+
+    def unpublish(self, *, now: datetime.datetime | None = None) -> None:
+        """Back to internal; publishing again needs a new submission and a
+        new approval."""
+        if self.visibility != Visibility.PUBLIC:
+            raise InvalidTransition(self.REFUSALS["not_public"])
+        self.visibility = Visibility.INTERNAL
+        self.submitted_by = self.submitted_at = self.approved_by = self.approved_at = None
+        self.save(
+            update_fields=["visibility", "submitted_by", "submitted_at", "approved_by", "approved_at", *self._touched()]
+        )
+
+    def _touched(self) -> list[str]:
+        return ["updated_at"] if any(field.name == "updated_at" for field in self._meta.fields) else []
+
+
+class SourceQuerySet(models.QuerySet):
+    def cited_publicly(self) -> SourceQuerySet:
+        """Sources a public page cites: a public case's, its events' and its
+        published testimonies', and public figures'."""
+        public = Visibility.PUBLIC
+        return self.filter(
+            Q(cases__visibility=public)
+            | Q(events__case__visibility=public)
+            | Q(testimonies__case__visibility=public, testimonies__consent__in=Testimony.PUBLIC_CONSENTS)
+            | Q(statistics__visibility=public)
+        ).distinct()
+
+
 class Source(models.Model):
     class Kind(models.TextChoices):
         NEWS_REPORT = "news", _("News report")
@@ -65,6 +145,8 @@ class Source(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.NEWS_REPORT)
     internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
 
+    objects = SourceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
@@ -72,39 +154,6 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publisher}: {self.title}"
-
-
-# pg_trgm word similarity each word of a multi-word search must reach with a
-# word of someone's spellings (single words keep pg_trgm's default, 0.6).
-# Every word must match, so each may be more forgiving: "Bahaxi Sainke" finds
-# "Bahaxi Sainike" ("sainke" scores 0.57 against "sainike").
-FULL_NAME_WORD_SIMILARITY = 0.5
-# A multi-word search hands up to this many people to the case query as a list.
-SEARCH_IDS_LIMIT = 1000
-
-
-@contextlib.contextmanager
-def word_similarity_threshold(threshold: float | None) -> Iterator[None]:
-    """Run the queries inside with pg_trgm's word-similarity threshold at
-    `threshold` (PostgreSQL only; None leaves it alone), then put the previous
-    value back: inside an outer transaction a transaction-local setting would
-    otherwise outlive them."""
-    if threshold is None or connection.vendor != "postgresql":
-        yield
-        return
-    setting = "pg_trgm.word_similarity_threshold"
-    with transaction.atomic(), connection.cursor() as cursor:
-        # The setting exists only once pg_trgm is loaded in this session (its
-        # first use): missing_ok, and a plain RESET afterwards in that case.
-        cursor.execute("SELECT current_setting(%s, true), set_config(%s, %s, true)", [setting, setting, str(threshold)])
-        previous = cursor.fetchone()[0]
-        try:
-            yield
-        finally:
-            if previous:
-                cursor.execute("SELECT set_config(%s, %s, true)", [setting, previous])
-            else:
-                cursor.execute("RESET pg_trgm.word_similarity_threshold")
 
 
 class CaseQuerySet(models.QuerySet):
@@ -119,50 +168,22 @@ class CaseQuerySet(models.QuerySet):
         )
 
     def search(self, query: str) -> CaseQuerySet:
-        """People whose spellings hold every word typed, in any order: each
-        word as part of a word ("abdu" finds "Abdurehim"), ignoring case and
-        accents, or on PostgreSQL as a near miss by trigram similarity
-        ("Mailikemu Maimaiti" finds "Mailikemu Maimati").
+        """People whose spellings hold every word typed (cases.search)."""
+        from cases.search import search_cases  # cases.search reads the vocabulary models below
 
-        Each typed word is matched against the vocabulary of distinct words
-        (NameWord: hundreds to thousands of rows, where fuzzy matching is
-        cheap, as pg_trgm's documentation recommends), then people are found
-        by those words' ids in one index (CaseNameWord). Matching the
-        spellings themselves read all 375,000 of them for a word in Cyrillic
-        or Arabic script (bench/README.md, "Case search (second pass)")."""
-        key = name_search_key(query)
-        if not key:
-            return self
-        words = key_words(key)
-        with word_similarity_threshold(FULL_NAME_WORD_SIMILARITY if len(words) > 1 else None):
-            # Ids, not a subquery: the planner then knows which words, and how
-            # common each is, when it estimates how many people match.
-            vocabularies = [list(NameWord.objects.matching(word).values_list("pk", flat=True)) for word in words]
-        if not all(vocabularies):
-            return self.none()
-        found = None
-        for word_ids in vocabularies:
-            uses = CaseNameWord.objects.filter(word__in=word_ids)
-            if found is not None:
-                uses = uses.filter(case__in=found)
-            found = uses.values_list("case_id", flat=True)
-        if len(vocabularies) > 1:
-            # Two or more words pin a person down: a few hundred people at
-            # most, fetched here as a list. Given the subquery instead, the
-            # planner misjudged how many people share both words and walked
-            # the cases in reference order with parallel workers, many times
-            # slower than the list (figures in bench/README.md).
-            # Rows are spellings, a few per person. Not DISTINCT, so that the
-            # LIMIT stops the query early when nearly everyone matches ("a b").
-            spellings = list(found[: 4 * SEARCH_IDS_LIMIT])
-            people = set(spellings)
-            if len(spellings) < 4 * SEARCH_IDS_LIMIT and len(people) <= SEARCH_IDS_LIMIT:
-                return self.filter(pk__in=people)
-        return self.filter(pk__in=found)
+        return search_cases(self, query)
 
 
-class Case(models.Model):
+class Case(ReviewedPublication):
     """One person."""
+
+    REFUSALS = {
+        "public": _("This case is already public."),
+        "waiting": _("This case is already waiting for approval."),
+        "not_submitted": _("Only a case submitted for publication can be approved."),
+        "own": _("A second person must approve a case: you cannot approve your own."),
+        "not_public": _("Only a public case can be unpublished."),
+    }
 
     class Gender(models.TextChoices):
         FEMALE = "female", _("Female")
@@ -226,17 +247,6 @@ class Case(models.Model):
     )
     visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility, default=Visibility.DRAFT)
     internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
-    # Publication takes two people: one submits, another approves.
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("submitted for publication by"),
-    )  # fmt: skip
-    submitted_at = models.DateTimeField(_("submitted for publication"), null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("publication approved by"),
-    )  # fmt: skip
-    approved_at = models.DateTimeField(_("publication approved"), null=True, blank=True, editable=False)
     sources = models.ManyToManyField(Source, related_name="cases", blank=True, verbose_name=_("sources"))
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -258,12 +268,7 @@ class Case(models.Model):
                 condition=Q(age_reported__isnull=True) | Q(age_reported_on__isnull=False),
                 name="case_age_has_report_date",
             ),
-            # No path (admin, shell, fixture) makes a case public unapproved,
-            # and nobody approves what they submitted.
-            models.CheckConstraint(
-                condition=~Q(visibility="public") | Q(approved_at__isnull=False), name="case_public_only_approved"
-            ),
-            models.CheckConstraint(condition=~Q(approved_by=F("submitted_by")), name="case_second_person_approves"),
+            *ReviewedPublication.Meta.constraints,
         ]
 
     def __str__(self) -> str:
@@ -272,6 +277,10 @@ class Case(models.Model):
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         forget_filter_options()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "visibility" in update_fields:
+            # Public search knows public people's names only.
+            CaseNameWord.objects.index(self.names.all())
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})
@@ -296,37 +305,6 @@ class Case(models.Model):
         if self.unnamed_description:
             return gettext("Name not reported (%(description)s)") % {"description": self.unnamed_description}
         return gettext("Name not reported")
-
-    @property
-    def awaiting_approval(self) -> bool:
-        return self.submitted_at is not None and self.visibility != Visibility.PUBLIC
-
-    def submit_for_publication(self, *, by, now: datetime.datetime | None = None) -> None:
-        if self.visibility == Visibility.PUBLIC:
-            raise InvalidTransition(gettext("This case is already public."))
-        if self.awaiting_approval:
-            raise InvalidTransition(gettext("This case is already waiting for approval."))
-        self.submitted_by, self.submitted_at = by, now or timezone.now()
-        self.save(update_fields=["submitted_by", "submitted_at", "updated_at"])
-
-    def approve_publication(self, *, by, now: datetime.datetime | None = None) -> None:
-        if not self.awaiting_approval:
-            raise InvalidTransition(gettext("Only a case submitted for publication can be approved."))
-        if self.submitted_by_id is None or by.pk == self.submitted_by_id:
-            raise InvalidTransition(gettext("A second person must approve a case: you cannot approve your own."))
-        self.visibility, self.approved_by, self.approved_at = Visibility.PUBLIC, by, now or timezone.now()
-        self.save(update_fields=["visibility", "approved_by", "approved_at", "updated_at"])
-
-    def unpublish(self, *, now: datetime.datetime | None = None) -> None:
-        """Back to internal at once, by anyone who curates cases; publishing
-        again needs a new submission and a new approval."""
-        if self.visibility != Visibility.PUBLIC:
-            raise InvalidTransition(gettext("Only a public case can be unpublished."))
-        self.visibility = Visibility.INTERNAL
-        self.submitted_by = self.submitted_at = self.approved_by = self.approved_at = None
-        self.save(
-            update_fields=["visibility", "submitted_by", "submitted_at", "approved_by", "approved_at", "updated_at"]
-        )
 
     @property
     def local(self) -> LocalText:
@@ -474,11 +452,15 @@ class NameWord(models.Model):
 class CaseNameWordQuerySet(models.QuerySet):
     def index(self, names: Iterable[CaseName]) -> None:
         """Record the words of these spellings' search keys, in place of what
-        was recorded for them before."""
-        words = {name: key_words(name.search_key) for name in names}
+        was recorded for them before: for public people only, so that the
+        vocabulary a visitor's search probes never holds a word of a draft
+        or internal case's name."""
+        names = list(names)
+        public = set(Case.objects.public().filter(pk__in={name.case_id for name in names}).values_list("pk", flat=True))
+        words = {name: key_words(name.search_key) for name in names if name.case_id in public}
         with transaction.atomic():
             ids = NameWord.objects.ids_for(word for name_words in words.values() for word in name_words)
-            self.filter(name__in=[name.pk for name in words]).delete()
+            self.filter(name__in=[name.pk for name in names]).delete()
             self.bulk_create(
                 CaseNameWord(name_id=name.pk, case_id=name.case_id, word_id=ids[word])
                 for name, name_words in words.items()
@@ -487,9 +469,10 @@ class CaseNameWordQuerySet(models.QuerySet):
 
 
 class CaseNameWord(models.Model):
-    """`word` is in the search key of `name`, a spelling of `case`'s name.
-    Written by CaseNameWordQuerySet.index whenever a spelling is saved, and
-    deleted with the spelling (and so with the case)."""
+    """`word` is in the search key of `name`, a spelling of public `case`'s
+    name. Written by CaseNameWordQuerySet.index whenever a spelling or its
+    case's visibility is saved, and deleted with the spelling (and so with
+    the case)."""
 
     pk = models.CompositePrimaryKey("name", "word")
     name = models.ForeignKey(CaseName, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -766,7 +749,7 @@ class StatisticQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLIC)
 
 
-class Statistic(models.Model):
+class Statistic(ReviewedPublication):
     """An aggregate figure someone published (Atajurt's county estimates), kept with
     its source. Never turned into invented cases."""
 
@@ -799,10 +782,19 @@ class Statistic(models.Model):
 
     objects = StatisticQuerySet.as_manager()
 
+    REFUSALS = {
+        "public": _("This figure is already public."),
+        "waiting": _("This figure is already waiting for approval."),
+        "not_submitted": _("Only a figure submitted for publication can be approved."),
+        "own": _("A second person must approve a figure: you cannot approve your own."),
+        "not_public": _("Only a public figure can be unpublished."),
+    }
+
     class Meta:
         verbose_name = _("statistic")
         verbose_name_plural = _("statistics")
         ordering = [models.F("as_of").desc(nulls_last=True), "pk"]
+        constraints = ReviewedPublication.Meta.constraints
 
     def __str__(self) -> str:
         return self.label
@@ -836,3 +828,84 @@ class CaseText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} ({self.language})"
+
+
+class CaseRevisionQuerySet(models.QuerySet):
+    def approved(self) -> CaseRevisionQuerySet:
+        """Versions that were public, newest last."""
+        return self.filter(state=CaseRevision.State.APPROVED).order_by("reviewed_at", "pk")
+
+    def proposed(self) -> CaseRevisionQuerySet:
+        return self.filter(state=CaseRevision.State.PROPOSED)
+
+
+class CaseRevision(models.Model):
+    """One version of everything about a public case that its page can show:
+    the case's fields, names, translations, events, testimonies (with their
+    consent), family links and sources (cases.revisions.snapshot). Once a
+    case is public, an editor's change is stored here as a proposal and
+    reaches the case only when a second case editor approves it; approved
+    versions stay as its history and can be proposed again to restore one."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class Origin(models.TextChoices):
+        PUBLICATION = "publication", _("First publication")
+        EDIT = "edit", _("Edited by a case editor")
+        RESTORE = "restore", _("Restores an earlier version")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("case"))
+    content = models.JSONField(_("content"))
+    state = models.CharField(_("state"), max_length=16, choices=State, default=State.PROPOSED)
+    origin = models.CharField(_("origin"), max_length=16, choices=Origin, default=Origin.EDIT)
+    # The approved version this one changes: approving it after another
+    # change was approved would silently undo that change, so it is refused.
+    base = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("changes version")
+    )
+    restores = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("restores version")
+    )
+    note = models.TextField(_("what changes and why"), max_length=2_000, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("proposed by"),
+    )  # fmt: skip
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("reviewed by"),
+    )  # fmt: skip
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.TextField(_("reviewer's note"), max_length=2_000, blank=True)
+
+    objects = CaseRevisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case revision")
+        verbose_name_plural = _("case revisions")
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [models.Index(fields=["state", "proposed_at"], name="case_revision_state")]
+        constraints = [
+            # Nobody approves or rejects their own proposal, whatever the path.
+            models.CheckConstraint(
+                condition=~Q(reviewed_by=F("proposed_by")), name="case_revision_second_person_reviews"
+            ),
+            # A version counts as approved only with a review on record; the
+            # first published version's review is the publication's approval.
+            models.CheckConstraint(
+                condition=Q(state="proposed", reviewed_at__isnull=True)
+                | (
+                    ~Q(state="proposed")
+                    & Q(reviewed_at__isnull=False)
+                    & (Q(origin="publication") | Q(reviewed_by__isnull=False))
+                ),
+                name="case_revision_reviewed_unless_proposed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Version #%(pk)s of %(case)s") % {"pk": self.pk, "case": self.case}

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from organisers import delivery_views, views
+from organisers import views
+from organisers.views import case_reviews
+from organisers.views import delivery as delivery_views
 
 app_name = "organisers"
 
@@ -27,7 +29,7 @@ urlpatterns = [
     path("petitions/<slug:slug>/export/update-emails.csv", views.export_emails, name="export_emails"),
     path("petitions/<slug:slug>/audit/", views.audit_log, name="audit"),
     path("petitions/<slug:slug>/signals/", views.fraud_signals, name="fraud_signals"),
-    # Paper signatures, deliveries, responses (organisers/delivery_views.py)
+    # Paper signatures, deliveries, responses (organisers/views/delivery.py)
     path("petitions/<slug:slug>/paper/", delivery_views.paper_batches, name="paper"),
     path("petitions/<slug:slug>/paper/<int:pk>/edit/", delivery_views.paper_batch_edit, name="paper_edit"),
     path("petitions/<slug:slug>/paper/<int:pk>/delete/", delivery_views.paper_batch_delete, name="paper_delete"),
@@ -37,4 +39,10 @@ urlpatterns = [
     path("petitions/<slug:slug>/responses/new/", delivery_views.response_create, name="response_create"),
     path("petitions/<slug:slug>/victory/link/", delivery_views.victory_link, name="victory_link"),
     path("petitions/<slug:slug>/delivery-pack/", delivery_views.delivery_pack, name="delivery_pack"),
+    path("cases/reviews/", case_reviews.case_reviews, name="case_reviews"),
+    path("cases/revisions/<int:pk>/", case_reviews.case_revision, name="case_revision"),
+    path("cases/revisions/<int:pk>/approve/", case_reviews.case_revision_approve, name="case_revision_approve"),
+    path("cases/revisions/<int:pk>/reject/", case_reviews.case_revision_reject, name="case_revision_reject"),
+    path("cases/revisions/<int:pk>/restore/", case_reviews.case_revision_restore, name="case_revision_restore"),
+    path("cases/<slug:reference>/versions/", case_reviews.case_versions, name="case_versions"),
 ]

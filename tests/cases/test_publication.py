@@ -45,7 +45,11 @@ def test_two_editors_publish_a_case_through_the_admin(client):
     client.logout()
     assert "Kali Maolai" in page_text(client.get(case.get_absolute_url()))
 
-    trail = list(AuditEntry.objects.filter(target_type="case", target_id=str(case.pk)).values_list("action", "actor"))
+    trail = list(
+        AuditEntry.objects.filter(target_type="case", target_id=str(case.pk))
+        .order_by("pk")
+        .values_list("action", "actor")
+    )
     assert trail == [
         (AuditEntry.Action.CASE_SUBMIT, alice.pk),
         (AuditEntry.Action.CASE_APPROVE, bilal.pk),

@@ -3,12 +3,16 @@ spellings, unpublishable testimonies, testifier contacts or internal notes."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import CaseLink, Statistic, Visibility
 from cases.models import TestifierContact as Contact
 from cases.models import Testimony as CaseTestimony
+from cases.publication import statistic_submit
+from cases.revisions import revision_propose, revision_reject, snapshot
 from petitions.models import Petition
 from tests.cases.factories import add_testimony, draft_case, internal_case, public_case, source
+from tests.organisers.factories import case_editor
 
 MARKERS = {
     "draft_name": "Zqdraftname",
@@ -28,7 +32,31 @@ MARKERS = {
     "draft_statistic": "Zqdraftstatistic",
     "statistic_notes": "Zqstatisticnotes",
     "draft_testimony_text": "Zqdrafttestimonytext",
+    "proposed_summary": "Zqproposedsummary",
+    "proposed_name": "Zqproposedname",
+    "proposed_hometown": "Zqproposedhometown",
+    "proposal_note": "Zqproposalnote",
+    "rejected_summary": "Zqrejectedsummary",
+    "submitted_statistic": "Zqsubmittedstatistic",
 }
+
+
+def propose_private_changes(person, *, by, reviewer) -> None:
+    """Changes waiting for review (and one rejected) that would show private
+    data if they leaked: new summary, name and hometown, and the anonymous
+    testifier switched to named."""
+    content = snapshot(person)
+    content["case"] |= {"summary": MARKERS["proposed_summary"], "hometown_place": MARKERS["proposed_hometown"]}
+    content["names"].append(
+        {"id": None, "text": MARKERS["proposed_name"], "script": "latin", "system": "reported", "preferred": False,
+         "source": None}
+    )  # fmt: skip
+    for testimony in content["testimonies"]:
+        testimony["consent"] = CaseTestimony.Consent.NAMED
+    revision_propose(case=person, content=content, by=by, note=MARKERS["proposal_note"])
+    rejected = snapshot(person)
+    rejected["case"]["summary"] = MARKERS["rejected_summary"]
+    revision_reject(revision=revision_propose(case=person, content=rejected, by=by), by=reviewer)
 
 
 @pytest.fixture
@@ -71,8 +99,13 @@ def world(db):
         scope="county",
         source=cited,
         visibility=Visibility.PUBLIC,
+        approved_at=timezone.now(),
         internal_notes=MARKERS["statistic_notes"],
     )
+    submitted = Statistic.objects.create(label=MARKERS["submitted_statistic"], value=9, scope="county", source=cited)
+    alice, bilal = case_editor(), case_editor()
+    statistic_submit(statistic=submitted, by=alice)
+    propose_private_changes(person, by=alice, reviewer=bilal)
     petition = Petition.objects.create(
         slug="free-them", title="Free them", addressed_to="China", organiser_name="YAM", story="Story", status="open"
     )
@@ -86,6 +119,7 @@ PUBLIC_URLS = [
     "/en/cases/?q=Zqdraftname",
     "/en/cases/?q=Zqdraftspelling",
     "/en/cases/?q=Zqinternalname",
+    "/en/cases/?q=Zqproposedname",
     "/en/cases/?status=sentenced",
     "/en/cases/?prefecture=Zqdraftprefecture",
     "/en/cases/?country=TR",

@@ -6,9 +6,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from cases.models import Case
+from cases.models import Case, CaseRevision
+from cases.revisions import revision_propose, snapshot
 from petitions.models import Signature
 from petitions.tokens import Purpose, make_token
+from tests.organisers.factories import case_editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,14 +27,35 @@ def demo(transactional_db, tmp_path, monkeypatch):
     staff.is_staff = staff.is_superuser = True
     staff.save()
     pending = Signature.objects.filter(petition__slug=SLUG, state=Signature.State.PENDING).first()
+    case = Case.objects.public().first()
     return {
         "staff": staff,
-        "case": Case.objects.public().first(),
+        "case": case,
+        "revision": proposed_change(case),
         "confirm": make_token(signature_id=pending.pk, purpose=Purpose.CONFIRM),
         "withdraw": make_token(signature_id=pending.pk, purpose=Purpose.WITHDRAW),
         "unsubscribe": make_token(signature_id=pending.pk, purpose=Purpose.UNSUBSCRIBE),
         "ip_hash": Signature.objects.exclude(ip_hash="").values_list("ip_hash", flat=True).first(),
     }
+
+
+def proposed_change(case: Case) -> CaseRevision:
+    """A change waiting for review, touching a field, a name and a testimony's consent."""
+    content = snapshot(case)
+    content["case"]["summary"] += "\n\nSentenced in 2019."
+    content["names"].append(
+        {
+            "id": None,
+            "text": "Қали",
+            "script": "cyrillic",
+            "system": "kazakh_cyrillic",
+            "preferred": False,
+            "source": None,
+        }
+    )
+    for testimony in content["testimonies"]:
+        testimony["consent"] = "internal"
+    return revision_propose(case=case, content=content, by=case_editor("proposer"), note="A new report")
 
 
 PUBLIC = {
@@ -71,6 +94,10 @@ ORGANISER = {
     "paper": lambda d: f"/organisers/petitions/{SLUG}/paper/",
     "deliveries": lambda d: f"/organisers/petitions/{SLUG}/deliveries/",
     "delivery-pack": lambda d: f"/organisers/petitions/{SLUG}/delivery-pack/",
+    "case-reviews": lambda d: "/organisers/cases/reviews/",
+    "case-revision": lambda d: f"/organisers/cases/revisions/{d['revision'].pk}/",
+    "case-first-version": lambda d: f"/organisers/cases/revisions/{d['revision'].base_id}/",
+    "case-versions": lambda d: f"/organisers/cases/{d['case'].reference}/versions/",
 }
 
 

@@ -14,8 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
+from cases.models import CaseRevision
+from cases.publication import case_approve, case_submit
+from cases.revisions import revision_propose
+from cases.revisions import snapshot as case_snapshot
 from petitions.models import Delivery, OfficialResponse, Organiser, PaperBatch, Petition, Signature
 from petitions.uploads import read_document
+from tests.cases.factories import draft_case
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +31,7 @@ ANYONE_WITH_ROLE = "moderating"  # moderators, owners, staff
 OWNERS = "owning"  # owners, staff
 ORGANISERS = "organisers"  # anyone who runs petitions: dashboard, start a petition
 STAFF = "staff"
+CASE_EDITORS = "case_editors"  # case editors and staff
 PUBLIC = "public"
 
 
@@ -37,6 +43,7 @@ class World:
     users: dict[str, Any]
     batch: Any = None
     response: Any = None
+    revision: Any = None
 
 
 @pytest.fixture
@@ -57,7 +64,7 @@ def world(client) -> World:
         "staff": f.user("staff", staff=True),
     }
     batch, response = delivery_records(petition, owner)
-    return World(petition, signature, Organiser.objects.get(user=moderator), users, batch, response)
+    return World(petition, signature, Organiser.objects.get(user=moderator), users, batch, response, proposed_change())
 
 
 def delivery_records(petition, owner):
@@ -71,6 +78,22 @@ def delivery_records(petition, owner):
     )  # fmt: skip
     response = response_record(by=owner, petition=petition, responder="Ministry", responded_on=today, summary="No.")
     return batch, response
+
+
+def proposed_change() -> CaseRevision:
+    """A public case with a change waiting for review, proposed by a case
+    editor who is none of the visitors."""
+    proposer, approver = f.case_editor("proposer"), f.case_editor("approver")
+    case = draft_case()
+    case_submit(case=case, by=proposer)
+    case_approve(case=case, by=approver)
+    content = case_snapshot(case)
+    content["case"]["summary"] = "Proposed"
+    return revision_propose(case=case, content=content, by=proposer)
+
+
+def revision_url(name):
+    return lambda w: reverse(f"organisers:{name}", kwargs={"pk": w.revision.pk})
 
 
 def petition_url(name, **extra):
@@ -222,6 +245,24 @@ CASES = [
         OWNERS,
     ),
     ("delivery_pack", "get", petition_url("delivery_pack"), None, OWNERS),
+    ("case_reviews", "get", plain_url("case_reviews"), None, CASE_EDITORS),
+    (
+        "case_versions",
+        "get",
+        lambda w: reverse("organisers:case_versions", kwargs={"reference": w.revision.case.reference}),
+        None,
+        CASE_EDITORS,
+    ),
+    ("case_revision", "get", revision_url("case_revision"), None, CASE_EDITORS),
+    ("case_revision_approve", "post", revision_url("case_revision_approve"), lambda w: {}, CASE_EDITORS),
+    ("case_revision_reject", "post", revision_url("case_revision_reject"), lambda w: {"note": "No"}, CASE_EDITORS),
+    (
+        "case_revision_restore",
+        "post",
+        lambda w: reverse("organisers:case_revision_restore", kwargs={"pk": w.revision.base_id}),
+        lambda w: {},
+        CASE_EDITORS,
+    ),
 ]
 BATCH_FORM = {"count": "7", "place": "Mosque", "collected_by": "Dilnur"}
 
@@ -237,6 +278,7 @@ def expected_status(role: str, who: str, method: str) -> int:
     allowed = {
         ORGANISERS: {"other_moderator", "moderator", "owner", "staff"},
         STAFF: {"staff"},
+        CASE_EDITORS: {"case_editor", "staff"},
         ANYONE_WITH_ROLE: {"moderator", "owner", "staff"},
         OWNERS: {"owner", "staff"},
     }[who]
@@ -257,6 +299,7 @@ def snapshot(w: World):
         Delivery.objects.count(),
         OfficialResponse.objects.count(),
         list(Petition.objects.order_by("pk").values_list("paper_signature_count", "victory_response")),
+        list(CaseRevision.objects.order_by("pk").values_list("pk", "state")),
     )
 
 

@@ -1,0 +1,50 @@
+"""A database from before reviewed revisions (cases 0007) keeps what it
+showed: public figures stay public, now with an approval on record; and the
+search vocabulary forgets the names of draft and internal cases.
+
+Needs a test database built by migrations (`make test-postgres`, or
+`--migrations`); the default `--no-migrations` run skips it."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
+
+from cases.models import NameWord, Statistic, Visibility
+
+BEFORE = [("cases", "0007_case_public_id")]
+
+
+@pytest.fixture
+def migrate(transactional_db):
+    if ("cases", "0009_search_vocabulary_public_only") not in MigrationRecorder(connection).applied_migrations():
+        pytest.skip("the test database was built without migrations")
+
+    def to(targets=None):
+        executor = MigrationExecutor(connection)
+        executor.migrate(targets or executor.loader.graph.leaf_nodes())
+        return executor.loader.project_state(targets).apps if targets else None
+
+    yield to
+    to()
+
+
+def test_public_figures_stay_public_and_hidden_names_leave_the_vocabulary(migrate):
+    old = migrate(BEFORE)
+    source = old.get_model("cases", "Source").objects.create(publisher="Atajurt", title="Figures")
+    figures = old.get_model("cases", "Statistic").objects
+    figures.create(label="Public", value=1, scope="county", source=source, visibility="public")
+    figures.create(label="Draft", value=2, scope="county", source=source, visibility="draft")
+    cases, names = old.get_model("cases", "Case").objects, old.get_model("cases", "CaseName").objects
+    words, uses = old.get_model("cases", "NameWord").objects, old.get_model("cases", "CaseNameWord").objects
+    for reference, visibility, word in [("shown", "public", "zqshown"), ("hidden", "draft", "zqhidden")]:
+        case = cases.create(reference=reference, visibility=visibility, approved_at="2026-01-01T00:00:00Z")
+        name = names.create(case=case, text=word, search_key=word)
+        uses.create(name=name, case=case, word=words.create(text=word))
+
+    migrate()
+
+    assert list(Statistic.objects.filter(approved_at__isnull=False).values_list("label", "visibility")) == [
+        ("Public", Visibility.PUBLIC)
+    ]
+    assert list(NameWord.objects.values_list("text", flat=True)) == ["zqshown"]
