@@ -106,6 +106,8 @@ def configure_environment(port: int, static_root: str) -> None:
             "PLEA_SIGN_LIMITS_PER_PETITION": "off",
             "PLEA_SIGN_LIMITS_PER_IP": "off",
             "PLEA_RESEND_LIMITS_PER_IP": "off",
+            # Likewise every reader of the API and feeds.
+            "PLEA_API_LIMITS_PER_IP": "off",
             "PLEA_MIN_FILL_SECONDS": "0",
         }
     )
@@ -225,6 +227,10 @@ class Gunicorn:
 # --- benchmarks ---------------------------------------------------------------
 
 
+# The JSON detail and the feeds are served like the petition page (issue 18).
+OPEN_DATA_RUNS = ("json_1m", "feed_new_petitions", "feed_updates_1m")
+
+
 def page_path(slug: str) -> str:
     return f"/en/petitions/{slug}/"
 
@@ -241,6 +247,9 @@ def pages(port: int) -> dict:
     big, small, hello = page_path(BIG_SLUG), page_path(SMALL_SLUG), "/_bench/hello/"
     for name, path, headers in [("hello_before", hello, NAVIGATION), ("page_1k", small, NAVIGATION),
                                 ("page_1m", big, NAVIGATION), ("page_1m_old_browser", big, {}),
+                                ("json_1m", f"/api/v1/petitions/{BIG_SLUG}/", {}),
+                                ("feed_new_petitions", "/en/feed/", {}),
+                                ("feed_updates_1m", f"/en/petitions/{BIG_SLUG}/updates/feed/", {}),
                                 ("hello_after", hello, NAVIGATION)]:  # fmt: skip
         wrk(port, path, seconds=1, connections=CONNECTIONS, headers=headers)  # warm up: workers, caches, connections
         log(f"wrk {name} {path} for {SECONDS}s")
@@ -253,7 +262,7 @@ def pages(port: int) -> dict:
     hello_rps = statistics.mean(
         [runs["hello_before"]["requests_per_second"], runs["hello_after"]["requests_per_second"]]
     )
-    for name in ("page_1k", "page_1m", "page_1m_old_browser"):
+    for name in ("page_1k", "page_1m", "page_1m_old_browser", *OPEN_DATA_RUNS):
         runs[name]["ratio_to_hello"] = round(runs[name]["requests_per_second"] / hello_rps, 3)
     runs["hello"] = {"requests_per_second": hello_rps}
     runs["page_1m_vs_1k"] = {
@@ -749,6 +758,8 @@ def targets(results: dict) -> list[dict]:
         ("page at 1M within 10% of 1k, by CPU per request", "ratio",
          page["page_1m"]["cpu_ms_per_request"]["app"] / page["page_1k"]["cpu_ms_per_request"]["app"],
          lambda v: v <= 1.1),
+        *[(f"{name}: >= 90% of hello req/s", "ratio", page[name]["ratio_to_hello"], lambda v: v >= 0.9)
+          for name in OPEN_DATA_RUNS],
         ("page: at most 10 queries (uncached)", "queries", bench["page_queries"]["1m_uncached"], lambda v: v <= 10),
         ("signing: >= 300 signatures/s (spread)", "sig/s", sign["spread"]["signatures_per_second"], lambda v: v >= 300),
         ("signing: hot >= 80% of spread", "ratio", sign["hot_vs_spread"], lambda v: v >= 0.8),
@@ -775,7 +786,7 @@ def problems(results: dict) -> list[str]:
     requests, wrong counts. The smoke run (make bench-smoke) fails on these."""
     bench = results["benchmarks"]
     found = []
-    for name in ("hello_before", "page_1k", "page_1m", "hello_after"):
+    for name in ("hello_before", "page_1k", "page_1m", *OPEN_DATA_RUNS, "hello_after"):
         run = bench["pages"][name]
         if run["non_2xx_3xx"] or run["socket_errors"]:
             found.append(f"{name}: {run['non_2xx_3xx']} bad responses, socket errors: {run['socket_errors'] or 0}")
@@ -821,7 +832,9 @@ def summary(results: dict) -> str:
     hello_cpu = cpu(page["hello_before"])
     lines.append(f"| hello (bare Django view) | {hello:,.0f} req/s | 1.00 | {hello_cpu} |")
     for name, label in [("page_1k", "petition page, 1k signatures"), ("page_1m", "petition page, 1M signatures"),
-                        ("page_1m_old_browser", "petition page, 1M, old browser (token + cookie)")]:  # fmt: skip
+                        ("page_1m_old_browser", "petition page, 1M, old browser (token + cookie)"),
+                        ("json_1m", "JSON detail, 1M signatures"), ("feed_new_petitions", "feed: new petitions"),
+                        ("feed_updates_1m", "feed: updates of the 1M petition")]:  # fmt: skip
         run = page[name]
         lines.append(f"| {label} | {run['requests_per_second']:,.0f} req/s, median {run['median_ms']:.2f} ms, "
                      f"p99 {run['p99_ms']:.2f} ms | {run['ratio_to_hello']:.2f} | {cpu(run)} |")  # fmt: skip

@@ -167,6 +167,22 @@ class CaseQuerySet(models.QuerySet):
             Prefetch("names", queryset=CaseName.objects.order_by("-preferred", "pk"), to_attr="ordered_names")
         )
 
+    def with_public_details(self) -> CaseQuerySet:
+        """Everything a public case page (or its JSON) shows, in a fixed number
+        of queries: names, sources, translations, the timeline with its
+        sources, and only the testimonies whose consent allows publishing
+        (as `public_testimonies`)."""
+        return self.with_names().prefetch_related(
+            "sources",
+            "texts",
+            Prefetch("events", queryset=Event.objects.prefetch_related("sources")),
+            Prefetch(
+                "testimonies",
+                queryset=Testimony.objects.publishable().select_related("source"),
+                to_attr="public_testimonies",
+            ),
+        )
+
     def search(self, query: str) -> CaseQuerySet:
         """People whose spellings hold every word typed (cases.search)."""
         from cases.search import search_cases  # cases.search reads the vocabulary models below

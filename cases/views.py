@@ -1,13 +1,12 @@
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django_countries import countries as all_countries
 
 from cases.charts import case_charts
 from cases.filtering import CaseFilters
-from cases.models import FILTER_OPTIONS_CACHE_KEY, FILTER_OPTIONS_SECONDS, Case, Event, Statistic, Testimony
+from cases.models import FILTER_OPTIONS_CACHE_KEY, FILTER_OPTIONS_SECONDS, Case, Statistic
 
 CASES_PER_PAGE = 24
 
@@ -49,21 +48,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    cases = (
-        Case.objects.public()
-        .with_names()
-        .prefetch_related(
-            "sources",
-            "texts",
-            Prefetch("events", queryset=Event.objects.prefetch_related("sources")),
-            Prefetch(
-                "testimonies",
-                queryset=Testimony.objects.publishable().select_related("source"),
-                to_attr="public_testimonies",
-            ),
-        )
-    )
-    case = get_object_or_404(cases, reference=reference)
+    case = get_object_or_404(Case.objects.public().with_public_details(), reference=reference)
     context = {
         "case": case,
         "relatives": case.related_public_cases(),

@@ -342,6 +342,15 @@ LOGGING = {
 # (petitions/page_cache.py): the count strangers see lags by at most this. 0: off.
 PLEA_PAGE_CACHE_SECONDS = env_int("PLEA_PAGE_CACHE_SECONDS", default=5)
 
+# Open data (config/api.py, petitions/tallies.py). The JSON API and feeds are
+# served from the cache for PLEA_PAGE_CACHE_SECONDS like the petition page, and
+# limited per client address; the data set downloads are heavier and limited
+# harder. A petition's signatures by day and country are counted again at most
+# every PLEA_TALLY_SECONDS.
+PLEA_API_LIMITS_PER_IP = env_limits("PLEA_API_LIMITS_PER_IP", default="120/60,2000/3600")
+PLEA_DATASET_LIMITS_PER_IP = env_limits("PLEA_DATASET_LIMITS_PER_IP", default="10/3600")
+PLEA_TALLY_SECONDS = env_int("PLEA_TALLY_SECONDS", default=300)
+
 # Benchmarks only (bench/run.sh): mounts a bare "hello" view at /_bench/hello/
 # as the yardstick every figure is divided by. Never set in production.
 PLEA_BENCH = env_bool("PLEA_BENCH", default=False)

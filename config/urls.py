@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cases.sitemaps import CaseSitemap
+from config.api import api, openapi_schema
+from config.api_docs import open_data
 from config.health import health
 from core.cross_origin import cross_origin_protected
 from petitions.sitemaps import PetitionSitemap
@@ -16,6 +18,8 @@ urlpatterns = [
     # Posted from every page, the cached petition page among them (no token there).
     path("i18n/setlang/", cross_origin_protected(set_language), name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("api/v1/openapi.json", openapi_schema, name="api_schema"),
+    path("api/v1/", api.urls),
     # For load balancers; outside the language prefixes, so it never redirects.
     path("health/", health, name="health"),
 ]
@@ -23,6 +27,7 @@ urlpatterns += i18n_patterns(
     # First: in a surge nearly every request is a petition page.
     path("", include("petitions.urls")),
     path("cases/", include("cases.urls")),
+    path("open-data/", open_data, name="open_data"),
     path("accounts/", include("accounts.urls")),
     path("organisers/invitations/", include("accounts.invitation_urls")),
     path("organisers/", include("organisers.urls")),

@@ -1,9 +1,7 @@
 """CSV exports, streamed so memory stays flat at any size: rows come from a
 server-side cursor in chunks and go out in blocks of about 64 KB."""
 
-import csv
-import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -11,35 +9,10 @@ from django_countries import countries
 
 from accounts import audit
 from accounts.models import AuditEntry
+from core.csv_stream import csv_lines, neutralise  # noqa: F401  (the views and tests use them from here)
 from petitions.models import Petition, Signature, SignatureQuerySet
 
 CHUNK = 2000
-# Bytes of CSV per piece handed to the server: one piece per row meant one
-# write to the socket per row, most of the cost of a million-row export.
-BLOCK = 64 * 1024
-# A spreadsheet treats a cell starting with one of these as a formula; a
-# signer could make an organiser's spreadsheet run one (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """The CSV text in blocks of whole rows, about BLOCK characters each."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")  # the BOM makes spreadsheets read UTF-8
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-        if buffer.tell() >= BLOCK:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
 
 
 def _country_names() -> Callable[[str], str]:

@@ -47,6 +47,28 @@ class PetitionQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(status=Petition.Status.OPEN).filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
 
+    def finished(self, *, now: datetime.datetime | None = None) -> PetitionQuerySet:
+        """Published petitions that no longer take signatures, victories included:
+        closed by an organiser, or past their closing date."""
+        now = now or timezone.now()
+        return self.filter(Q(status__in=Petition.FINISHED_STATES) | Q(status=Petition.Status.OPEN, closes_at__lte=now))
+
+    def closed_without_victory(self, *, now: datetime.datetime | None = None) -> PetitionQuerySet:
+        return self.finished(now=now).exclude(status=Petition.Status.VICTORY)
+
+    def victories(self) -> PetitionQuerySet:
+        return self.filter(status=Petition.Status.VICTORY)
+
+    def search(self, query: str) -> PetitionQuerySet:
+        """Petitions whose title or summary holds `query`, in the original or
+        in any of its translations. Pass a cleaned query (cases.search_keys.clean_query)."""
+        if not query:
+            return self
+        in_translation = PetitionText.objects.filter(petition=models.OuterRef("pk")).filter(
+            Q(title__icontains=query) | Q(summary__icontains=query)
+        )
+        return self.filter(Q(title__icontains=query) | Q(summary__icontains=query) | models.Exists(in_translation))
+
     def past_closing_date(self, *, now: datetime.datetime | None = None) -> PetitionQuerySet:
         """Still "open" to its organisers, but its closing date has passed: it
         takes no signatures, and the public sees it as closed."""

@@ -1,19 +1,24 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.ip_hash import ip_hash
 from cases.models import Case
+from cases.search_keys import clean_query
 from core.client_ip import client_ip
 from core.cross_origin import cross_origin_protected
 from petitions import abuse, page_cache, signing
 from petitions.forms import SignForm
-from petitions.models import CountIsFinal, InvalidTransition, Petition, Signature
+from petitions.models import CountIsFinal, InvalidTransition, Petition, PetitionQuerySet, Signature
 from petitions.tokens import LinkExpired, LinkInvalid, Purpose, read_token
 
 RECENT_SIGNERS = 10
@@ -21,13 +26,50 @@ PETITIONS_PER_PAGE = 12
 SORTS = {"popular": Petition.objects.most_signed, "new": Petition.objects.newest}
 
 
+@dataclass(frozen=True)
+class Tab:
+    heading: str
+    empty: str
+    petitions: Callable[[], PetitionQuerySet]
+
+
+# The petition list's tabs, in the order they are shown.
+TABS = {
+    "open": Tab(
+        gettext_lazy("Open petitions"), gettext_lazy("There are no open petitions right now."), Petition.objects.open
+    ),
+    "closed": Tab(
+        gettext_lazy("Closed petitions"),
+        gettext_lazy("No petition has closed yet."),
+        Petition.objects.closed_without_victory,
+    ),
+    "victories": Tab(
+        gettext_lazy("Victories"), gettext_lazy("No victories yet: keep signing."), Petition.objects.victories
+    ),
+}
+
+
 def petition_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort")
     if sort not in SORTS:
         sort = "popular"
-    petitions = SORTS[sort]().filter(pk__in=Petition.objects.open().values("pk")).prefetch_related("texts")
+    tab = request.GET.get("tab")
+    if tab not in TABS:
+        tab = "open"
+    query = clean_query(request.GET.get("q"))
+    shown = TABS[tab].petitions().search(query)
+    petitions = SORTS[sort]().filter(pk__in=shown.values("pk")).prefetch_related("texts")
     page = Paginator(petitions, PETITIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "petitions/petition_list.html", {"page": page, "sort": sort})
+    context = {
+        "page": page,
+        "sort": sort,
+        "tab": tab,
+        "tabs": TABS,
+        "current_tab": TABS[tab],
+        "q": query,
+        "query": urlencode({"tab": tab, "sort": sort, **({"q": query} if query else {})}),
+    }
+    return render(request, "petitions/petition_list.html", context)
 
 
 def _detail(

@@ -13,9 +13,15 @@ from tests.petitions.factories import another_address, confirmed_signature, open
 pytestmark = pytest.mark.django_db
 
 PUBLIC_QUERY_PARAMETERS = {
-    "/en/": ["sort", "page"],
+    "/en/": ["sort", "page", "tab", "q"],
     "/en/cases/": ["q", "status", "ethnicity", "prefecture", "country", "page"],
     "/en/cases/statistics/": ["q"],
+    "/en/open-data/": ["q"],
+    "/en/feed/": ["page"],
+    "/en/cases/feed/": ["page"],
+    "/api/v1/petitions/": ["status", "q", "page"],
+    "/api/v1/cases/": ["q", "status", "ethnicity", "prefecture", "country", "page"],
+    "/api/v1/openapi.json": ["q"],
     "/health/": ["check"],
 }
 SIGN_FIELDS = ["full_name", "email", "country", "reason", "show_publicly", "wants_updates", "website", "started"]
@@ -101,3 +107,13 @@ def test_hostile_confirmation_and_withdrawal_tokens_change_nothing(client, petit
             assert acceptable(response), (kind, value[:40], response.status_code)
     petition_with_signers.refresh_from_db()
     assert petition_with_signers.signature_count == 1
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["/api/v1/petitions/{}/", "/api/v1/cases/{}/", "/en/petitions/{}/updates/feed/", "/api/v1/{}/"],
+)
+def test_hostile_names_in_open_data_addresses_are_not_found(client, petition_with_signers, template):
+    for value in [*RAW_QUERY, "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "petition%00"]:
+        response = client.get(template.format(value))
+        assert response.status_code in (400, 404), (template, value[:40], response.status_code)

@@ -127,8 +127,9 @@ def test_a_cached_page_costs_no_queries_and_an_uncached_one_few(
         confirmed_signature(petition, show_publicly=True)
     pending_signature(petition)
     # The petition, its translations, recent signers, the people behind it,
-    # and its updates, deliveries and responses.
-    with django_assert_max_num_queries(7):
+    # and its updates, deliveries and responses; and, at most once every few
+    # minutes, the tally of signatures by day and by country (2).
+    with django_assert_max_num_queries(9):
         Client().get(petition.get_absolute_url())
     with django_assert_num_queries(0):
         Client().get(petition.get_absolute_url())
