@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts import sign_in
 from accounts.models import AuditEntry, Invitation
 from core.read_only_admin import ReadOnlyAdmin
 
@@ -27,3 +28,8 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# One sign-in for the whole site: the admin's own login page would be a
+# second, unthrottled way to try passwords.
+admin.site.login = sign_in.admin_login

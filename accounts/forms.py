@@ -1,40 +1,64 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.ip_hash import ip_hash
+from accounts import sign_in
 from accounts.models import Invitation
 from accounts.roles import MODERATOR, OWNER, PetitionRole
-from core.client_ip import client_ip
+from accounts.tasks import send_password_reset
 from core.rate_limits import Throttle
 from core.validators import reject_control_characters
-
-
-def login_throttle() -> Throttle:
-    from django.conf import settings
-
-    return Throttle("login-failure", settings.PLEA_LOGIN_FAILURE_LIMIT, settings.PLEA_LOGIN_FAILURE_WINDOW)
 
 
 def reset_mail_throttle() -> Throttle:
     return Throttle("password-reset-mail", 3, 60 * 60)
 
 
-class ThrottledPasswordResetForm(PasswordResetForm):
-    """Mails at most a few reset links an hour to one address, so nobody can
-    flood an organiser's inbox (or bury a real alert) by asking for resets.
-    The page says the same either way."""
+def _refusal(error: sign_in.SignInRefused) -> ValidationError:
+    if error.which == sign_in.NETWORK:
+        return ValidationError(
+            _("Too many attempts from your network. Wait 15 minutes and try again."), code="throttled"
+        )
+    return ValidationError(
+        _(
+            "Too many failed attempts for this account. Sign in from a device you have used before, "
+            "or reset your password by email: the link lets you in."
+        ),
+        code="throttled",
+    )
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Counts the request against the client's network (the sign-in throttle),
+    mails at most a few reset links an hour to one address, and leaves the
+    mailing to the task queue, so the page answers alike, and as fast,
+    whether or not the address has an account."""
+
+    def __init__(self, *args, request: HttpRequest | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            sign_in.attempt(self.request, username=None)
+        except sign_in.SignInRefused as error:
+            raise _refusal(error) from None
+        return cleaned
+
+    def save(self, **kwargs) -> None:
+        email = self.cleaned_data["email"]
         throttle = reset_mail_throttle()
-        if throttle.blocked(to_email.lower()):
+        if throttle.hit(email.casefold()) > throttle.limit:
             return
-        throttle.hit(to_email.lower())
-        super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)
+        send_password_reset.enqueue(email=email, language=get_language() or settings.LANGUAGE_CODE)
 
 
 def _helper(label) -> FormHelper:
@@ -45,36 +69,16 @@ def _helper(label) -> FormHelper:
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's login form, refusing after too many failures for the same
-    username or from the same address, whether or not the password is then right."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _("Too many failed attempts. Wait 15 minutes and try again, or reset your password by email."),
-    }
-
-    def _subjects(self) -> list[str]:
-        username = (self.data.get("username") or "").strip().lower()
-        subjects = [f"user:{username}"]
-        address = client_ip(self.request) if self.request else None
-        if address:
-            subjects.append(f"ip:{ip_hash(address)}")
-        return subjects
+    """Django's login form behind the site's one sign-in throttle
+    (accounts.sign_in): over a limit, the password is not even checked."""
 
     def clean(self):
-        throttle = login_throttle()
-        subjects = self._subjects()
-        if any(throttle.blocked(subject) for subject in subjects):
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
         try:
-            cleaned = super().clean()
-        except ValidationError:
-            for subject in subjects:
-                throttle.hit(subject)
-            raise
-        # Only the username's count: resetting the address's count would let
-        # a guesser with an account of their own interleave good logins.
-        throttle.reset(subjects[0])
+            attempt = sign_in.attempt(self.request, username=self.data.get("username") or "")
+        except sign_in.SignInRefused as error:
+            raise _refusal(error) from None
+        cleaned = super().clean()
+        attempt.succeeded()
         return cleaned
 
 
@@ -103,12 +107,6 @@ class InvitationForm(forms.Form):
             self.add_error("role", _("Choose a role on the petition."))
         if not cleaned.get("petition") and not cleaned.get("organiser") and not cleaned.get("case_editor"):
             raise ValidationError(_("The invitation must give something: a petition, petitions or cases."))
-        email = cleaned.get("email")
-        if email and get_user_model().objects.filter(email__iexact=email).exists():
-            self.add_error(
-                "email",
-                _("Someone with this email already has an account. Add them to a petition from its organisers page."),
-            )
         return cleaned
 
 

@@ -1,4 +1,11 @@
-"""Accounts exist only by invitation: staff invite, the invitee sets a password."""
+"""Accounts and roles exist only by invitation, and a role only by consent.
+
+Staff invite people to a new account (the invitee chooses a username and
+password); anyone who may manage a petition's organisers invites people to
+a role on it. An address that already has an account is mailed a link to
+accept by signing in. The inviter is told the same whichever it is, so the
+page reveals nothing about who has an account, and nobody is handed a role
+(or its mail) without saying yes."""
 
 import datetime
 
@@ -11,7 +18,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import AuditEntry, Invitation
-from accounts.roles import CASE_EDITORS_GROUP, ORGANISERS_GROUP
+from accounts.roles import CASE_EDITORS_GROUP, ORGANISERS_GROUP, is_site_staff
 from accounts.tasks import send_invitation
 from accounts.tokens import INVITATION_SALT
 
@@ -28,6 +35,21 @@ class InvitationUsed(Exception):
     pass
 
 
+class InvitationForSomeoneElse(Exception):
+    """Signed in as an account other than the one invited."""
+
+
+def account_for(invitation: Invitation):
+    """The active account the invitation's address belongs to, if any."""
+    return get_user_model().objects.filter(is_active=True, email__iexact=invitation.email).order_by("pk").first()
+
+
+def may_create_account(invitation: Invitation) -> bool:
+    """Only staff make new accounts; an owner's invitation to an address
+    without one waits until staff invite that person."""
+    return is_site_staff(invitation.invited_by)
+
+
 def invitation_from_token(token: str) -> Invitation:
     try:
         pk = signing.loads(token, salt=INVITATION_SALT, max_age=settings.PLEA_INVITATION_MAX_AGE)
@@ -35,7 +57,11 @@ def invitation_from_token(token: str) -> Invitation:
         raise InvitationExpired from None
     except (signing.BadSignature, ValueError, UnicodeError):
         raise InvitationInvalid from None
-    invitation = Invitation.objects.select_related("petition").filter(pk=pk).first() if isinstance(pk, int) else None
+    invitation = (
+        Invitation.objects.select_related("petition", "invited_by").filter(pk=pk).first()
+        if isinstance(pk, int)
+        else None
+    )
     if invitation is None:
         raise InvitationInvalid
     if invitation.accepted_at is not None:
@@ -49,9 +75,11 @@ def invitation_create(
     email: str,
     petition: models.Model | None,
     role: str,
-    organiser: bool,
-    case_editor: bool,
+    organiser: bool = False,
+    case_editor: bool = False,
 ) -> Invitation:
+    """Record the invitation; the mail (to an account, or to make one) is
+    chosen by the task, so this takes as long whoever the address is."""
     with transaction.atomic():
         invitation = Invitation.objects.create(
             email=email.strip(),
@@ -72,30 +100,54 @@ def invitation_create(
     return invitation
 
 
+def _grant(*, invitation: Invitation, user) -> None:
+    """Give the account what the invitation promised: a group grant only
+    when staff made one; a petition role never implies starting petitions."""
+    if invitation.organiser:
+        user.groups.add(Group.objects.get_or_create(name=ORGANISERS_GROUP)[0])
+    if invitation.case_editor:
+        user.groups.add(Group.objects.get_or_create(name=CASE_EDITORS_GROUP)[0])
+        # Cases are curated in the admin; the group's permissions limit it to cases.
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    if invitation.petition_id and invitation.role:
+        # The petitions.Organiser row, through the user's relation to it.
+        user.petition_roles.get_or_create(petition_id=invitation.petition_id, defaults={"role": invitation.role})
+    audit.record(
+        by=user,
+        action=AuditEntry.Action.INVITATION_ACCEPT,
+        petition=invitation.petition,
+        target=invitation,
+        details={"role": invitation.role, "organiser": invitation.organiser, "case_editor": invitation.case_editor},
+    )
+
+
+def _mark_used(*, invitation: Invitation, now: datetime.datetime) -> None:
+    if not Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(accepted_at=now):
+        raise InvitationUsed
+
+
 def invitation_accept(*, invitation: Invitation, username: str, password: str, now: datetime.datetime | None = None):
     """Create the account, give it what the invitation promised, mark the
     invitation used (once: a second accept of the same link fails)."""
     now = now or timezone.now()
+    if not may_create_account(invitation):
+        raise InvitationInvalid
     with transaction.atomic():
-        if not Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(accepted_at=now):
-            raise InvitationUsed
+        _mark_used(invitation=invitation, now=now)
         user = get_user_model().objects.create_user(username=username, email=invitation.email, password=password)
         Invitation.objects.filter(pk=invitation.pk).update(user=user)
-        if invitation.organiser or invitation.petition_id:
-            user.groups.add(Group.objects.get_or_create(name=ORGANISERS_GROUP)[0])
-        if invitation.case_editor:
-            user.groups.add(Group.objects.get_or_create(name=CASE_EDITORS_GROUP)[0])
-            # Cases are curated in the admin; the group's permissions limit it to cases.
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
-        if invitation.petition_id and invitation.role:
-            # The petitions.Organiser row, through the user's relation to it.
-            user.petition_roles.get_or_create(petition_id=invitation.petition_id, defaults={"role": invitation.role})
-        audit.record(
-            by=user,
-            action=AuditEntry.Action.INVITATION_ACCEPT,
-            petition=invitation.petition,
-            target=invitation,
-            details={"role": invitation.role, "case_editor": invitation.case_editor},
-        )
+        _grant(invitation=invitation, user=user)
     return user
+
+
+def invitation_accept_signed_in(*, invitation: Invitation, by, now: datetime.datetime | None = None) -> None:
+    """The invited account, signed in, says yes."""
+    now = now or timezone.now()
+    if not by.is_authenticated or not by.is_active or by.email.casefold() != invitation.email.casefold():
+        raise InvitationForSomeoneElse
+    with transaction.atomic():
+        _mark_used(invitation=invitation, now=now)
+        Invitation.objects.filter(pk=invitation.pk).update(user=by)
+        _grant(invitation=invitation, user=by)

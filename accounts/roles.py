@@ -29,11 +29,23 @@ def is_site_staff(user) -> bool:
 
 
 def in_group(user, name: str) -> bool:
-    return user.is_authenticated and user.groups.filter(name=name).exists()
+    if not user.is_authenticated:
+        return False
+    # One query per request for all of a user's groups, however many checks ask.
+    names = getattr(user, "_plea_group_names", None)
+    if names is None:
+        names = user._plea_group_names = frozenset(user.groups.values_list("name", flat=True))
+    return name in names
+
+
+def may_start_petitions(user) -> bool:
+    """A grant from the site's staff (the Organisers group), never a side
+    effect of holding a role on someone else's petition."""
+    return user.is_authenticated and user.is_active and (is_site_staff(user) or in_group(user, ORGANISERS_GROUP))
 
 
 def is_organiser(user) -> bool:
-    """May use the dashboard and start petitions."""
+    """May use the dashboard: starts petitions or holds a role on one."""
     if not user.is_authenticated or not user.is_active:
         return False
     # petition_roles: the user's petitions.Organiser rows, reached through the

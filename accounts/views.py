@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +24,11 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None, initial={"petition": request.GET.get("petition")})
     if request.method == "POST" and form.is_valid():
         invitations.invitation_create(by=request.user, **form.cleaned_data)
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+        messages.success(
+            request,
+            _("Invitation sent to %(email)s. An existing account is asked to accept it by signing in.")
+            % {"email": form.cleaned_data["email"]},
+        )
         return redirect("accounts:invitation_create")
     return render(request, "accounts/invitation_form.html", {"form": form})
 
@@ -39,9 +44,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             ),
             invitations.InvitationUsed: _("This invitation has already been used. Log in, or reset your password."),
         }.get(type(error), _("This link does not work. Copy the whole link from the email and try again."))
-        return render(
-            request, "error.html", {"title": _("This invitation does not work"), "message": message}, status=410
-        )
+        return _refused(request, message)
+    if invitations.account_for(invitation) is not None:
+        return _accept_with_account(request, invitation)
+    if not invitations.may_create_account(invitation):
+        return _refused(request, _("This link does not work. Copy the whole link from the email and try again."))
     form = InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,3 +62,33 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("organisers:dashboard")
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "error.html", {"title": _("This invitation does not work"), "message": message}, status=410)
+
+
+def _accept_with_account(request: HttpRequest, invitation) -> HttpResponse:
+    """An address with an account accepts by signing in to it and saying yes."""
+    if not request.user.is_authenticated:
+        messages.info(request, _("Sign in to the invited account to accept the invitation."))
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        try:
+            invitations.invitation_accept_signed_in(invitation=invitation, by=request.user)
+        except invitations.InvitationUsed:
+            return _refused(request, _("This invitation has already been used."))
+        except invitations.InvitationForSomeoneElse:
+            pass
+        else:
+            messages.success(request, _("Invitation accepted."))
+            if invitation.petition_id:
+                return redirect("organisers:petition", slug=invitation.petition.slug)
+            return redirect("organisers:dashboard")
+    mine = request.user.email.casefold() == invitation.email.casefold()
+    return render(
+        request,
+        "accounts/invitation_confirm.html",
+        {"invitation": invitation, "mine": mine},
+        status=200 if mine else 403,
+    )

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.sessions.account_sessions",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -274,6 +275,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 PLEA_INVITATION_MAX_AGE = env_int("PLEA_INVITATION_MAX_AGE_DAYS", default=7) * 24 * 3600
 PLEA_LOGIN_FAILURE_LIMIT = env_int("PLEA_LOGIN_FAILURE_LIMIT", default=5)
 PLEA_LOGIN_FAILURE_WINDOW = env_int("PLEA_LOGIN_FAILURE_WINDOW_MINUTES", default=15) * 60
+# Sign-ins end after 12 hours without a request, and 7 days after signing in
+# however active (accounts.sessions renews the idle expiry as they are used).
+SESSION_COOKIE_AGE = env_int("PLEA_SESSION_IDLE_HOURS", default=12) * 3600
+PLEA_SESSION_ABSOLUTE_AGE = env_int("PLEA_SESSION_ABSOLUTE_DAYS", default=7) * 24 * 3600
 # Updates are mailed in batches of this many signers, one task per batch.
 PLEA_UPDATE_BATCH_SIZE = env_int("PLEA_UPDATE_BATCH_SIZE", default=500)
 

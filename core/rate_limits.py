@@ -1,8 +1,9 @@
 """Rate limits kept in Django's cache (Redis when REDIS_URL is set).
 
 Two shapes, one counter: `hit` counts attempts in fixed windows (signing,
-re-sends); a `Throttle` counts failures from the first one on and can be
-asked before an attempt (logins, reset mails). `cache.incr` is atomic on
+re-sends); a `Throttle` counts attempts from the first one on (sign-in,
+reset mails). Both increment first and compare the count that came back,
+so parallel requests cannot all pass one check: `cache.incr` is atomic on
 Redis and within one process on local memory.
 """
 
@@ -84,6 +85,13 @@ class Throttle:
     def hit(self, subject: str) -> int:
         """Count one failure; returns how many there have been in the window."""
         return _incr(self._key(subject), timeout=self.window)
+
+    def give_back(self, subject: str) -> None:
+        """Uncount one attempt that turned out well."""
+        try:
+            cache.decr(self._key(subject))
+        except ValueError:  # the window has passed
+            pass
 
     def reset(self, subject: str) -> None:
         cache.delete(self._key(subject))

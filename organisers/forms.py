@@ -70,15 +70,13 @@ class ReasonForm(forms.Form):
     )
 
 
-class OrganiserAddForm(forms.Form):
-    who = forms.CharField(
-        label=_("Username or email of an existing account"), max_length=254, validators=[reject_control_characters]
-    )
+class OrganiserInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Their email address"), max_length=254, validators=[reject_control_characters])
     role = forms.ChoiceField(label=_("Role"), choices=Organiser.Role.choices, initial=Organiser.Role.MODERATOR)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Add"))
+        self.helper = _helper(_("Invite"))
 
 
 class UpdateForm(forms.Form):

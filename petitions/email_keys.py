@@ -1,4 +1,5 @@
-"""One signature per person: the key under which an email address is unique.
+"""One signature per person: the key under which an email address is unique
+(and, at the end, the masked form of an address that moderators see).
 
 An address is normalised in this fixed order, each step on what the one
 before produced:
@@ -128,3 +129,16 @@ def email_key(email: str) -> str:
 
 def email_domain(key: str) -> str:
     return key.rpartition("@")[2]
+
+
+MASK = "\u2022\u2022\u2022"  # •••
+
+
+def masked_email(email: str) -> str:
+    """`amina@gmail.com` → `a•••@gmail.com`: enough for a moderator to spot a
+    pattern (a throwaway domain, the same initial), not enough to contact or
+    identify the signer. Full addresses are for owners, audited."""
+    local, at, domain = email.strip().rpartition("@")
+    if not at:
+        return MASK if email else ""
+    return f"{local[:1]}{MASK}@{domain}"

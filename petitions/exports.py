@@ -86,3 +86,15 @@ def export_record(*, by: AbstractBaseUser, petition: Petition, emails: bool) -> 
             target=petition,
             details={"columns": list(columns), "rows": rows.count()},
         )
+
+
+def email_page_record(*, by, petition: Petition, page_number: int, count: int) -> None:
+    """Audit a page of full signer addresses an owner opened, like an export."""
+    with transaction.atomic():
+        audit.record(
+            by=by,
+            action=AuditEntry.Action.VIEW_EMAILS,
+            petition=petition,
+            target=petition,
+            details={"page": page_number, "count": count},
+        )

@@ -5,7 +5,6 @@ writes an audit entry; mail goes out on commit."""
 import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -151,39 +150,17 @@ def petition_declare_victory(*, by: User, petition: Petition, note: str, now: da
     )
 
 
-def organiser_add(*, by: User, petition: Petition, email_or_username: str, role: str) -> Organiser:
-    """Give an existing account a role on the petition. Accounts come only
-    from staff invitations, so an owner cannot conjure new ones."""
-    users = get_user_model().objects.filter(is_active=True)
-    found = list(users.filter(username__iexact=email_or_username)[:2]) or list(
-        users.filter(email__iexact=email_or_username)[:2]
-    )
-    if len(found) != 1:
-        raise ActionRefused(
-            _("There is no account with this username or email. Ask the site's staff to send an invitation.")
-        )
-    user = found[0]
-    if role not in Organiser.Role.values:
-        raise ActionRefused(_("Choose a role."))
-    with transaction.atomic():
-        organiser, created = Organiser.objects.get_or_create(petition=petition, user=user, defaults={"role": role})
-        if not created:
-            raise ActionRefused(_("%(name)s already organises this petition.") % {"name": user.get_username()})
-        audit.record(
-            by=by,
-            action=AuditEntry.Action.ORGANISER_ADD,
-            petition=petition,
-            target=organiser,
-            details={"user": user.get_username(), "role": role},
-        )
-    return organiser
-
-
 def organiser_remove(*, by: User, petition: Petition, organiser: Organiser) -> None:
     if organiser.petition_id != petition.pk:
         raise ActionRefused(_("That person does not organise this petition."))
     with transaction.atomic():
-        owners = Organiser.objects.select_for_update().filter(petition=petition, role=Organiser.Role.OWNER)
+        # Lock the petition row: two owners removing each other at once
+        # queue here, and the second sees the first's removal. (A locking
+        # read of the owner rows would not: COUNT takes no row locks.)
+        Petition.objects.select_for_update().filter(pk=petition.pk).values_list("pk", flat=True).get()
+        if not Organiser.objects.filter(pk=organiser.pk).exists():
+            raise ActionRefused(_("That person does not organise this petition."))
+        owners = Organiser.objects.filter(petition=petition, role=Organiser.Role.OWNER)
         if organiser.role == Organiser.Role.OWNER and owners.count() <= 1:
             raise ActionRefused(_("A petition needs at least one owner. Add another owner first."))
         audit.record(

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.roles import may_start_petitions
 from organisers.views.decorators import organiser_required
 from petitions import fraud
 from petitions.models import WAITING_FOR_REVIEW, Petition, Signature
@@ -30,4 +31,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     flagged = fraud.flagged_bursts(petition_ids=[p.pk for p in petitions], now=now)
     rows = [(petition, {**stats.get(petition.pk, {}), "flagged": flagged[petition.pk]}) for petition in petitions]
-    return render(request, "organisers/dashboard.html", {"rows": rows})
+    context = {"rows": rows, "may_start_petitions": may_start_petitions(request.user)}
+    return render(request, "organisers/dashboard.html", context)

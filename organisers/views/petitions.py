@@ -5,16 +5,19 @@ organisers.access.petition_for, which applies the permissions."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.roles import MODERATING_ROLES, OWNING_ROLES
+from accounts import invitations
+from accounts.models import Invitation
+from accounts.roles import MODERATING_ROLES, OWNING_ROLES, may_start_petitions
 from organisers.access import petition_for, role_on
 from organisers.forms import (
-    OrganiserAddForm,
+    OrganiserInviteForm,
     PetitionForm,
     PetitionTextForm,
     ReasonForm,
@@ -29,6 +32,8 @@ from petitions.models import Organiser, Petition, PetitionText, PetitionUpdate, 
 @organiser_required
 @require_http_methods(["GET", "POST"])
 def petition_create(request: HttpRequest) -> HttpResponse:
+    if not may_start_petitions(request.user):
+        raise PermissionDenied(_("Starting petitions is granted by the site's staff."))
     form = PetitionForm(request.POST or None, submit_label=_("Save as a draft"))
     if request.method == "POST" and form.is_valid():
         petition = services.petition_create(by=request.user, fields=form.cleaned_data)
@@ -141,24 +146,24 @@ def petition_victory(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisers_manage(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_for(request, slug, roles=OWNING_ROLES)
-    form = OrganiserAddForm(request.POST or None)
+    form = OrganiserInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.organiser_add(
-                by=request.user,
-                petition=petition,
-                email_or_username=form.cleaned_data["who"],
-                role=form.cleaned_data["role"],
+        # The same answer whether or not the address has an account: the
+        # page must not tell an organiser who has one (accounts.invitations).
+        invitations.invitation_create(by=request.user, petition=petition, **form.cleaned_data)
+        messages.success(
+            request,
+            _(
+                "Invitation recorded for %(email)s. If this address has a Plea account, it gets an email and "
+                "becomes an organiser when it accepts. If not, ask the site's staff to invite this person."
             )
-        except services.ActionRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Added."))
-            return redirect("organisers:organisers", slug=petition.slug)
+            % {"email": form.cleaned_data["email"]},
+        )
+        return redirect("organisers:organisers", slug=petition.slug)
     organisers = Organiser.objects.filter(petition=petition).select_related("user").order_by("role", "added_at")
-    return render(
-        request, "organisers/organisers_manage.html", {"petition": petition, "form": form, "organisers": organisers}
-    )
+    invited = Invitation.objects.filter(petition=petition, accepted_at__isnull=True).order_by("-created_at")[:50]
+    context = {"petition": petition, "form": form, "organisers": organisers, "invited": invited}
+    return render(request, "organisers/organisers_manage.html", context)
 
 
 @login_required

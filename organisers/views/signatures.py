@@ -9,9 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import MODERATING_ROLES
+from accounts.roles import MODERATING_ROLES, OWNING_ROLES
 from core.capped_pagination import CappedPaginator
-from organisers.access import petition_for
+from organisers.access import petition_for, role_on
 from organisers.forms import (
     STATE_FILTERS,
     ReasonForm,
@@ -20,7 +20,7 @@ from organisers.forms import (
     SelectionForm,
     SignatureFilterForm,
 )
-from petitions import fraud
+from petitions import exports, fraud
 from petitions.models import Signature
 from petitions.moderation import (
     RULE_ACTIONS,
@@ -57,12 +57,22 @@ def signature_list(request: HttpRequest, slug: str) -> HttpResponse:
     signatures = signatures.order_by("-created_at", "-pk")
     paginator = CappedPaginator(signatures, SIGNATURES_PER_PAGE, cap=SIGNATURES_COUNTED)
     page = paginator.get_page(request.GET.get("page"))
+    # Moderators see masked addresses; an owner may open the full ones, and
+    # every page of them is audited like an export.
+    may_see_emails = role_on(request.user, petition) in OWNING_ROLES
+    full_emails = may_see_emails and request.GET.get("emails") == "full"
+    if full_emails:
+        exports.email_page_record(
+            by=request.user, petition=petition, page_number=page.number, count=len(page.object_list)
+        )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "petition": petition,
         "form": form,
         "page": page,
+        "may_see_emails": may_see_emails,
+        "full_emails": full_emails,
         "query": query.urlencode(),
         "state_filters": STATE_FILTERS,
         "current_state": request.GET.get("state", ""),

@@ -54,10 +54,11 @@ def test_failed_logins_are_throttled_per_username(client):
     f.user("bilal", password=True)
     for _ in range(5):
         assert "Please enter a correct username" in login(client, "bilal", "wrong").text
-    # Now even the right password is refused until the window passes.
+    # Now the right password alone is refused on a device that never signed
+    # in (accounts.sign_in: known devices and reset links still get in).
     response = login(client, "bilal", f.PASSWORD, ip="198.51.100.9")
     assert response.status_code == 200
-    assert "Too many failed attempts" in response.text
+    assert "Too many failed attempts for this account" in response.text
     assert "_auth_user_id" not in client.session
 
 
@@ -65,7 +66,7 @@ def test_failed_logins_are_throttled_per_address(client):
     f.user("chen", password=True)
     for n in range(5):
         login(client, f"nobody{n}", "wrong", ip="192.0.2.1")
-    assert "Too many failed attempts" in login(client, "chen", f.PASSWORD, ip="192.0.2.1").text
+    assert "Too many attempts from your network" in login(client, "chen", f.PASSWORD, ip="192.0.2.1").text
     assert login(client, "chen", f.PASSWORD, ip="192.0.2.2").status_code == 302
 
 
@@ -79,13 +80,14 @@ def test_throttle_counts_and_resets():
     assert not throttle.blocked("x")
 
 
-def test_password_reset_by_email(client, mailoutbox):
+def test_password_reset_by_email(client, mailoutbox, settings):
     f.user("dana", password=True)
     response = client.post(reverse("password_reset"), {"email": "dana@example.org"})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     link = re.search(r"https?://\S+", mailoutbox[0].body).group(0)
-    path = link.split("testserver", 1)[1]
+    assert link.startswith(settings.SITE_URL + "/")
+    path = link.removeprefix(settings.SITE_URL)
     form_page = client.get(path, follow=True)
     assert "Choose a new password" in form_page.text
     new = "another-long-password-2"
@@ -180,14 +182,6 @@ def test_case_editor_invitation(client, mailoutbox, django_capture_on_commit_cal
     assert client.get("/en/admin/cases/case/").status_code == 200
     assert client.get("/en/admin/petitions/signature/").status_code == 403
     assert client.get(reverse("accounts:invitation_create")).status_code == 403
-
-
-def test_invitation_for_an_existing_account_is_refused(client, mailoutbox, django_capture_on_commit_callbacks):
-    f.user("hana")
-    response = invite(client, mailoutbox, django_capture_on_commit_callbacks, email="HANA@example.org", organiser="on")
-    assert "already has an account" in response.text
-    assert not Invitation.objects.exists()
-    assert mailoutbox == []
 
 
 def test_forged_or_expired_invitation_links(client, settings):

@@ -71,14 +71,14 @@ def test_every_workflow_writes_who_what_and_why(client):
     )
     client.get(reverse("organisers:export_signatures", kwargs={"slug": slug}))
     client.post(
-        reverse("organisers:organisers", kwargs={"slug": slug}), {"who": f.user("newmod").username, "role": "moderator"}
+        reverse("organisers:organisers", kwargs={"slug": slug}), {"email": f.user("newmod").email, "role": "moderator"}
     )
     client.post(reverse("organisers:petition_close", kwargs={"slug": slug}), {"note": "delivered"})
     log = list(AuditEntry.objects.order_by("pk").values_list("action", "actor", "reason"))
     assert log == [
         ("signature.hide", owner.pk, "abusive"),
         ("export.signatures", owner.pk, ""),
-        ("organiser.add", owner.pk, ""),
+        ("invitation.create", owner.pk, ""),
         ("petition.close", owner.pk, "delivered"),
     ]
     page = client.get(reverse("organisers:audit", kwargs={"slug": slug}))

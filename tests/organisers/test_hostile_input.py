@@ -27,7 +27,7 @@ FORMS = {
         "organisers/petitions/{slug}/translations/",
         {"language": "ur", "title": "T", "summary": "", "story": "S"},
     ),
-    "organisers": ("organisers/petitions/{slug}/organisers/", {"who": "nobody", "role": "moderator"}),
+    "organisers": ("organisers/petitions/{slug}/organisers/", {"email": "nobody@example.org", "role": "moderator"}),
     "bulk": ("organisers/petitions/{slug}/signatures/selected/", {"ids": "1", "action": "hide", "note": ""}),
     "rule_apply": (
         "organisers/petitions/{slug}/signatures/rule/apply/",

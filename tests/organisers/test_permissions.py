@@ -152,7 +152,7 @@ CASES = [
         "organisers add",
         "post",
         petition_url("organisers"),
-        lambda w: {"who": "case-editor", "role": "moderator"},
+        lambda w: {"email": "case-editor@example.org", "role": "moderator"},
         OWNERS,
     ),
     (

@@ -1,0 +1,54 @@
+"""Moderators see masked signer addresses; owners open full ones, audited (issue 13)."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEntry
+from petitions.email_keys import masked_email
+from tests.organisers import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("email", "masked"),
+    [
+        ("amina@gmail.com", "a•••@gmail.com"),
+        ("x@example.org", "x•••@example.org"),
+        ("Ayşe.Kaya+tag@mail.test", "A•••@mail.test"),
+        ("", ""),
+    ],
+)
+def test_masked_email(email, masked):
+    assert masked_email(email) == masked
+
+
+def test_moderators_see_names_and_masked_addresses_only(client):
+    petition = f.open_petition()
+    f.confirmed_signature(petition, full_name="Gulnar Omarova", email="gulnar.omarova@gmail.com")
+    client.force_login(f.moderator_of(petition))
+    url = reverse("organisers:signatures", kwargs={"slug": petition.slug})
+    for query in ({}, {"emails": "full"}):
+        page = client.get(url, query)
+        assert "Gulnar Omarova" in page.text
+        assert "gulnar.omarova@gmail.com" not in page.text
+        assert "g•••@gmail.com" in page.text
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.VIEW_EMAILS).exists()
+
+
+def test_owners_open_full_addresses_and_each_page_is_audited(client):
+    petition = f.open_petition()
+    f.confirmed_signature(petition, email="gulnar.omarova@gmail.com")
+    owner = f.owner_of(petition)
+    client.force_login(owner)
+    url = reverse("organisers:signatures", kwargs={"slug": petition.slug})
+    masked = client.get(url)
+    assert "gulnar.omarova@gmail.com" not in masked.text
+    assert "Show full addresses" in masked.text
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.VIEW_EMAILS).exists()
+    full = client.get(url, {"emails": "full"})
+    assert "gulnar.omarova@gmail.com" in full.text
+    client.get(url, {"emails": "full", "page": "1"})
+    entries = AuditEntry.objects.filter(action=AuditEntry.Action.VIEW_EMAILS, actor=owner, petition=petition)
+    assert entries.count() == 2
+    assert entries.first().details == {"page": 1, "count": 1}
