@@ -143,9 +143,9 @@ def test_rotating_through_an_ipv6_network_does_not_escape_the_sign_in_throttle(c
 
 def test_rotating_through_an_ipv6_network_does_not_escape_the_signing_limit(client, petition):
     url = reverse("petitions:sign", kwargs={"slug": petition.slug})
-    first = client.post(url, sign_form(email="one@example.org"), REMOTE_ADDR="2001:db8:9:9::1")
+    first = client.post(url, sign_form(petition, email="one@example.org"), REMOTE_ADDR="2001:db8:9:9::1")
     assert first.status_code == 302
-    second = client.post(url, sign_form(email="two@example.org"), REMOTE_ADDR="2001:db8:9:9::2")
+    second = client.post(url, sign_form(petition, email="two@example.org"), REMOTE_ADDR="2001:db8:9:9::2")
     assert second.status_code == 429
 
 

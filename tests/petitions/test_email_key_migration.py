@@ -73,7 +73,7 @@ def test_flagged_signatures_are_listed_for_the_petitions_organisers(client):
     recompute(apps, None)
     client.force_login(owner_of(petition))
 
-    page = client.get(f"/en/organisers/petitions/{petition.slug}/signatures/?state=flagged")
+    page = client.get(f"/en/organisers/petitions/{petition.slug}/signatures/?state=flagged&emails=full")
 
     html = page.content.decode()
     assert page.status_code == 200

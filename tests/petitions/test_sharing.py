@@ -213,7 +213,9 @@ def test_share_links_are_in_urdu_on_the_urdu_page(client, petition):
 
 
 def test_a_signer_who_has_just_confirmed_is_asked_to_share(client, petition, send_on_commit):
-    send_on_commit(lambda: client.post("/en/petitions/free-them/sign/", sign_form(), REMOTE_ADDR=another_address()))
+    send_on_commit(
+        lambda: client.post("/en/petitions/free-them/sign/", sign_form(petition), REMOTE_ADDR=another_address())
+    )
     link = re.search(r"/en/signatures/confirm/[^/\s]+/", mail.outbox[0].body).group(0)
     response = client.post(link, follow=True)
 

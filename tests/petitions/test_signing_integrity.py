@@ -154,7 +154,9 @@ def test_the_held_signature_is_listed_as_flagged_for_the_organisers(client, send
     send_on_commit(lambda: sign(client, petition, email="mallory@example.org"))
     client.force_login(owner_of(petition))
 
-    html = client.get(f"/en/organisers/petitions/{petition.slug}/signatures/?state=flagged").content.decode()
+    html = client.get(
+        f"/en/organisers/petitions/{petition.slug}/signatures/?state=flagged&emails=full"
+    ).content.decode()
 
     assert "Signed again after withdrawing an invalidated signature" in html
     assert "mallory@example.org" in html
