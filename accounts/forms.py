@@ -14,7 +14,7 @@ from accounts.models import Invitation
 from accounts.roles import MODERATOR, OWNER, PetitionRole
 from accounts.tasks import send_password_reset
 from core.rate_limits import Throttle
-from core.validators import reject_control_characters
+from core.validators import reject_control_characters, reject_control_characters_multiline
 
 
 def reset_mail_throttle() -> Throttle:
@@ -153,3 +153,70 @@ class InvitationAcceptForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}),
+    )
+
+
+class AuthenticatorConfirmForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=20,
+        help_text=_("The six digits the app shows for Plea now."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class RecoveryCodesSavedForm(forms.Form):
+    saved = forms.BooleanField(
+        label=_("I have saved these codes where I can find them without my phone."),
+        error_messages={"required": _("Save the codes first, then tick the box.")},
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    """The account's password again, counted by the sign-in throttle."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, request: HttpRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        try:
+            attempt = sign_in.attempt(self.request, username=user.get_username())
+        except sign_in.SignInRefused as error:
+            raise _refusal(error) from None
+        if not user.check_password(password):
+            raise ValidationError(_("That is not your password."), code="wrong_password")
+        attempt.succeeded()
+        return password
+
+
+class TwoFactorResetForm(forms.Form):
+    username = forms.CharField(label=_("Username of the account"), max_length=150)
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=2_000,
+        help_text=_("For the audit log, e.g. how you confirmed it is them who lost their phone."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[reject_control_characters_multiline],
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        user = get_user_model().objects.filter(username=get_user_model().normalize_username(username)).first()
+        if user is None:
+            raise ValidationError(_("There is no account with this username."))
+        return user
