@@ -4,12 +4,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts import sign_in
+from accounts import sign_in, two_factor
 from accounts.models import Invitation
 from accounts.roles import MODERATOR, OWNER, PetitionRole
 from accounts.tasks import send_password_reset
@@ -28,8 +29,8 @@ def _refusal(error: sign_in.SignInRefused) -> ValidationError:
         )
     return ValidationError(
         _(
-            "Too many failed attempts for this account. Sign in from a device you have used before, "
-            "or reset your password by email: the link lets you in."
+            "Too many failed attempts for this account. Reset your password by email: the link lets you in. "
+            "If the account has two-factor sign-in, the right password still leads on to it."
         ),
         code="throttled",
     )
@@ -76,10 +77,28 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         try:
             attempt = sign_in.attempt(self.request, username=self.data.get("username") or "")
         except sign_in.SignInRefused as error:
-            raise _refusal(error) from None
+            if error.which != sign_in.ACCOUNT:
+                raise _refusal(error) from None
+            return self._over_account_limit(error)
         cleaned = super().clean()
         attempt.succeeded()
         return cleaned
+
+    def _over_account_limit(self, error: sign_in.SignInRefused):
+        """Someone, perhaps a stranger, failed too often on this account. On
+        an account with a second factor the right password still leads on to
+        the second step (guesses there are counted per network, and the
+        phone is still needed); on any other the password is not checked at
+        all. Both answer alike, in about the same time."""
+        username = get_user_model().normalize_username(self.cleaned_data.get("username") or "")
+        account = get_user_model()._default_manager.filter(username=username).first()
+        if account is None or not two_factor.has_second_factor(account):
+            make_password(self.cleaned_data.get("password") or "")  # as long as a real check
+            raise _refusal(error)
+        try:
+            return super().clean()
+        except ValidationError:
+            raise _refusal(error) from None
 
 
 class InvitationForm(forms.Form):

@@ -66,8 +66,22 @@ UNGATED_VIEWS = {"admin:logout"}
 
 
 def has_second_factor(user) -> bool:
-    """Any confirmed django-otp device, of any plugin."""
-    return bool(user.is_authenticated) and django_otp.user_has_device(user, confirmed=True)
+    """Any confirmed django-otp device, of any plugin (asked once per request
+    and user object, in one query however many plugins there are)."""
+    if not user.is_authenticated:
+        return False
+    known = getattr(user, "_plea_has_second_factor", None)
+    if known is None:
+        devices = [
+            model.objects.filter(user_id=user.pk, confirmed=True).values("pk") for model in django_otp.device_classes()
+        ]
+        known = devices[0].union(*devices[1:], all=True).exists()
+        user._plea_has_second_factor = known
+    return known
+
+
+def _forget(user) -> None:
+    user.__dict__.pop("_plea_has_second_factor", None)
 
 
 def requires_second_factor(user) -> bool:
@@ -288,6 +302,7 @@ def authenticator_confirm(request: HttpRequest, *, device: TOTPDevice, code: str
             return False
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        _forget(request.user)
         record(
             by=request.user,
             action=AuditEntry.Action.SECOND_FACTOR_ADD,
@@ -325,6 +340,7 @@ def _delete_devices(user) -> list[str]:
     for device in list(django_otp.devices_for_user(user, confirmed=None)):
         kinds.append(device_kind(device))
         device.delete()
+    _forget(user)
     return kinds
 
 
@@ -334,6 +350,7 @@ def authenticator_remove(request: HttpRequest, *, device: TOTPDevice) -> None:
     user = request.user
     with transaction.atomic():
         device.delete()
+        _forget(user)
         others = [d for d in django_otp.devices_for_user(user, confirmed=True) if not isinstance(d, StaticDevice)]
         if not others:
             _delete_devices(user)
