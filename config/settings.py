@@ -290,8 +290,6 @@ PLEA_SESSION_ABSOLUTE_AGE = env_int("PLEA_SESSION_ABSOLUTE_DAYS", default=7) * 2
 PLEA_REQUIRE_2FA = env_bool("PLEA_REQUIRE_2FA", default=not DEBUG)
 # What authenticator apps show beside the account name.
 OTP_TOTP_ISSUER = "Plea"
-# The admin lists devices without their secrets.
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Updates are mailed in batches of this many signers, one task per batch.
 PLEA_UPDATE_BATCH_SIZE = env_int("PLEA_UPDATE_BATCH_SIZE", default=500)
 

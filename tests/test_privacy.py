@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from petitions.paper import paper_batch_record
 from petitions.tokens import Purpose, make_token
@@ -28,7 +30,9 @@ SIGNER_MARKERS = {
 }
 # Who gathered paper signatures, and where, stays with the organisers: only the number is public.
 PAPER_MARKERS = {"paper_place": "Zqpaperplace", "paper_collector": "Zqcollector", "paper_note": "Zqpapernote"}
-MARKERS = {**CASE_MARKERS, **SIGNER_MARKERS, **PAPER_MARKERS}
+# Second factors: an organiser's authenticator secret and recovery codes.
+SECOND_FACTOR_MARKERS = {"totp_key": "7a717a717a717a717a717a717a717a717a717a71", "recovery_code": "zqrecov1"}
+MARKERS = {**CASE_MARKERS, **SIGNER_MARKERS, **PAPER_MARKERS, **SECOND_FACTOR_MARKERS}
 EXCLUDED_NAMESPACES = {"admin"}
 world = case_world  # the cases' private-data fixture, reused here
 
@@ -63,8 +67,12 @@ def private_world(world):
         hidden=True,
     )
     pending = pending_signature(petition, full_name=SIGNER_MARKERS["pending_name"], show_publicly=True)
+    owner = owner_of(petition)
+    TOTPDevice.objects.create(user=owner, key=SECOND_FACTOR_MARKERS["totp_key"], confirmed=True)
+    codes = StaticDevice.objects.create(user=owner, confirmed=True)
+    codes.token_set.create(token=SECOND_FACTOR_MARKERS["recovery_code"])
     paper_batch_record(
-        by=owner_of(petition),
+        by=owner,
         petition=petition,
         count=12,
         gathered_on=timezone.localdate(),

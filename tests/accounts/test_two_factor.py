@@ -9,7 +9,7 @@ import time
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django_otp.plugins.otp_static.models import StaticToken
@@ -424,3 +424,12 @@ def test_only_staff_reset_second_factors(client):
     enrolled(victim)
     assert client.post(reverse("two_factor_reset"), {"username": "bilal", "reason": "x"}).status_code == 403
     assert has_2fa(victim)
+
+
+def test_the_admin_offers_no_way_around_someone_elses_second_factor(client):
+    staff = f.user("root", staff=True)
+    signed_in_with_both(client, staff)
+    for name in ("admin:otp_totp_totpdevice_changelist", "admin:otp_static_staticdevice_add"):
+        with pytest.raises(NoReverseMatch):
+            reverse(name)
+    assert client.get("/en/admin/otp_static/staticdevice/add/").status_code == 404
