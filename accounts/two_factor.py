@@ -55,9 +55,10 @@ FRESH_SECONDS = 10 * 60
 RECOVERY_CODE_COUNT = 10
 
 # Pages behind the gate: the organisers' and the admin's (which share one
-# sign-in), and the staff pages of the accounts namespace.
-GATED_NAMESPACES = {"organisers", "admin"}
-GATED_VIEWS = {"accounts:invitation_create"}
+# sign-in), invitations (which hand out roles), and changing the password
+# (the password alone must not be able to take the account over).
+GATED_NAMESPACES = {"organisers", "admin", "accounts"}
+GATED_VIEWS = {"password_change", "password_change_done"}
 # Leaving must always work.
 UNGATED_VIEWS = {"admin:logout"}
 

@@ -106,6 +106,7 @@ def test_enrolment_scan_confirm_save_the_codes_and_continue(client, on_commit):
     done = on_commit(lambda: client.post(reverse("two_factor_enrol"), {"code": totp_code(device), "next": target}))
     assert done["Location"] == with_next("two_factor_recovery_codes", target)
     codes_page = client.get(done["Location"])
+    assert "no-store" in codes_page["Cache-Control"]
     shown = re.findall(r"<li>([a-z2-7]{8})</li>", codes_page.text)
     assert len(shown) == 10
     assert sorted(shown) == sorted(StaticToken.objects.filter(device__user=owner).values_list("token", flat=True))
@@ -142,6 +143,8 @@ def test_sign_in_with_an_authenticator_code(client):
     assert response["Location"] == with_next("two_factor_verify", reverse("organisers:dashboard"))
     # Signed in with the password only: no organiser page yet.
     assert client.get(reverse("organisers:dashboard"))["Location"].startswith(VERIFY)
+    # Nor can the password alone change the password.
+    assert client.get(reverse("password_change"))["Location"].startswith(VERIFY)
     page = client.get(response["Location"])
     assert "authenticator app" in page.text
     done = client.post(VERIFY, {"code": totp_code(device), "next": reverse("organisers:dashboard")})
