@@ -137,6 +137,7 @@ check-deploy: $(STAMP)
 	echo "DJANGO_DEBUG=0 ... manage.py check --deploy --fail-level WARNING"; \
 	DJANGO_DEBUG=0 \
 	DJANGO_SECRET_KEY="$$secret" \
+	PLEA_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	DJANGO_ALLOWED_HOSTS=plea.example.org \
 	SITE_URL=https://plea.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
