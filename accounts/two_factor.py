@@ -165,7 +165,8 @@ def safe_next(request: HttpRequest, target: str | None, *, fallback: str | None 
     return fallback or reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _with_next(name: str, target: str) -> HttpResponseRedirect:
+def redirect_with_next(name: str, target: str) -> HttpResponseRedirect:
+    """To the page `name`, which sends the person on to `target` after."""
     return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': target})}")
 
 
@@ -179,8 +180,8 @@ def ask_again(request: HttpRequest) -> HttpResponse:
         target = safe_next(request, request.headers.get("Referer"), fallback=target)
         messages.info(request, _("Confirm it is you with your second factor, then do it again."))
     if not has_second_factor(request.user):
-        return _with_next("two_factor_enrol", target)
-    return _with_next("two_factor_verify", target)
+        return redirect_with_next("two_factor_enrol", target)
+    return redirect_with_next("two_factor_verify", target)
 
 
 def fresh_second_factor_required(view: Callable) -> Callable:
@@ -215,9 +216,9 @@ class SecondFactorGate:
         if not (GATED_NAMESPACES & set(match.namespaces) or match.view_name in GATED_VIEWS):
             return None
         if needs_second_step(request):
-            return _with_next("two_factor_verify", request.get_full_path())
+            return redirect_with_next("two_factor_verify", request.get_full_path())
         if requires_second_factor(request.user) and not has_second_factor(request.user):
-            return _with_next("two_factor_enrol", request.get_full_path())
+            return redirect_with_next("two_factor_enrol", request.get_full_path())
         return None
 
 
