@@ -18,7 +18,9 @@ DEV_ENV := DJANGO_DEBUG=1
 RUNSERVER_ADDR ?= 127.0.0.1:8000
 # Extra pytest arguments, e.g. make test ARGS="-k signing -x"
 ARGS ?=
-PYTEST := $(PY) -m pytest tests --ignore=tests/e2e -q $(ARGS)
+# Test processes (pytest-xdist): one per core by default; WORKERS=0 runs in one process.
+WORKERS ?= auto
+PYTEST := $(PY) -m pytest tests --ignore=tests/e2e -q -n $(WORKERS) $(ARGS)
 
 # A virtualenv left over from an older Python (or whose interpreter is gone)
 # is rebuilt, whatever the age of the stamp.
@@ -86,7 +88,7 @@ test-postgres: $(STAMP)
 
 test-e2e: $(STAMP)
 	@if [ -d tests/e2e ]; then \
-		$(PY) -m pytest tests/e2e -q $(ARGS); \
+		$(PY) -m pytest tests/e2e -q -n $(WORKERS) $(ARGS); \
 	else \
 		echo "No browser tests yet (tests/e2e does not exist)."; \
 	fi
