@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import is_case_editor
 from cases.models import (
     Case,
+    CaseIdentifier,
     CaseLink,
     CaseName,
     CaseRevision,
@@ -75,6 +76,14 @@ class CaseLinkInline(admin.TabularInline):
     autocomplete_fields = ["relative", "source"]
 
 
+class CaseIdentifierInline(admin.TabularInline):
+    model = CaseIdentifier
+    extra = 0
+    fields = ["database", "database_name", "number", "url"]
+    verbose_name = _("entry in another database")
+    verbose_name_plural = _("Entries in other databases")
+
+
 class CaseTextInline(admin.StackedInline):
     model = CaseText
     extra = 0
@@ -137,7 +146,7 @@ class CaseAdmin(admin.ModelAdmin):
         "visibility", "submitted_by", "submitted_at", "approved_by", "approved_at", "created_at", "updated_at",
     ]  # fmt: skip
     actions = ["submit_for_publication", "approve_publication", "unpublish"]
-    inlines = [CaseNameInline, CaseTextInline, EventInline, TestimonyInline, CaseLinkInline]
+    inlines = [CaseNameInline, CaseIdentifierInline, CaseTextInline, EventInline, TestimonyInline, CaseLinkInline]
     fieldsets = [
         (None, {"fields": ["reference", ("name_unknown", "unnamed_description")]}),
         (

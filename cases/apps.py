@@ -9,6 +9,7 @@ CURATED_MODELS = [
     "casename",
     "casetext",
     "caselink",
+    "caseidentifier",
     "event",
     "testimony",
     "testifiercontact",
@@ -28,7 +29,9 @@ def give_case_editors_their_permissions(sender, using="default", **kwargs):
             content_type__app_label="cases",
             content_type__model__in=CURATED_MODELS,
             codename__regex=r"^(view|add|change)_",
-        )
+        ),
+        # A wrong identifier flags the wrong duplicates: editors remove it.
+        *Permission.objects.using(using).filter(content_type__app_label="cases", codename="delete_caseidentifier"),
     )
 
 

@@ -31,6 +31,7 @@ from accounts.audit import record
 from accounts.models import AuditEntry
 from cases.models import (
     Case,
+    CaseIdentifier,
     CaseLink,
     CaseName,
     CaseRevision,
@@ -71,6 +72,13 @@ class Section:
 
 SECTIONS = [
     Section("names", _("Names"), CaseName, "names", ["text", "script", "system", "preferred", "source"]),
+    Section(
+        "identifiers",
+        _("Entries in other databases"),
+        CaseIdentifier,
+        "identifiers",
+        ["database", "database_name", "number", "url"],
+    ),
     Section("texts", _("Summary in other languages"), CaseText, "texts", ["language", "summary"]),
     Section(
         "events",
@@ -239,6 +247,9 @@ def _row_label(section: Section, row: dict, labels: _Labels) -> str:
         return labels.value(Event, "kind", row["kind"]) + (f" ({row['date']})" if row["date"] else "")
     if section.key == "testimonies":
         return row["testifier_label"]
+    if section.key == "identifiers":
+        database = row["database_name"] or labels.value(CaseIdentifier, "database", row["database"])
+        return f"{database}: {row['number'] or row['url']}"
     relationship = labels.value(CaseLink, "relationship", row["relationship"])
     return f"{relationship}: {labels.value(CaseLink, 'relative', row['relative'])}"
 
@@ -304,6 +315,8 @@ def apply(case: Case, content: Content) -> None:
     case.save(update_fields=[*CASE_FIELDS, "updated_at"])
     case.sources.set([pk for pk in content["case"]["sources"] if pk in source_ids])
     for section in SECTIONS:
+        if section.key not in content:
+            continue  # a version from before such rows were kept leaves them as they are
         existing = {row.pk: row for row in section.rows(case)}
         wanted = {row["id"] for row in content[section.key]} & set(existing)
         for pk, row in existing.items():
@@ -330,7 +343,7 @@ def apply(case: Case, content: Content) -> None:
 def _referenced_sources(content: Content) -> set[int]:
     found = set(content["case"]["sources"])
     for section in SECTIONS:
-        for row in content[section.key]:
+        for row in content.get(section.key, []):
             found.update(row.get("sources", []))
             if row.get("source"):
                 found.add(row["source"])
