@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CASE_EDITORS_GROUP
@@ -40,7 +40,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from cases.models import CaseName, index_spelling_words
+        from cases.models import Case, CaseName, index_spelling_words, retire_deleted_public_case
 
         post_migrate.connect(give_case_editors_their_permissions, sender=self)
         post_save.connect(index_spelling_words, sender=CaseName)
+        post_delete.connect(retire_deleted_public_case, sender=Case)

@@ -300,9 +300,18 @@ class Case(ReviewedPublication):
         if update_fields is None or "visibility" in update_fields:
             # Public search knows public people's names only.
             CaseNameWord.objects.index(self.names.all())
+        if self.visibility == Visibility.PUBLIC and (
+            update_fields is None or {"visibility", "reference"} & set(update_fields)
+        ):
+            # Public again at this address: it shows the person, not "gone".
+            RetiredCaseAddress.objects.filter(reference=self.reference).delete()
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})
+
+    def unpublish(self, *, now: datetime.datetime | None = None) -> None:
+        super().unpublish(now=now)
+        RetiredCaseAddress.objects.retire(self.reference, now=now)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
@@ -1049,3 +1058,40 @@ def cases_with_identifier(database: str, number_or_url: str, *, database_name: s
     else:
         matches = Q(number__iexact=value.removeprefix("#"))
     return Case.objects.filter(pk__in=entries.filter(matches).values("case_id"))
+
+
+# --- Addresses of cases no longer public (issue 17, branch cases-extras) ------
+
+
+class RetiredCaseAddressQuerySet(models.QuerySet):
+    def retire(self, reference: str, *, now: datetime.datetime | None = None) -> None:
+        """The address stops showing a person who was public there: it answers
+        410 Gone from now on, until a public case holds it again."""
+        self.update_or_create(reference=reference, defaults={"retired_at": now or timezone.now()})
+
+
+class RetiredCaseAddress(models.Model):
+    """The public reference of a person who was public and no longer is
+    (unpublished, deleted, or given a new reference because the old one put
+    someone at risk). Only the reference is kept, which the address already
+    carried: the neutral 410 page it serves names nobody. A reference that
+    was never public has no row here and stays a plain 404."""
+
+    reference = models.SlugField(_("public reference"), max_length=80, unique=True)
+    retired_at = models.DateTimeField(_("no longer public since"), default=timezone.now)
+
+    objects = RetiredCaseAddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("retired case address")
+        verbose_name_plural = _("retired case addresses")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+def retire_deleted_public_case(sender, instance: Case, **kwargs) -> None:
+    """A post_delete receiver, so that the admin's bulk deletion (which never
+    calls Case.delete) retires the addresses too."""
+    if instance.visibility == Visibility.PUBLIC:
+        RetiredCaseAddress.objects.retire(instance.reference)

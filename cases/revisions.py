@@ -38,6 +38,7 @@ from cases.models import (
     CaseText,
     Event,
     InvalidTransition,
+    RetiredCaseAddress,
     Source,
     Testimony,
     Visibility,
@@ -310,9 +311,14 @@ def apply(case: Case, content: Content) -> None:
     source_ids = set(Source.objects.values_list("pk", flat=True).filter(pk__in=_referenced_sources(content)))
     case_ids = {row["relative"] for row in content["links"]}
     people = set(Case.objects.filter(pk__in=case_ids).exclude(pk=case.pk).values_list("pk", flat=True))
+    old_reference = case.reference
     for name in CASE_FIELDS:
         setattr(case, Case._meta.get_field(name).attname, _restored(Case, name, content["case"][name]))
     case.save(update_fields=[*CASE_FIELDS, "updated_at"])
+    if case.reference != old_reference and case.visibility == Visibility.PUBLIC:
+        # Old shares of the old address explain themselves, and never lead
+        # to the new one (a reference changes when it put someone at risk).
+        RetiredCaseAddress.objects.retire(old_reference)
     case.sources.set([pk for pk in content["case"]["sources"] if pk in source_ids])
     for section in SECTIONS:
         if section.key not in content:
