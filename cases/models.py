@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, models, transaction
 from django.db.models import F, Func, IntegerField, Prefetch, Q, Value
 from django.db.models.lookups import GreaterThan
@@ -25,6 +26,7 @@ from django_countries.fields import CountryField
 from cases.partial_dates import DatePrecision, format_partial_date, last_heard_phrase, truncate_to_precision
 from cases.search_keys import key_words, name_search_key
 from core.content_languages import LocalText, choose, translations_of
+from core.encryption import EncryptedTextField
 from core.validators import reject_control_characters
 
 # The case list's filter options (cases.views.filter_options): cached for at
@@ -683,16 +685,24 @@ class Testimony(PartialDateMixin):
 
 
 class TestifierContact(models.Model):
-    """How organisers reach a testifier. Organisers only: never in a public query."""
+    """How case editors reach a testifier. Never in a public query; every
+    field is encrypted at rest (core/encryption.py), so a database dump or
+    backup alone gives no one's phone number or address, and each reading
+    is audited (cases.admin)."""
 
     testimony = models.OneToOneField(
         Testimony, on_delete=models.CASCADE, related_name="contact", verbose_name=_("testimony")
     )
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    email = models.EmailField(_("email"), blank=True)
-    messenger = models.CharField(_("messaging account"), max_length=200, blank=True)
-    address = models.TextField(_("address"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    phone = EncryptedTextField(_("phone"), max_length=50, blank=True, validators=[reject_control_characters])
+    email = EncryptedTextField(_("email"), max_length=254, blank=True, validators=[validate_email])
+    messenger = EncryptedTextField(
+        _("messaging account"), max_length=200, blank=True, validators=[reject_control_characters]
+    )
+    address = EncryptedTextField(_("address"), max_length=2_000, blank=True)
+    notes = EncryptedTextField(_("notes"), max_length=5_000, blank=True)
+
+    # The single-line fields, as the contact form shows them.
+    ONE_LINE = ("phone", "email", "messenger")
 
     class Meta:
         verbose_name = _("testifier contact")
