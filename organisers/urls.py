@@ -1,7 +1,7 @@
 from django.urls import path
 
 from organisers import views
-from organisers.views import case_reviews
+from organisers.views import case_import, case_reviews
 from organisers.views import delivery as delivery_views
 
 app_name = "organisers"
@@ -40,6 +40,12 @@ urlpatterns = [
     path("petitions/<slug:slug>/victory/link/", delivery_views.victory_link, name="victory_link"),
     path("petitions/<slug:slug>/delivery-pack/", delivery_views.delivery_pack, name="delivery_pack"),
     path("cases/reviews/", case_reviews.case_reviews, name="case_reviews"),
+    path("cases/import/", case_import.case_import, name="case_import"),
+    path("cases/import/template.csv", case_import.case_import_template, name="case_import_template"),
+    path("cases/import/<int:pk>/", case_import.case_import_preview, name="case_import_preview"),
+    path("cases/import/<int:pk>/confirm/", case_import.case_import_confirm, name="case_import_confirm"),
+    path("cases/import/<int:pk>/discard/", case_import.case_import_discard, name="case_import_discard"),
+    path("cases/export.csv", case_import.case_export, name="case_export"),
     path("cases/revisions/<int:pk>/", case_reviews.case_revision, name="case_revision"),
     path("cases/revisions/<int:pk>/approve/", case_reviews.case_revision_approve, name="case_revision_approve"),
     path("cases/revisions/<int:pk>/reject/", case_reviews.case_revision_reject, name="case_revision_reject"),

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from cases.models import CaseRevision
+from cases.case_csv import case_import_create, read_upload
+from cases.models import Case, CaseImport, CaseRevision
 from cases.publication import case_approve, case_submit
 from cases.revisions import revision_propose
 from cases.revisions import snapshot as case_snapshot
@@ -32,6 +33,7 @@ OWNERS = "owning"  # owners, staff
 ORGANISERS = "organisers"  # anyone who runs petitions: dashboard, start a petition
 STAFF = "staff"
 CASE_EDITORS = "case_editors"  # case editors and staff
+UPLOADER = "uploader"  # the case editor who uploaded the file: even staff get a 404
 PUBLIC = "public"
 
 
@@ -44,6 +46,7 @@ class World:
     batch: Any = None
     response: Any = None
     revision: Any = None
+    case_import: Any = None
 
 
 @pytest.fixture
@@ -64,7 +67,12 @@ def world(client) -> World:
         "staff": f.user("staff", staff=True),
     }
     batch, response = delivery_records(petition, owner)
-    return World(petition, signature, Organiser.objects.get(user=moderator), users, batch, response, proposed_change())
+    upload = case_import_create(
+        by=users["case_editor"], file_name="people.csv", rows=read_upload(b"name_latin\nZqimported Person\n")
+    )
+    return World(
+        petition, signature, Organiser.objects.get(user=moderator), users, batch, response, proposed_change(), upload
+    )
 
 
 def delivery_records(petition, owner):
@@ -94,6 +102,14 @@ def proposed_change() -> CaseRevision:
 
 def revision_url(name):
     return lambda w: reverse(f"organisers:{name}", kwargs={"pk": w.revision.pk})
+
+
+def import_url(name):
+    return lambda w: reverse(f"organisers:{name}", kwargs={"pk": w.case_import.pk})
+
+
+def csv_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("people.csv", b"name_latin\nZqposted Person\n", content_type="text/csv")
 
 
 def petition_url(name, **extra):
@@ -263,6 +279,13 @@ CASES = [
         lambda w: {},
         CASE_EDITORS,
     ),
+    ("case_import", "get", plain_url("case_import"), None, CASE_EDITORS),
+    ("case_import post", "post", plain_url("case_import"), lambda w: {"file": csv_upload()}, CASE_EDITORS),
+    ("case_import_template", "get", plain_url("case_import_template"), None, CASE_EDITORS),
+    ("case_export", "get", plain_url("case_export"), None, CASE_EDITORS),
+    ("case_import_preview", "get", import_url("case_import_preview"), None, UPLOADER),
+    ("case_import_confirm", "post", import_url("case_import_confirm"), lambda w: {}, UPLOADER),
+    ("case_import_discard", "post", import_url("case_import_discard"), lambda w: {}, UPLOADER),
 ]
 BATCH_FORM = {"count": "7", "place": "Mosque", "collected_by": "Dilnur"}
 
@@ -279,12 +302,13 @@ def expected_status(role: str, who: str, method: str) -> int:
         ORGANISERS: {"other_moderator", "moderator", "owner", "staff"},
         STAFF: {"staff"},
         CASE_EDITORS: {"case_editor", "staff"},
+        UPLOADER: {"case_editor"},
         ANYONE_WITH_ROLE: {"moderator", "owner", "staff"},
         OWNERS: {"owner", "staff"},
     }[who]
     if role in allowed:
         return ok
-    if who in (ANYONE_WITH_ROLE, OWNERS) and role != "moderator":
+    if (who in (ANYONE_WITH_ROLE, OWNERS) and role != "moderator") or (who == UPLOADER and role == "staff"):
         return 404  # not their petition: they do not learn it exists
     return 403
 
@@ -300,6 +324,8 @@ def snapshot(w: World):
         OfficialResponse.objects.count(),
         list(Petition.objects.order_by("pk").values_list("paper_signature_count", "victory_response")),
         list(CaseRevision.objects.order_by("pk").values_list("pk", "state")),
+        Case.objects.count(),
+        list(CaseImport.objects.order_by("pk").values_list("pk", "state")),
     )
 
 
