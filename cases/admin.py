@@ -138,7 +138,10 @@ class CaseAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     list_filter = ["visibility", "status", "ethnicity", "gender", "family_country", "hometown_prefecture"]
-    search_fields = ["reference", "names__text", "names__search_key", "unnamed_description", "hometown_county"]
+    search_fields = [
+        "reference", "names__text", "names__search_key", "unnamed_description", "hometown_county",
+        "identifiers__number",
+    ]  # fmt: skip
     autocomplete_fields = ["sources"]
     date_hierarchy = "updated_at"
     # Visibility changes only through the actions below: public needs a
