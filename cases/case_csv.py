@@ -372,7 +372,7 @@ def check_row(line: int, cells: dict) -> Row:
             identifier.clean()
             identifier.clean_fields(exclude=["case"])
         except ValidationError as error:
-            errors += [f"{_('other_database_entry')}: {message}" for message in error.messages]
+            errors += [f"other_database_entry: {message}" for message in error.messages]
         values["identifier"] = {
             "database": identifier.database,
             "database_name": identifier.database_name,
