@@ -14,13 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from cases.models import CaseRevision
+from cases.models import CaseRevision, Photo
+from cases.photos import photo_add
 from cases.publication import case_approve, case_submit
 from cases.revisions import revision_propose
 from cases.revisions import snapshot as case_snapshot
 from petitions.models import Delivery, OfficialResponse, Organiser, PaperBatch, Petition, Signature
 from petitions.uploads import read_document
 from tests.cases.factories import draft_case
+from tests.cases.photo_files import jpeg_upload
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +46,7 @@ class World:
     batch: Any = None
     response: Any = None
     revision: Any = None
+    photo: Any = None
 
 
 @pytest.fixture
@@ -64,7 +67,12 @@ def world(client) -> World:
         "staff": f.user("staff", staff=True),
     }
     batch, response = delivery_records(petition, owner)
-    return World(petition, signature, Organiser.objects.get(user=moderator), users, batch, response, proposed_change())
+    revision = proposed_change()
+    photo = photo_add(
+        case=revision.case, image=jpeg_upload(), consent=Photo.Consent.PUBLIC, source="Family", alt="A man",
+        by=f.case_editor("uploader"),
+    )  # fmt: skip
+    return World(petition, signature, Organiser.objects.get(user=moderator), users, batch, response, revision, photo)
 
 
 def delivery_records(petition, owner):
@@ -264,6 +272,32 @@ CASES = [
         CASE_EDITORS,
     ),
 ]
+CASES += [
+    ("case_photos", "get", lambda w: _photos_url(w), None, CASE_EDITORS),
+    (
+        "case_photos upload",
+        "post",
+        lambda w: _photos_url(w),
+        lambda w: {"image": jpeg_upload(), "consent": "internal", "source": "A cousin", "alt": ""},
+        CASE_EDITORS,
+    ),
+    ("photo_edit", "get", lambda w: f"{_photos_url(w)}{w.photo.key}/", None, CASE_EDITORS),
+    (
+        "photo_edit save",
+        "post",
+        lambda w: f"{_photos_url(w)}{w.photo.key}/",
+        lambda w: {"consent": "public", "source": "Changed", "alt": "A man", "caption": "Changed"},
+        CASE_EDITORS,
+    ),
+    ("photo_action", "post", lambda w: f"{_photos_url(w)}{w.photo.key}/submit/", lambda w: {}, CASE_EDITORS),
+    ("photo_file", "get", lambda w: w.photo.internal_sizes[0].url, None, CASE_EDITORS),
+]
+
+
+def _photos_url(w: World) -> str:
+    return reverse("organisers:case_photos", kwargs={"reference": w.revision.case.reference})
+
+
 BATCH_FORM = {"count": "7", "place": "Mosque", "collected_by": "Dilnur"}
 
 
@@ -300,6 +334,7 @@ def snapshot(w: World):
         OfficialResponse.objects.count(),
         list(Petition.objects.order_by("pk").values_list("paper_signature_count", "victory_response")),
         list(CaseRevision.objects.order_by("pk").values_list("pk", "state")),
+        list(Photo.objects.order_by("pk").values_list("pk", "visibility", "submitted_at", "source", "caption")),
     )
 
 
