@@ -1,7 +1,7 @@
 from django.urls import path
 
 from organisers import views
-from organisers.views import case_import, case_reviews
+from organisers.views import case_import, case_photos, case_reviews
 from organisers.views import delivery as delivery_views
 
 app_name = "organisers"
@@ -51,4 +51,9 @@ urlpatterns = [
     path("cases/revisions/<int:pk>/reject/", case_reviews.case_revision_reject, name="case_revision_reject"),
     path("cases/revisions/<int:pk>/restore/", case_reviews.case_revision_restore, name="case_revision_restore"),
     path("cases/<slug:reference>/versions/", case_reviews.case_versions, name="case_versions"),
+    # Photos of a case and its testimonies (organisers/views/case_photos.py)
+    path("cases/<slug:reference>/photos/", case_photos.case_photos, name="case_photos"),
+    path("cases/<slug:reference>/photos/<slug:key>/", case_photos.photo_edit, name="photo_edit"),
+    path("cases/<slug:reference>/photos/<slug:key>/<str:action>/", case_photos.photo_action, name="photo_action"),
+    path("cases/photo-files/<slug:key>/<str:filename>", case_photos.photo_file, name="photo_file"),
 ]

@@ -15,13 +15,15 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from cases.case_csv import case_import_create, read_upload
-from cases.models import Case, CaseImport, CaseRevision
+from cases.models import Case, CaseImport, CaseRevision, Photo
+from cases.photos import photo_add
 from cases.publication import case_approve, case_submit
 from cases.revisions import revision_propose
 from cases.revisions import snapshot as case_snapshot
 from petitions.models import Delivery, OfficialResponse, Organiser, PaperBatch, Petition, Signature
 from petitions.uploads import read_document
 from tests.cases.factories import draft_case
+from tests.cases.photo_files import jpeg_upload
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +49,7 @@ class World:
     response: Any = None
     revision: Any = None
     case_import: Any = None
+    photo: Any = None
 
 
 @pytest.fixture
@@ -70,8 +73,13 @@ def world(client) -> World:
     upload = case_import_create(
         by=users["case_editor"], file_name="people.csv", rows=read_upload(b"name_latin\nZqimported Person\n")
     )
+    revision = proposed_change()
+    photo = photo_add(
+        case=revision.case, image=jpeg_upload(), consent=Photo.Consent.PUBLIC, source="Family", alt="A man",
+        by=f.case_editor("uploader"),
+    )  # fmt: skip
     return World(
-        petition, signature, Organiser.objects.get(user=moderator), users, batch, response, proposed_change(), upload
+        petition, signature, Organiser.objects.get(user=moderator), users, batch, response, revision, upload, photo
     )
 
 
@@ -287,6 +295,32 @@ CASES = [
     ("case_import_confirm", "post", import_url("case_import_confirm"), lambda w: {}, UPLOADER),
     ("case_import_discard", "post", import_url("case_import_discard"), lambda w: {}, UPLOADER),
 ]
+CASES += [
+    ("case_photos", "get", lambda w: _photos_url(w), None, CASE_EDITORS),
+    (
+        "case_photos upload",
+        "post",
+        lambda w: _photos_url(w),
+        lambda w: {"image": jpeg_upload(), "consent": "internal", "source": "A cousin", "alt": ""},
+        CASE_EDITORS,
+    ),
+    ("photo_edit", "get", lambda w: f"{_photos_url(w)}{w.photo.key}/", None, CASE_EDITORS),
+    (
+        "photo_edit save",
+        "post",
+        lambda w: f"{_photos_url(w)}{w.photo.key}/",
+        lambda w: {"consent": "public", "source": "Changed", "alt": "A man", "caption": "Changed"},
+        CASE_EDITORS,
+    ),
+    ("photo_action", "post", lambda w: f"{_photos_url(w)}{w.photo.key}/submit/", lambda w: {}, CASE_EDITORS),
+    ("photo_file", "get", lambda w: w.photo.internal_sizes[0].url, None, CASE_EDITORS),
+]
+
+
+def _photos_url(w: World) -> str:
+    return reverse("organisers:case_photos", kwargs={"reference": w.revision.case.reference})
+
+
 BATCH_FORM = {"count": "7", "place": "Mosque", "collected_by": "Dilnur"}
 
 
@@ -326,6 +360,7 @@ def snapshot(w: World):
         list(CaseRevision.objects.order_by("pk").values_list("pk", "state")),
         Case.objects.count(),
         list(CaseImport.objects.order_by("pk").values_list("pk", "state")),
+        list(Photo.objects.order_by("pk").values_list("pk", "visibility", "submitted_at", "source", "caption")),
     )
 
 
