@@ -1237,6 +1237,8 @@ class CaseImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name or gettext("Import #%(pk)s") % {"pk": self.pk}
+
+
 # --- Photos (issue 17, branch photos) -------------------------------------------
 
 
