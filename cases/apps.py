@@ -14,6 +14,8 @@ CURATED_MODELS = [
     "testifiercontact",
     "source",
     "statistic",
+    # Intake: editors read and handle submissions in the organiser pages.
+    "submission",
 ]
 
 
