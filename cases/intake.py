@@ -199,6 +199,10 @@ def submission_convert(*, submission: Submission, by: User, now: datetime.dateti
     now = now or timezone.now()
     with transaction.atomic():
         submission = _locked(submission)
+        if submission.kind != Submission.Kind.NEW_CASE:
+            raise InvalidTransition(gettext("Only a submission about someone new can become a draft case."))
+        if not submission.is_open:
+            raise InvalidTransition(gettext("This submission is no longer open."))
         if not submission.names:
             raise InvalidTransition(gettext("A draft case needs a name: this submission gives none."))
         wants_published = submission.publication != Submission.Publication.NOTHING

@@ -1089,7 +1089,7 @@ class Submission(models.Model):
 
     def _handled(self, *, by, state: str, now: datetime.datetime | None, fields: list[str]) -> None:
         if not self.is_open:
-            raise InvalidTransition(gettext("This submission is already closed."))
+            raise InvalidTransition(gettext("This submission is no longer open."))
         self.state, self.handled_by, self.handled_at = state, by, now or timezone.now()
         self.save(update_fields=["state", "handled_by", "handled_at", *fields])
 

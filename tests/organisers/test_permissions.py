@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from cases.models import CaseRevision
+from cases.models import CaseRevision, Submission
 from cases.publication import case_approve, case_submit
 from cases.revisions import revision_propose
 from cases.revisions import snapshot as case_snapshot
 from petitions.models import Delivery, OfficialResponse, Organiser, PaperBatch, Petition, Signature
 from petitions.uploads import read_document
 from tests.cases.factories import draft_case
+from tests.cases.intake_factories import new_case_submission, photo
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,7 @@ class World:
     batch: Any = None
     response: Any = None
     revision: Any = None
+    submission: Any = None
 
 
 @pytest.fixture
@@ -64,7 +66,17 @@ def world(client) -> World:
         "staff": f.user("staff", staff=True),
     }
     batch, response = delivery_records(petition, owner)
-    return World(petition, signature, Organiser.objects.get(user=moderator), users, batch, response, proposed_change())
+    submission = new_case_submission(attachments=[photo()])
+    return World(
+        petition,
+        signature,
+        Organiser.objects.get(user=moderator),
+        users,
+        batch,
+        response,
+        proposed_change(),
+        submission,
+    )
 
 
 def delivery_records(petition, owner):
@@ -94,6 +106,13 @@ def proposed_change() -> CaseRevision:
 
 def revision_url(name):
     return lambda w: reverse(f"organisers:{name}", kwargs={"pk": w.revision.pk})
+
+
+def submission_url(name, **extra):
+    def build(w: World) -> str:
+        return reverse(f"organisers:{name}", kwargs={"pk": w.submission.pk, **{k: v(w) for k, v in extra.items()}})
+
+    return build
 
 
 def petition_url(name, **extra):
@@ -263,6 +282,33 @@ CASES = [
         lambda w: {},
         CASE_EDITORS,
     ),
+    ("intake_queue", "get", plain_url("intake_queue"), None, CASE_EDITORS),
+    (
+        "intake_close_selected",
+        "post",
+        plain_url("intake_close_selected"),
+        lambda w: {"ids": [w.submission.pk], "reason": "junk"},
+        CASE_EDITORS,
+    ),
+    ("intake_detail", "get", submission_url("intake_detail"), None, CASE_EDITORS),
+    ("intake_contact", "get", submission_url("intake_contact"), None, CASE_EDITORS),
+    (
+        "intake_file",
+        "get",
+        submission_url("intake_file", file_pk=lambda w: w.submission.files.get().pk),
+        None,
+        CASE_EDITORS,
+    ),
+    (
+        "intake_duplicate",
+        "post",
+        submission_url("intake_duplicate"),
+        lambda w: {"reference": w.revision.case.reference},
+        CASE_EDITORS,
+    ),
+    ("intake_convert", "post", submission_url("intake_convert"), lambda w: {}, CASE_EDITORS),
+    ("intake_ask", "post", submission_url("intake_ask"), lambda w: {"message": "Where?"}, CASE_EDITORS),
+    ("intake_close", "post", submission_url("intake_close"), lambda w: {"reason": "junk"}, CASE_EDITORS),
 ]
 BATCH_FORM = {"count": "7", "place": "Mosque", "collected_by": "Dilnur"}
 
@@ -300,6 +346,7 @@ def snapshot(w: World):
         OfficialResponse.objects.count(),
         list(Petition.objects.order_by("pk").values_list("paper_signature_count", "victory_response")),
         list(CaseRevision.objects.order_by("pk").values_list("pk", "state")),
+        list(Submission.objects.order_by("pk").values_list("pk", "state")),
     )
 
 
