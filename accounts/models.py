@@ -79,6 +79,11 @@ class AuditEntry(models.Model):
         STATISTIC_SUBMIT = "statistic.submit", _("Submitted a figure for approval")
         STATISTIC_APPROVE = "statistic.approve", _("Approved and published a figure")
         STATISTIC_UNPUBLISH = "statistic.unpublish", _("Unpublished a figure")
+        # Testifiers' contacts (encrypted at rest) and bulk case files (issue 17).
+        CONTACT_VIEW = "case.contact.view", _("Read a testifier's contact details")
+        CONTACT_CHANGE = "case.contact.change", _("Changed a testifier's contact details")
+        CASE_IMPORT = "case.import", _("Imported cases from a CSV file")
+        CASE_EXPORT = "case.export", _("Exported cases as a CSV file for editing")
         # What families send through the public forms (cases.intake).
         SUBMISSION_DUPLICATE = "submission.duplicate", _("Marked a submission as a possible duplicate")
         SUBMISSION_CONVERT = "submission.convert", _("Turned a submission into a draft case")

@@ -9,8 +9,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_case_editor
+from cases.contacts import contact_changed, contact_read, may_read_contacts
 from cases.models import (
     Case,
+    CaseIdentifier,
     CaseLink,
     CaseName,
     CaseRevision,
@@ -75,6 +77,14 @@ class CaseLinkInline(admin.TabularInline):
     autocomplete_fields = ["relative", "source"]
 
 
+class CaseIdentifierInline(admin.TabularInline):
+    model = CaseIdentifier
+    extra = 0
+    fields = ["database", "database_name", "number", "url"]
+    verbose_name = _("entry in another database")
+    verbose_name_plural = _("Entries in other databases")
+
+
 class CaseTextInline(admin.StackedInline):
     model = CaseText
     extra = 0
@@ -137,7 +147,7 @@ class CaseAdmin(admin.ModelAdmin):
         "visibility", "submitted_by", "submitted_at", "approved_by", "approved_at", "created_at", "updated_at",
     ]  # fmt: skip
     actions = ["submit_for_publication", "approve_publication", "unpublish"]
-    inlines = [CaseNameInline, CaseTextInline, EventInline, TestimonyInline, CaseLinkInline]
+    inlines = [CaseNameInline, CaseIdentifierInline, CaseTextInline, EventInline, TestimonyInline, CaseLinkInline]
     fieldsets = [
         (None, {"fields": ["reference", ("name_unknown", "unnamed_description")]}),
         (
@@ -244,11 +254,38 @@ class CaseAdmin(admin.ModelAdmin):
         return case.display_name
 
 
+class TestifierContactForm(forms.ModelForm):
+    class Meta:
+        model = TestifierContact
+        fields = ["phone", "email", "messenger", "address", "notes"]
+        widgets = {
+            **{name: forms.TextInput(attrs={"autocomplete": "off"}) for name in TestifierContact.ONE_LINE},
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
 class TestifierContactInline(admin.StackedInline):
+    """Case editors only; every page that shows it is a reading, audited
+    (TestimonyAdmin.change_view)."""
+
     model = TestifierContact
+    form = TestifierContactForm
     can_delete = True
     extra = 0
     max_num = 1
+
+    def has_view_permission(self, request, obj=None):
+        return may_read_contacts(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return may_read_contacts(request.user) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return may_read_contacts(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_read_contacts(request.user) and super().has_delete_permission(request, obj)
 
 
 class TestimonyForm(forms.ModelForm):
@@ -285,6 +322,24 @@ class TestimonyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return not self._public(obj) and super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # A page that shows the contact (the form, or the form again with an
+        # error) is a reading of it; a successful save redirects instead.
+        if getattr(response, "status_code", None) == 200 and may_read_contacts(request.user):
+            contact = TestifierContact.objects.filter(testimony_id=object_id).select_related("testimony__case").first()
+            if contact is not None:
+                contact_read(by=request.user, contact=contact)
+        return response
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is TestifierContact:
+            for contact, fields in formset.changed_objects:
+                contact_changed(by=request.user, contact=contact, fields=fields)
+            for contact in formset.new_objects:
+                contact_changed(by=request.user, contact=contact, fields=["created"])
 
 
 @admin.register(Source)

@@ -6,10 +6,13 @@ and a source for each fact."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, models, transaction
 from django.db.models import F, Func, IntegerField, Prefetch, Q, Value
 from django.db.models.lookups import GreaterThan
@@ -20,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from cases.partial_dates import DatePrecision, format_partial_date, truncate_to_precision
+from cases.partial_dates import DatePrecision, format_partial_date, last_heard_phrase, truncate_to_precision
 from cases.search_keys import key_words, name_search_key
 from core.content_languages import LocalText, choose, translations_of
 from core.encryption import EncryptedTextField
@@ -170,18 +173,31 @@ class CaseQuerySet(models.QuerySet):
 
     def with_public_details(self) -> CaseQuerySet:
         """Everything a public case page (or its JSON) shows, in a fixed number
-        of queries: names, sources, translations, the timeline with its
+        of queries: names, sources, translations, entries in other databases, the timeline with its
         sources, and only the testimonies whose consent allows publishing
         (as `public_testimonies`)."""
         return self.with_names().prefetch_related(
             "sources",
             "texts",
+            "identifiers",
             Prefetch("events", queryset=Event.objects.prefetch_related("sources")),
             Prefetch(
                 "testimonies",
                 queryset=Testimony.objects.publishable().select_related("source"),
                 to_attr="public_testimonies",
             ),
+        )
+
+    def with_last_contact(self) -> CaseQuerySet:
+        """The date (and its precision) of each person's latest dated last
+        contact, as `last_contact_on` and `last_contact_precision`, so cards
+        say "Last heard from …" without a query each."""
+        latest = Event.objects.filter(
+            case=models.OuterRef("pk"), kind=Event.Kind.LAST_CONTACT, date__isnull=False
+        ).order_by("-date", "-pk")
+        return self.annotate(
+            last_contact_on=models.Subquery(latest.values("date")[:1]),
+            last_contact_precision=models.Subquery(latest.values("date_precision")[:1]),
         )
 
     def search(self, query: str) -> CaseQuerySet:
@@ -298,9 +314,18 @@ class Case(ReviewedPublication):
         if update_fields is None or "visibility" in update_fields:
             # Public search knows public people's names only.
             CaseNameWord.objects.index(self.names.all())
+        if self.visibility == Visibility.PUBLIC and (
+            update_fields is None or {"visibility", "reference"} & set(update_fields)
+        ):
+            # Public again at this address: it shows the person, not "gone".
+            RetiredCaseAddress.objects.filter(reference=self.reference).delete()
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})
+
+    def unpublish(self, *, now: datetime.datetime | None = None) -> None:
+        super().unpublish(now=now)
+        RetiredCaseAddress.objects.retire(self.reference, now=now)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
@@ -336,6 +361,40 @@ class Case(ReviewedPublication):
     @property
     def hometown(self) -> str:
         return ", ".join(part for part in (self.hometown_place, self.hometown_county, self.hometown_prefecture) if part)
+
+    @property
+    def last_contact(self) -> tuple[datetime.date, str] | None:
+        """(date, precision) of the latest dated last-contact event: from
+        with_last_contact(), else the prefetched timeline, else a query."""
+        if hasattr(self, "last_contact_on"):
+            return (self.last_contact_on, self.last_contact_precision) if self.last_contact_on else None
+        if "events" in getattr(self, "_prefetched_objects_cache", {}):
+            dated = [e for e in self.events.all() if e.kind == Event.Kind.LAST_CONTACT and e.date is not None]
+            latest = max(dated, key=lambda event: (event.date, event.pk), default=None)
+        else:
+            latest = (
+                self.events.filter(kind=Event.Kind.LAST_CONTACT, date__isnull=False).order_by("-date", "-pk").first()
+            )
+        return (latest.date, latest.date_precision) if latest else None
+
+    @property
+    def last_heard(self) -> str:
+        """ "Last heard from 1,204 days ago", or empty when no dated last contact is recorded."""
+        found = self.last_contact
+        return last_heard_phrase(*found, today=timezone.localdate()) if found else ""
+
+    @property
+    def last_contact_iso(self) -> str:
+        found = self.last_contact
+        if found is None:
+            return ""
+        formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%Y-%m"}
+        return found[0].strftime(formats.get(found[1], "%Y-%m-%d"))
+
+    @property
+    def last_contact_display(self) -> str:
+        found = self.last_contact
+        return format_partial_date(*found) if found else ""
 
     @property
     def status_as_of_display(self) -> str:
@@ -626,16 +685,24 @@ class Testimony(PartialDateMixin):
 
 
 class TestifierContact(models.Model):
-    """How organisers reach a testifier. Organisers only: never in a public query."""
+    """How case editors reach a testifier. Never in a public query; every
+    field is encrypted at rest (core/encryption.py), so a database dump or
+    backup alone gives no one's phone number or address, and each reading
+    is audited (cases.admin)."""
 
     testimony = models.OneToOneField(
         Testimony, on_delete=models.CASCADE, related_name="contact", verbose_name=_("testimony")
     )
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    email = models.EmailField(_("email"), blank=True)
-    messenger = models.CharField(_("messaging account"), max_length=200, blank=True)
-    address = models.TextField(_("address"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    phone = EncryptedTextField(_("phone"), max_length=50, blank=True, validators=[reject_control_characters])
+    email = EncryptedTextField(_("email"), max_length=254, blank=True, validators=[validate_email])
+    messenger = EncryptedTextField(
+        _("messaging account"), max_length=200, blank=True, validators=[reject_control_characters]
+    )
+    address = EncryptedTextField(_("address"), max_length=2_000, blank=True)
+    notes = EncryptedTextField(_("notes"), max_length=5_000, blank=True)
+
+    # The single-line fields, as the contact form shows them.
+    ONE_LINE = ("phone", "email", "messenger")
 
     class Meta:
         verbose_name = _("testifier contact")
@@ -926,6 +993,164 @@ class CaseRevision(models.Model):
 
     def __str__(self) -> str:
         return gettext("Version #%(pk)s of %(case)s") % {"pk": self.pk, "case": self.case}
+
+
+# --- Identifiers in other databases (issue 17, branch cases-extras) -----------
+
+
+class CaseIdentifierQuerySet(models.QuerySet):
+    def public(self) -> CaseIdentifierQuerySet:
+        return self.filter(case__visibility=Visibility.PUBLIC)
+
+
+class CaseIdentifier(models.Model):
+    """The same person's entry in another database (the Xinjiang Victims
+    Database, a UN working group's file …), by number, web address or both:
+    shown on the public page as "also documented in", and the surest sign
+    that a new submission or an imported row is someone already here."""
+
+    class Database(models.TextChoices):
+        XINJIANG_VICTIMS = "xjvictims", _("Xinjiang Victims Database (shahit.biz)")
+        XINJIANG_POLICE_FILES = "xjpolice", _("Xinjiang Police Files")
+        UHRP = "uhrp", _("Uyghur Human Rights Project")
+        ATAJURT = "atajurt", _("Atajurt Kazakh Human Rights")
+        UN_WGEID = "wgeid", _("UN Working Group on Enforced or Involuntary Disappearances")
+        OTHER = "other", _("Other (name it)")
+
+    # Where a database's entry addresses carry the entry's number, the number
+    # is read from the address, so the same entry is found either way.
+    ENTRY_NUMBER_IN_URL = {
+        Database.XINJIANG_VICTIMS: r"shahit\.biz/[^?#]*\?(?:[^#]*&)?entryno=(\d+)",
+    }
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="identifiers", verbose_name=_("case"))
+    database = models.CharField(_("database"), max_length=16, choices=Database)
+    database_name = models.CharField(
+        _("name of the database"),
+        max_length=200,
+        blank=True,
+        validators=[reject_control_characters],
+        help_text=_("Only for “Other”."),
+    )
+    number = models.CharField(_("entry number"), max_length=100, blank=True, validators=[reject_control_characters])
+    url = models.URLField(_("entry's web address"), max_length=500, blank=True)
+
+    objects = CaseIdentifierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("identifier in another database")
+        verbose_name_plural = _("identifiers in other databases")
+        ordering = ["database", "database_name", "number", "pk"]
+        constraints = [
+            # One entry of a database is one person: a second case claiming
+            # it is a duplicate to merge, not a second identifier.
+            models.UniqueConstraint(
+                fields=["database", "database_name", "number"],
+                condition=~Q(number=""),
+                name="case_identifier_number_once",
+                violation_error_message=_("Another case already has this entry number in this database."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(number="", url=""),
+                name="case_identifier_number_or_url",
+                violation_error_message=_("Give the entry's number, its web address, or both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(database="other") | Q(database_name=""), name="case_identifier_name_only_for_other"
+            ),
+        ]
+        indexes = [models.Index(fields=["url"], name="case_identifier_url")]
+
+    def __str__(self) -> str:
+        return f"{self.database_label}: {self.number or self.url}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.number and self.url:
+            self.number = self.number_from_url(self.database, self.url)
+        super().save(*args, **kwargs)
+
+    @property
+    def database_label(self) -> str:
+        if self.database == self.Database.OTHER:
+            return self.database_name
+        return str(self.get_database_display())
+
+    def clean(self) -> None:
+        self.number = " ".join(self.number.split())
+        self.database_name = " ".join(self.database_name.split())
+        if self.database != self.Database.OTHER:
+            self.database_name = ""
+        elif not self.database_name:
+            raise ValidationError({"database_name": gettext("Name the database.")})
+        if self.url and not self.url.lower().startswith(("https://", "http://")):
+            raise ValidationError({"url": gettext("Enter a web address starting with https://.")})
+        if not self.number and self.url:
+            self.number = self.number_from_url(self.database, self.url)
+        if not self.number and not self.url:
+            raise ValidationError(gettext("Give the entry's number, its web address, or both."))
+
+    @classmethod
+    def number_from_url(cls, database: str, url: str) -> str:
+        pattern = cls.ENTRY_NUMBER_IN_URL.get(database)
+        match = re.search(pattern, url) if pattern else None
+        return match.group(1) if match else ""
+
+
+def cases_with_identifier(database: str, number_or_url: str, *, database_name: str = "") -> CaseQuerySet:
+    """Every case (of any visibility) that holds this entry of `database`,
+    given as its number or its web address: what flags a duplicate at
+    intake and import. Case editors' tools only, never a public page."""
+    value = " ".join(number_or_url.split())
+    if not value:
+        return Case.objects.none()
+    entries = CaseIdentifier.objects.filter(database=database)
+    if database == CaseIdentifier.Database.OTHER:
+        entries = entries.filter(database_name__iexact=" ".join(database_name.split()))
+    if value.lower().startswith(("https://", "http://")):
+        number = CaseIdentifier.number_from_url(database, value)
+        matches = Q(url=value) | Q(url=value.rstrip("/")) | Q(url=value.rstrip("/") + "/")
+        if number:
+            matches |= Q(number=number)
+    else:
+        matches = Q(number__iexact=value.removeprefix("#"))
+    return Case.objects.filter(pk__in=entries.filter(matches).values("case_id"))
+
+
+# --- Addresses of cases no longer public (issue 17, branch cases-extras) ------
+
+
+class RetiredCaseAddressQuerySet(models.QuerySet):
+    def retire(self, reference: str, *, now: datetime.datetime | None = None) -> None:
+        """The address stops showing a person who was public there: it answers
+        410 Gone from now on, until a public case holds it again."""
+        self.update_or_create(reference=reference, defaults={"retired_at": now or timezone.now()})
+
+
+class RetiredCaseAddress(models.Model):
+    """The public reference of a person who was public and no longer is
+    (unpublished, deleted, or given a new reference because the old one put
+    someone at risk). Only the reference is kept, which the address already
+    carried: the neutral 410 page it serves names nobody. A reference that
+    was never public has no row here and stays a plain 404."""
+
+    reference = models.SlugField(_("public reference"), max_length=80, unique=True)
+    retired_at = models.DateTimeField(_("no longer public since"), default=timezone.now)
+
+    objects = RetiredCaseAddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("retired case address")
+        verbose_name_plural = _("retired case addresses")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+def retire_deleted_public_case(sender, instance: Case, **kwargs) -> None:
+    """A post_delete receiver, so that the admin's bulk deletion (which never
+    calls Case.delete) retires the addresses too."""
+    if instance.visibility == Visibility.PUBLIC:
+        RetiredCaseAddress.objects.retire(instance.reference)
 
 
 # --- Intake: what families send (issue 17) ---------------------------------------

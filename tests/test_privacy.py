@@ -134,7 +134,12 @@ def arguments_for(name: str, converters: list[str], data) -> list[dict]:
     signature = data["pending"]
     values = {
         "slug": [data["petition"].slug],
-        "reference": [data["person"].reference, data["draft"].reference, data["hidden"].reference],
+        "reference": [
+            data["person"].reference,
+            data["draft"].reference,
+            data["hidden"].reference,
+            data["retired"].reference,
+        ],
         "token": [
             make_token(signature_id=signature.pk, purpose=Purpose.CONFIRM),
             make_token(signature_id=signature.pk, purpose=Purpose.WITHDRAW),
