@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -29,6 +29,7 @@ from accounts.ip_hash import ip_hash
 from accounts.models import AuditEntry
 from cases.models import (
     Case,
+    CaseIdentifier,
     CaseName,
     Event,
     InvalidTransition,
@@ -36,6 +37,7 @@ from cases.models import (
     SubmissionFile,
     Testimony,
     Visibility,
+    cases_with_identifier,
 )
 from cases.partial_dates import DatePrecision
 from cases.search import search_cases
@@ -135,11 +137,22 @@ def submission_create(
 
 
 def duplicate_candidates(submission: Submission) -> list[Case]:
-    """Cases that may be the person a submission is about: by every name
-    given, through the public name search (near misses on PostgreSQL) and
-    through every case's spellings (drafts too, which public search never
-    knows)."""
+    """Cases that may be the person a submission is about: by the entry in
+    another database the family gave (first, marked `same_entry`), and by
+    every name given, through the public name search (near misses on
+    PostgreSQL) and through every case's spellings (drafts too, which public
+    search never knows)."""
     found: dict[int, Case] = {}
+    same_entry = set()
+    if submission.identifier_database and submission.identifier:
+        same_entry = set(
+            cases_with_identifier(
+                submission.identifier_database,
+                submission.identifier,
+                database_name=submission.identifier_database_name,
+            ).values_list("pk", flat=True)
+        )
+        found.update(dict.fromkeys(same_entry))
     for _script, text in submission.names:
         words = key_words(name_search_key(text))
         if not words:
@@ -156,8 +169,10 @@ def duplicate_candidates(submission: Submission) -> list[Case]:
                 found.setdefault(pk, None)
     if submission.case_id:
         found.pop(submission.case_id, None)
-    cases = Case.objects.with_names().filter(pk__in=list(found)[:DUPLICATE_CANDIDATES]).order_by("reference")
-    return list(cases)
+    cases = list(Case.objects.with_names().filter(pk__in=list(found)[:DUPLICATE_CANDIDATES]).order_by("reference"))
+    for case in cases:
+        case.same_entry = case.pk in same_entry
+    return sorted(cases, key=lambda case: not case.same_entry)
 
 
 def _locked(submission: Submission) -> Submission:
@@ -224,6 +239,7 @@ def submission_convert(*, submission: Submission, by: User, now: datetime.dateti
             date = _partial_date(year, month)
             if date is not None:
                 Event.objects.create(case=case, kind=kind, date=date[0], date_precision=date[1])
+        _add_identifier(case, submission)
         relationship = submission.relationship or Testimony.Relationship.FAMILY
         Testimony.objects.create(
             case=case,
@@ -242,6 +258,29 @@ def submission_convert(*, submission: Submission, by: User, now: datetime.dateti
             details={"case": case.reference, "publication": submission.publication},
         )  # fmt: skip
     return case
+
+
+def _add_identifier(case: Case, submission: Submission) -> None:
+    """The family's entry in another database, on the draft, if it is well
+    formed and no other case holds it (then the editor has a duplicate to
+    look at, shown on the submission's page, and adds it by hand)."""
+    if not (submission.identifier_database and submission.identifier):
+        return
+    value = submission.identifier.strip()
+    is_url = value.lower().startswith(("https://", "http://"))
+    identifier = CaseIdentifier(
+        case=case,
+        database=submission.identifier_database,
+        database_name=submission.identifier_database_name,
+        number="" if is_url else value.removeprefix("#")[:100],
+        url=value if is_url else "",
+    )
+    try:
+        identifier.full_clean()
+        with transaction.atomic():
+            identifier.save()
+    except (ValidationError, IntegrityError):
+        return
 
 
 def submission_ask(*, submission: Submission, message: str, by: User) -> Submission:

@@ -11,7 +11,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from cases.intake import MAX_BYTES, MAX_FILES, TOO_MANY_FILES
-from cases.models import Submission, Testimony
+from cases.models import CaseIdentifier, Submission, Testimony
 from core import form_clock
 from core.images import TOO_MANY_BYTES
 from core.validators import reject_control_characters, reject_control_characters_multiline
@@ -125,6 +125,13 @@ class SubmissionForm(PublicForm):
         label=_("You are their"), choices=[("", _("Choose one")), *Testimony.Relationship.choices]
     )
     hometown = _text(_("Hometown (town or village, county, prefecture)"))
+    identifier_database = forms.ChoiceField(
+        label=_("Are they in another database?"),
+        required=False,
+        choices=[("", _("Not that I know of")), *CaseIdentifier.Database.choices],
+    )
+    identifier_database_name = _text(_("Name of the other database"))
+    identifier = _text(_("Their entry number or web address there"), max_length=500)
     detained_year = _year(_("Year they were taken or went missing"))
     detained_month = _month(_("Month they were taken or went missing"))
     last_contact_year = _year(_("Year of your last contact with them"))
@@ -166,6 +173,9 @@ class SubmissionForm(PublicForm):
                 "name_cyrillic",
                 "name_chinese",
                 "hometown",
+                "identifier_database",
+                "identifier_database_name",
+                "identifier",
                 Div(Div("detained_year", css_class="col-6"), Div("detained_month", css_class="col-6"), css_class="row"),
                 Div(
                     Div("last_contact_year", css_class="col-6"),
@@ -191,6 +201,13 @@ class SubmissionForm(PublicForm):
         data = super().clean()
         if not any(data.get(field) for field in Submission.NAME_FIELDS):
             self.add_error("name_latin", _("Give the person's name in at least one script."))
+        database, identifier = data.get("identifier_database"), data.get("identifier")
+        if identifier and not database:
+            self.add_error("identifier_database", _("Choose the database this entry is in."))
+        elif database and not identifier:
+            self.add_error("identifier", _("Give the entry's number or web address, or choose “Not that I know of”."))
+        elif database == CaseIdentifier.Database.OTHER and not data.get("identifier_database_name"):
+            self.add_error("identifier_database_name", _("Name the database."))
         for year, month in (("detained_year", "detained_month"), ("last_contact_year", "last_contact_month")):
             if data.get(month) and not data.get(year):
                 self.add_error(year, _("Give the year too, or leave the month empty."))
@@ -199,6 +216,7 @@ class SubmissionForm(PublicForm):
     def submission_fields(self) -> dict:
         data = self.cleaned_data
         names = [*Submission.NAME_FIELDS, "relationship", "hometown", "account", "publication"]
+        names += ["identifier_database", "identifier_database_name", "identifier"]
         dates = ["detained_year", "detained_month", "last_contact_year", "last_contact_month"]
         contact = ["contact_name", "contact_email", "contact_other"]
         return {name: data[name] for name in [*names, *dates, *contact]}

@@ -1255,6 +1255,13 @@ class Submission(models.Model):
         _("relationship of the sender"), max_length=16, choices=Testimony.Relationship, blank=True
     )
     hometown = models.CharField(_("hometown"), max_length=200, blank=True)
+    # The person's entry in another database, if the family knows one: the
+    # surest sign of someone already documented (cases_with_identifier).
+    identifier_database = models.CharField(
+        _("other database"), max_length=16, choices=CaseIdentifier.Database, blank=True
+    )
+    identifier_database_name = models.CharField(_("name of the other database"), max_length=200, blank=True)
+    identifier = models.CharField(_("entry number or web address"), max_length=500, blank=True)
     detained_year = models.PositiveSmallIntegerField(_("year taken"), null=True, blank=True)
     detained_month = models.PositiveSmallIntegerField(_("month taken"), null=True, blank=True)
     last_contact_year = models.PositiveSmallIntegerField(_("year of last contact"), null=True, blank=True)

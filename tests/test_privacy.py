@@ -37,6 +37,8 @@ SUBMISSION_MARKERS = {
     "submission_name_cyrillic": "Zqsubmittedcyrillic",
     "submission_name_chinese": "Zqsubmittedchinese",
     "submission_hometown": "Zqsubmittedhometown",
+    "submission_identifier_database_name": "Zqotherdatabase",
+    "submission_identifier": "Zqentrynumber",
     "submission_account": "Zqsubmittedaccount",
     "submission_contact_name": "Zqsubmittercontactname",
     "submission_contact_email": "zqsubmitter@example.org",
@@ -95,6 +97,9 @@ def private_world(world):
         fields={
             **{field: SUBMISSION_MARKERS[f"submission_{field}"] for field in Submission.NAME_FIELDS},
             "hometown": SUBMISSION_MARKERS["submission_hometown"],
+            "identifier_database": "other",
+            "identifier_database_name": SUBMISSION_MARKERS["submission_identifier_database_name"],
+            "identifier": SUBMISSION_MARKERS["submission_identifier"],
             "account": SUBMISSION_MARKERS["submission_account"],
             "relationship": "spouse",
             "publication": Submission.Publication.PHOTO,

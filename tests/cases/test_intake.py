@@ -36,6 +36,9 @@ def intake_form(**overrides) -> dict:
         "name_chinese": "",
         "relationship": "sibling",
         "hometown": "Cherchen",
+        "identifier_database": "",
+        "identifier_database_name": "",
+        "identifier": "",
         "detained_year": "2018",
         "detained_month": "4",
         "last_contact_year": "2019",
@@ -125,6 +128,9 @@ def test_a_raw_select_shows_no_plain_text_of_the_account_or_the_contact(client):
         ({"detained_year": "1850"}, "greater than or equal to 1990"),
         ({"contact_email": "not an address"}, "Enter a valid email address."),
         ({"hometown": "Cher\x00chen"}, ""),
+        ({"identifier": "1234"}, "Choose the database this entry is in."),
+        ({"identifier_database": "xjvictims"}, "Give the entry's number or web address"),
+        ({"identifier_database": "other", "identifier": "12"}, "Name the database."),
     ],
 )
 def test_bad_input_is_refused_clearly_and_nothing_typed_is_lost(client, change, error):

@@ -289,3 +289,34 @@ def test_the_erase_command_says_what_it_did(editor, capsys):
     call_command("erase_closed_submissions")
     assert "1 closed submission(s)" in capsys.readouterr().out
     assert not Submission.objects.exists()
+
+
+def test_the_same_entry_in_another_database_is_the_first_duplicate_shown(client, editor):
+    from cases.models import CaseIdentifier
+
+    known = public_case(name="Someone Else Entirely")
+    CaseIdentifier.objects.create(case=known, database="xjvictims", number="1234")
+    by_name = public_case(name="Mihrigul Tursun")
+    submission = new_case_submission(
+        identifier_database="xjvictims", identifier="https://shahit.biz/eng/viewentry.php?entryno=1234"
+    )
+    response = client.get(detail(submission))
+    candidates = response.context["candidates"]
+    assert [case.pk for case in candidates] == [known.pk, by_name.pk]
+    assert candidates[0].same_entry and not candidates[1].same_entry
+    assert "Same entry in another database" in page_text(response)
+
+
+def test_conversion_carries_the_entry_in_another_database_unless_a_case_holds_it(client, editor):
+    from cases.models import CaseIdentifier
+
+    submission = new_case_submission(identifier_database="xjvictims", identifier="#777")
+    client.post(action("intake_convert", submission))
+    submission.refresh_from_db()
+    assert list(submission.draft.identifiers.values_list("database", "number")) == [("xjvictims", "777")]
+
+    again = new_case_submission(identifier_database="xjvictims", identifier="777")
+    client.post(action("intake_convert", again))
+    again.refresh_from_db()
+    assert again.state == "converted" and not again.draft.identifiers.exists()
+    assert CaseIdentifier.objects.filter(number="777").count() == 1
