@@ -131,6 +131,7 @@ class SubmissionForm(PublicForm):
         choices=[("", _("Not that I know of")), *CaseIdentifier.Database.choices],
     )
     identifier_database_name = _text(_("Name of the other database"))
+    identifier_database_name.help_text = _("Only if you chose “Other”.")
     identifier = _text(_("Their entry number or web address there"), max_length=500)
     detained_year = _year(_("Year they were taken or went missing"))
     detained_month = _month(_("Month they were taken or went missing"))

@@ -56,7 +56,9 @@ class QueueFilters(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Why is it closed?"), choices=Submission.CloseReason.choices)
+    reason = forms.ChoiceField(
+        label=_("Why is it closed?"), choices=[("", _("Choose one")), *Submission.CloseReason.choices]
+    )
     note = forms.CharField(
         label=_("Note (for the audit log)"),
         max_length=2_000,
