@@ -15,8 +15,6 @@ CURATED_MODELS = [
     "testifiercontact",
     "source",
     "statistic",
-    # Intake: editors read and handle submissions in the organiser pages.
-    "submission",
 ]
 
 
