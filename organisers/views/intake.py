@@ -6,7 +6,7 @@ details, or a file they sent, is audited each time."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import audit
 from accounts.models import AuditEntry
 from cases import intake
-from cases.models import Case, InvalidTransition, Submission, SubmissionFile
+from cases.models import Case, CaseName, InvalidTransition, Submission, SubmissionFile
 from organisers.intake_forms import AskForm, BulkCloseForm, CloseForm, DuplicateForm, QueueFilters
 from organisers.views.case_reviews import case_editor_required
 
@@ -26,7 +26,10 @@ SUBMISSIONS_PER_PAGE = 50
 def intake_queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilters(request.GET)
     submissions = filters.apply(Submission.objects.all()).queue_order()
+    names = CaseName.objects.order_by("-preferred", "pk")
     submissions = submissions.select_related("case").annotate(file_count=Count("files"))
+    # A request's row names its case: every case's spellings in one query.
+    submissions = submissions.prefetch_related(Prefetch("case__names", queryset=names, to_attr="ordered_names"))
     page = Paginator(submissions, SUBMISSIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,

@@ -320,3 +320,18 @@ def test_conversion_carries_the_entry_in_another_database_unless_a_case_holds_it
     again.refresh_from_db()
     assert again.state == "converted" and not again.draft.identifiers.exists()
     assert CaseIdentifier.objects.filter(number="777").count() == 1
+
+
+def test_the_queue_reads_a_fixed_number_of_queries_however_long(client, editor, django_assert_max_num_queries):
+    for number in range(3):
+        new_case_submission(name_latin=f"Person {number}", attachments=[photo()])
+        case_request(public_case(), kind="correction")
+    client.get(QUEUE)  # sessions, groups and the like, once
+    with django_assert_max_num_queries(8) as first:
+        client.get(QUEUE)
+    for number in range(10):
+        new_case_submission(name_latin=f"More {number}")
+        case_request(public_case())
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = client.get(QUEUE)
+    assert len(response.context["page"].object_list) == 26
