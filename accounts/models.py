@@ -84,6 +84,14 @@ class AuditEntry(models.Model):
         CONTACT_CHANGE = "case.contact.change", _("Changed a testifier's contact details")
         CASE_IMPORT = "case.import", _("Imported cases from a CSV file")
         CASE_EXPORT = "case.export", _("Exported cases as a CSV file for editing")
+        # Photos of cases and testimonies (cases.photos).
+        PHOTO_ADD = "photo.add", _("Added a photo")
+        PHOTO_EDIT = "photo.edit", _("Changed a photo's consent or texts")
+        PHOTO_SUBMIT = "photo.submit", _("Submitted a photo for approval")
+        PHOTO_APPROVE = "photo.approve", _("Approved and published a photo")
+        PHOTO_UNPUBLISH = "photo.unpublish", _("Took a photo down")
+        PHOTO_PORTRAIT = "photo.portrait", _("Chose the photo on a person's card")
+        PHOTO_DELETE = "photo.delete", _("Deleted a photo")
         # What families send through the public forms (cases.intake).
         SUBMISSION_DUPLICATE = "submission.duplicate", _("Marked a submission as a possible duplicate")
         SUBMISSION_CONVERT = "submission.convert", _("Turned a submission into a draft case")

@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_case_editor
@@ -138,13 +138,17 @@ class CaseAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     list_filter = ["visibility", "status", "ethnicity", "gender", "family_country", "hometown_prefecture"]
-    search_fields = ["reference", "names__text", "names__search_key", "unnamed_description", "hometown_county"]
+    search_fields = [
+        "reference", "names__text", "names__search_key", "unnamed_description", "hometown_county",
+        "identifiers__number",
+    ]  # fmt: skip
     autocomplete_fields = ["sources"]
     date_hierarchy = "updated_at"
     # Visibility changes only through the actions below: public needs a
     # second person's approval.
     readonly_fields = [
         "visibility", "submitted_by", "submitted_at", "approved_by", "approved_at", "created_at", "updated_at",
+        "photos_link",
     ]  # fmt: skip
     actions = ["submit_for_publication", "approve_publication", "unpublish"]
     inlines = [CaseNameInline, CaseIdentifierInline, CaseTextInline, EventInline, TestimonyInline, CaseLinkInline]
@@ -164,6 +168,7 @@ class CaseAdmin(admin.ModelAdmin):
             {"fields": [("hometown_prefecture", "hometown_county", "hometown_place"), "family_country"]},
         ),
         (_("Story"), {"fields": ["summary", "language", "sources"]}),
+        (_("Photos"), {"fields": ["photos_link"]}),
         (_("Organisers only"), {"fields": ["internal_notes", "created_at", "updated_at"]}),
     ]
 
@@ -252,6 +257,21 @@ class CaseAdmin(admin.ModelAdmin):
     @admin.display(description=_("name"))
     def name_column(self, case: Case) -> str:
         return case.display_name
+
+    @admin.display(description=_("photos"))
+    def photos_link(self, case: Case) -> str:
+        # Photos have their own page: their files are stored at upload, which
+        # the savepoint of a public case's proposal could not roll back.
+        if case.pk is None:
+            return gettext("Save the case first, then add photos on their own page.")
+        url = reverse("organisers:case_photos", kwargs={"reference": case.reference})
+        count = case.photos.count()
+        label = ngettext(
+            "%(count)d photo: add, publish or choose the portrait",
+            "%(count)d photos: add, publish or choose the portrait",
+            count,
+        ) % {"count": count}
+        return format_html('<a href="{}">{}</a>', url, label)
 
 
 class TestifierContactForm(forms.ModelForm):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,6 +20,7 @@ from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -171,11 +173,20 @@ class CaseQuerySet(models.QuerySet):
             Prefetch("names", queryset=CaseName.objects.order_by("-preferred", "pk"), to_attr="ordered_names")
         )
 
+    def with_portraits(self) -> CaseQuerySet:
+        """Prefetch each card's portrait where it is published (`public_portrait`)."""
+        return self.prefetch_related(
+            Prefetch("photos", queryset=Photo.objects.published().filter(portrait=True), to_attr="published_portraits")
+        )
+
     def with_public_details(self) -> CaseQuerySet:
         """Everything a public case page (or its JSON) shows, in a fixed number
-        of queries: names, sources, translations, entries in other databases, the timeline with its
-        sources, and only the testimonies whose consent allows publishing
-        (as `public_testimonies`)."""
+        of queries: names, sources, translations, entries in other databases,
+        the timeline with its sources, only the testimonies whose consent
+        allows publishing (as `public_testimonies`), and published photos of
+        the person (`published_photos`) and of those testimonies (their
+        `published_photos`)."""
+        published = Photo.objects.published()
         return self.with_names().prefetch_related(
             "sources",
             "texts",
@@ -183,9 +194,12 @@ class CaseQuerySet(models.QuerySet):
             Prefetch("events", queryset=Event.objects.prefetch_related("sources")),
             Prefetch(
                 "testimonies",
-                queryset=Testimony.objects.publishable().select_related("source"),
+                queryset=Testimony.objects.publishable()
+                .select_related("source")
+                .prefetch_related(Prefetch("photos", queryset=published, to_attr="published_photos")),
                 to_attr="public_testimonies",
             ),
+            Prefetch("photos", queryset=published.filter(testimony__isnull=True), to_attr="published_photos"),
         )
 
     def with_last_contact(self) -> CaseQuerySet:
@@ -357,6 +371,27 @@ class Case(ReviewedPublication):
             original={"summary": self.summary},
             translations=translations_of(self.texts, ["summary"]),
         )
+
+    @property
+    def public_portrait(self) -> Photo | None:
+        """The photo on the person's card, where the case is public and the
+        photo published; else None (the placeholder is shown)."""
+        if self.visibility != Visibility.PUBLIC:
+            return None
+        portraits = getattr(self, "published_portraits", None)
+        if portraits is None:
+            photos = getattr(self, "published_photos", None)
+            if photos is None:
+                return Photo.objects.published().filter(case=self, portrait=True).first()
+            portraits = [photo for photo in photos if photo.portrait]
+        return portraits[0] if portraits else None
+
+    @property
+    def gallery_photos(self) -> list[Photo]:
+        """Published photos of the person other than the portrait (from
+        with_public_details)."""
+        portrait = self.public_portrait
+        return [photo for photo in getattr(self, "published_photos", []) if photo != portrait]
 
     @property
     def hometown(self) -> str:
@@ -1151,6 +1186,211 @@ def retire_deleted_public_case(sender, instance: Case, **kwargs) -> None:
     calls Case.delete) retires the addresses too."""
     if instance.visibility == Visibility.PUBLIC:
         RetiredCaseAddress.objects.retire(instance.reference)
+
+
+# --- Bulk import from CSV (issue 17, branch cases-extras) ---------------------
+
+
+class CaseImportQuerySet(models.QuerySet):
+    def expired(self, *, now: datetime.datetime | None = None) -> CaseImportQuerySet:
+        return self.filter(
+            state=CaseImport.State.WAITING, uploaded_at__lt=(now or timezone.now()) - CaseImport.KEPT_FOR
+        )
+
+    def waiting_for(self, user, *, now: datetime.datetime | None = None) -> CaseImportQuerySet:
+        """The uploads `user` may still confirm: their own, unexpired, not yet done."""
+        return self.filter(
+            uploaded_by=user,
+            state=CaseImport.State.WAITING,
+            uploaded_at__gte=(now or timezone.now()) - CaseImport.KEPT_FOR,
+        )
+
+
+class CaseImport(models.Model):
+    """An uploaded CSV file of people, parsed and checked (cases.case_csv),
+    kept on the server until its uploader confirms it or it expires: what
+    the preview showed is exactly what is created. Rows hold the checked
+    values; nothing else of the file is kept."""
+
+    KEPT_FOR = datetime.timedelta(hours=2)
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting for confirmation")
+        IMPORTED = "imported", _("Imported")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State, default=State.WAITING)
+    # [{"line": 2, "values": {...}, "errors": [...], "lookalikes": [case ids], "same_as_line": 3 | None}]
+    rows = models.JSONField(_("rows"), default=list)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    objects = CaseImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case import")
+        verbose_name_plural = _("case imports")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name or gettext("Import #%(pk)s") % {"pk": self.pk}
+
+
+# --- Photos (issue 17, branch photos) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhotoSize:
+    url: str
+    width: int
+    height: int
+
+
+class PhotoQuerySet(models.QuerySet):
+    def published(self) -> PhotoQuerySet:
+        """Approved by a second case editor, with the family's consent: their
+        files are in the public photo storage (cases.photos)."""
+        return self.filter(visibility=Visibility.PUBLIC, consent=Photo.Consent.PUBLIC)
+
+    def public(self) -> PhotoQuerySet:
+        """The only photos a visitor may ever see: published, of a public case,
+        and, for a testimony's photo, of a testimony that may be published."""
+        return self.published().filter(
+            Q(testimony__isnull=True) | Q(testimony__consent__in=Testimony.PUBLIC_CONSENTS),
+            case__visibility=Visibility.PUBLIC,
+        )
+
+    def awaiting_approval(self) -> PhotoQuerySet:
+        return self.filter(submitted_at__isnull=False).exclude(visibility=Visibility.PUBLIC)
+
+
+class Photo(ReviewedPublication):
+    """A photo of a case or of one of its testimonies, kept only as the
+    re-encoded sizes core.images renders (never the file as uploaded). It is
+    shown publicly only when the family consents, it has alt text, and a
+    second case editor approved it; its files are in the public photo storage
+    exactly while it is published, in the private storage always."""
+
+    REFUSALS = {
+        "public": _("This photo is already public."),
+        "waiting": _("This photo is already waiting for approval."),
+        "not_submitted": _("Only a photo submitted for publication can be approved."),
+        "own": _("A second case editor must approve a photo: you cannot approve your own."),
+        "not_public": _("Only a public photo can be taken down."),
+    }
+
+    class Consent(models.TextChoices):
+        PUBLIC = "public", _("May be shown publicly")
+        INTERNAL = "internal", _("Case editors only, never published")
+
+    # Random: the files' names start with it, so a URL says nothing about the
+    # case or how many photos there are.
+    key = models.CharField(max_length=32, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos", verbose_name=_("case"))
+    testimony = models.ForeignKey(
+        Testimony, on_delete=models.CASCADE, null=True, blank=True, related_name="photos",
+        verbose_name=_("testimony"), help_text=_("Leave empty for a photo of the person."),
+    )  # fmt: skip
+    consent = models.CharField(_("consent"), max_length=16, choices=Consent, default=Consent.INTERNAL)
+    source = models.CharField(
+        _("source"), max_length=300, validators=[reject_control_characters],
+        help_text=_("Who gave the photo and who consented to its use. Never shown to the public."),
+    )  # fmt: skip
+    alt = models.CharField(
+        _("alt text"), max_length=300, blank=True, validators=[reject_control_characters],
+        help_text=_("What the photo shows, for people who cannot see it. Needed before it can be public."),
+    )  # fmt: skip
+    caption = models.CharField(
+        _("caption"), max_length=300, blank=True, validators=[reject_control_characters],
+        help_text=_("Optional, shown under the photo, e.g. “In Almaty, 2016. Photo: his family.”"),
+    )  # fmt: skip
+    portrait = models.BooleanField(_("portrait"), default=False, help_text=_("Shown on the person's card."))
+    width = models.PositiveIntegerField(_("width"), editable=False)
+    height = models.PositiveIntegerField(_("height"), editable=False)
+    # Width (as a string: JSON keys) -> file name, "480-<content hash>.webp".
+    variants = models.JSONField(default=dict, editable=False)
+    visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility, default=Visibility.DRAFT)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )  # fmt: skip
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["-portrait", "uploaded_at", "pk"]
+        constraints = [
+            *ReviewedPublication.Meta.constraints,
+            # Whatever the path, a public photo has the family's consent and
+            # words for people who cannot see it.
+            models.CheckConstraint(
+                condition=~Q(visibility="public") | (Q(consent="public") & ~Q(alt="")),
+                name="photo_public_only_consented_with_alt",
+            ),
+            models.UniqueConstraint(fields=["case"], condition=Q(portrait=True), name="photo_one_portrait_per_case"),
+            models.CheckConstraint(
+                condition=Q(portrait=False) | Q(testimony__isnull=True), name="photo_portrait_is_of_the_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt or gettext("Photo #%(pk)s") % {"pk": self.pk}
+
+    @property
+    def widths(self) -> list[int]:
+        return sorted(int(width) for width in self.variants)
+
+    def height_at(self, width: int) -> int:
+        return max(1, round(self.height * width / self.width))
+
+    def file_name(self, width: int) -> str:
+        """The variant's name in either storage."""
+        return f"photos/{self.key}/{self.variants[str(width)]}"
+
+    @cached_property
+    def public_sizes(self) -> list[PhotoSize]:
+        """Each width at its URL on the public site (working only while published)."""
+        return [
+            PhotoSize(reverse("public_photo", kwargs={"key": self.key, "filename": self.variants[str(width)]}),
+                      width, self.height_at(width))
+            for width in self.widths
+        ]  # fmt: skip
+
+    @cached_property
+    def internal_sizes(self) -> list[PhotoSize]:
+        """Each width at its URL for case editors."""
+        return [
+            PhotoSize(reverse("organisers:photo_file", kwargs={"key": self.key, "filename": self.variants[str(width)]}),
+                      width, self.height_at(width))
+            for width in self.widths
+        ]  # fmt: skip
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{size.url} {size.width}w" for size in self.public_sizes)
+
+    def public_size(self, at_least: int) -> PhotoSize:
+        """The smallest width at least `at_least` (else the largest): the `src`."""
+        return next((size for size in self.public_sizes if size.width >= at_least), self.public_sizes[-1])
+
+    @property
+    def card_size(self) -> PhotoSize:
+        return self.public_size(160)
+
+    @property
+    def page_size(self) -> PhotoSize:
+        return self.public_size(480)
+
+    @property
+    def is_published(self) -> bool:
+        return self.visibility == Visibility.PUBLIC and self.consent == self.Consent.PUBLIC
 
 
 # --- Intake: what families send (issue 17) ---------------------------------------

@@ -31,7 +31,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     prefectures, country_codes = filter_options()
     countries = sorted(((code, all_countries.name(code)) for code in country_codes), key=lambda pair: pair[1])
     filters = CaseFilters.from_query(request.GET, prefectures=prefectures, countries=country_codes)
-    cases = filters.apply(Case.objects.public()).with_names().with_last_contact().order_by("reference")
+    cases = filters.apply(Case.objects.public()).with_names().with_last_contact().with_portraits().order_by("reference")
     # An exact count: capping it (COUNT over LIMIT) turns PostgreSQL's hash
     # semi-join into a nested loop, 5x slower at 100,000 cases (bench/README.md).
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))

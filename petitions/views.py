@@ -92,6 +92,7 @@ def _detail(
         .filter(petitions=petition)
         .with_names()
         .with_last_contact()
+        .with_portraits()
         .order_by("reference"),
         **extra,
     }

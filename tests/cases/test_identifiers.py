@@ -167,3 +167,11 @@ def test_restoring_a_version_from_before_entries_were_kept_leaves_them(client):
     del old["identifiers"]
     apply(person, old)
     assert person.identifiers.count() == 1
+
+
+def test_editors_find_a_case_in_the_admin_by_its_entry_number(client):
+    identifier(draft_case(reference="zq-found"), database=SHAHIT, number="98765")
+    draft_case(reference="zq-other")
+    client.force_login(case_editor("alice"))
+    found = client.get(reverse("admin:cases_case_changelist"), {"q": "98765"})
+    assert [case.reference for case in found.context["cl"].result_list] == ["zq-found"]

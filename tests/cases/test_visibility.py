@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.case_csv import case_import_create, read_upload
 from cases.models import CaseIdentifier, CaseLink, Statistic, Visibility
 from cases.models import TestifierContact as Contact
 from cases.models import Testimony as CaseTestimony
@@ -42,6 +43,9 @@ MARKERS = {
     "draft_identifier_number": "Zqdraftentry",
     "retired_name": "Zqretiredname",
     "retired_summary": "Zqretiredsummary",
+    "import_file": "Zqimportfile",
+    "import_name": "Zqimportedname",
+    "import_notes": "Zqimportnotes",
 }
 
 
@@ -118,6 +122,9 @@ def world(db):
     retired = public_case(reference="zq-retired", name=MARKERS["retired_name"], summary=MARKERS["retired_summary"])
     retired.unpublish()
     petition_cases = [person, draft, hidden, retired]
+    # An uploaded CSV file waiting for its editor's confirmation.
+    upload = f"name_latin,internal_notes\n{MARKERS['import_name']},{MARKERS['import_notes']}\n".encode()
+    case_import_create(by=alice, file_name=f"{MARKERS['import_file']}.csv", rows=read_upload(upload))
     statistic_submit(statistic=submitted, by=alice)
     propose_private_changes(person, by=alice, reviewer=bilal)
     petition = Petition.objects.create(

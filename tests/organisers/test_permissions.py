@@ -14,14 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from cases.models import CaseRevision, Submission
+from cases.case_csv import case_import_create, read_upload
+from cases.models import Case, CaseImport, CaseRevision, Photo, Submission
+from cases.photos import photo_add
 from cases.publication import case_approve, case_submit
 from cases.revisions import revision_propose
 from cases.revisions import snapshot as case_snapshot
 from petitions.models import Delivery, OfficialResponse, Organiser, PaperBatch, Petition, Signature
 from petitions.uploads import read_document
 from tests.cases.factories import draft_case
-from tests.cases.intake_factories import new_case_submission, photo
+from tests.cases.intake_factories import new_case_submission
+from tests.cases.intake_factories import photo as intake_photo
+from tests.cases.photo_files import jpeg_upload
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +37,7 @@ OWNERS = "owning"  # owners, staff
 ORGANISERS = "organisers"  # anyone who runs petitions: dashboard, start a petition
 STAFF = "staff"
 CASE_EDITORS = "case_editors"  # case editors and staff
+UPLOADER = "uploader"  # the case editor who uploaded the file: even staff get a 404
 PUBLIC = "public"
 
 
@@ -45,6 +50,8 @@ class World:
     batch: Any = None
     response: Any = None
     revision: Any = None
+    case_import: Any = None
+    photo: Any = None
     submission: Any = None
 
 
@@ -66,17 +73,19 @@ def world(client) -> World:
         "staff": f.user("staff", staff=True),
     }
     batch, response = delivery_records(petition, owner)
-    submission = new_case_submission(attachments=[photo()])
-    return World(
-        petition,
-        signature,
-        Organiser.objects.get(user=moderator),
-        users,
-        batch,
-        response,
-        proposed_change(),
-        submission,
+    upload = case_import_create(
+        by=users["case_editor"], file_name="people.csv", rows=read_upload(b"name_latin\nZqimported Person\n")
     )
+    revision = proposed_change()
+    photo = photo_add(
+        case=revision.case, image=jpeg_upload(), consent=Photo.Consent.PUBLIC, source="Family", alt="A man",
+        by=f.case_editor("uploader"),
+    )  # fmt: skip
+    submission = new_case_submission(attachments=[intake_photo()])
+    return World(
+        petition, signature, Organiser.objects.get(user=moderator), users, batch, response, revision, upload, photo,
+        submission,
+    )  # fmt: skip
 
 
 def delivery_records(petition, owner):
@@ -106,6 +115,14 @@ def proposed_change() -> CaseRevision:
 
 def revision_url(name):
     return lambda w: reverse(f"organisers:{name}", kwargs={"pk": w.revision.pk})
+
+
+def import_url(name):
+    return lambda w: reverse(f"organisers:{name}", kwargs={"pk": w.case_import.pk})
+
+
+def csv_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("people.csv", b"name_latin\nZqposted Person\n", content_type="text/csv")
 
 
 def submission_url(name, **extra):
@@ -282,6 +299,13 @@ CASES = [
         lambda w: {},
         CASE_EDITORS,
     ),
+    ("case_import", "get", plain_url("case_import"), None, CASE_EDITORS),
+    ("case_import post", "post", plain_url("case_import"), lambda w: {"file": csv_upload()}, CASE_EDITORS),
+    ("case_import_template", "get", plain_url("case_import_template"), None, CASE_EDITORS),
+    ("case_export", "get", plain_url("case_export"), None, CASE_EDITORS),
+    ("case_import_preview", "get", import_url("case_import_preview"), None, UPLOADER),
+    ("case_import_confirm", "post", import_url("case_import_confirm"), lambda w: {}, UPLOADER),
+    ("case_import_discard", "post", import_url("case_import_discard"), lambda w: {}, UPLOADER),
     ("intake_queue", "get", plain_url("intake_queue"), None, CASE_EDITORS),
     (
         "intake_close_selected",
@@ -310,6 +334,32 @@ CASES = [
     ("intake_ask", "post", submission_url("intake_ask"), lambda w: {"message": "Where?"}, CASE_EDITORS),
     ("intake_close", "post", submission_url("intake_close"), lambda w: {"reason": "junk"}, CASE_EDITORS),
 ]
+CASES += [
+    ("case_photos", "get", lambda w: _photos_url(w), None, CASE_EDITORS),
+    (
+        "case_photos upload",
+        "post",
+        lambda w: _photos_url(w),
+        lambda w: {"image": jpeg_upload(), "consent": "internal", "source": "A cousin", "alt": ""},
+        CASE_EDITORS,
+    ),
+    ("photo_edit", "get", lambda w: f"{_photos_url(w)}{w.photo.key}/", None, CASE_EDITORS),
+    (
+        "photo_edit save",
+        "post",
+        lambda w: f"{_photos_url(w)}{w.photo.key}/",
+        lambda w: {"consent": "public", "source": "Changed", "alt": "A man", "caption": "Changed"},
+        CASE_EDITORS,
+    ),
+    ("photo_action", "post", lambda w: f"{_photos_url(w)}{w.photo.key}/submit/", lambda w: {}, CASE_EDITORS),
+    ("photo_file", "get", lambda w: w.photo.internal_sizes[0].url, None, CASE_EDITORS),
+]
+
+
+def _photos_url(w: World) -> str:
+    return reverse("organisers:case_photos", kwargs={"reference": w.revision.case.reference})
+
+
 BATCH_FORM = {"count": "7", "place": "Mosque", "collected_by": "Dilnur"}
 
 
@@ -325,12 +375,13 @@ def expected_status(role: str, who: str, method: str) -> int:
         ORGANISERS: {"other_moderator", "moderator", "owner", "staff"},
         STAFF: {"staff"},
         CASE_EDITORS: {"case_editor", "staff"},
+        UPLOADER: {"case_editor"},
         ANYONE_WITH_ROLE: {"moderator", "owner", "staff"},
         OWNERS: {"owner", "staff"},
     }[who]
     if role in allowed:
         return ok
-    if who in (ANYONE_WITH_ROLE, OWNERS) and role != "moderator":
+    if (who in (ANYONE_WITH_ROLE, OWNERS) and role != "moderator") or (who == UPLOADER and role == "staff"):
         return 404  # not their petition: they do not learn it exists
     return 403
 
@@ -346,6 +397,9 @@ def snapshot(w: World):
         OfficialResponse.objects.count(),
         list(Petition.objects.order_by("pk").values_list("paper_signature_count", "victory_response")),
         list(CaseRevision.objects.order_by("pk").values_list("pk", "state")),
+        Case.objects.count(),
+        list(CaseImport.objects.order_by("pk").values_list("pk", "state")),
+        list(Photo.objects.order_by("pk").values_list("pk", "visibility", "submitted_at", "source", "caption")),
         list(Submission.objects.order_by("pk").values_list("pk", "state")),
     )
 
