@@ -241,7 +241,7 @@ class TaskWorkers:
 
     def __enter__(self) -> "TaskWorkers":
         self.log_file = open(self.log_path, "ab")  # closed in __exit__
-        command = [sys.executable, "manage.py", "db_worker", "--interval", "0.05", "--no-startup-delay", "--no-reload"]
+        command = [sys.executable, "manage.py", "db_worker", "--interval", "0.5", "--no-startup-delay", "--no-reload"]
         for _ in range(self.count):
             self.processes.append(subprocess.Popen(command, cwd=ROOT, stdout=self.log_file, stderr=subprocess.STDOUT))
         return self
