@@ -4,8 +4,8 @@ import threading
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from petitions import signing
@@ -21,7 +21,9 @@ def test_signing_again_is_one_statement_that_inserts_nothing_and_raises_nothing(
     url = reverse("petitions:sign", kwargs={"slug": petition.slug})
     client.post(url, sign_form(petition), REMOTE_ADDR=another_address())
     with CaptureQueriesContext(connection) as queries:
-        response = client.post(url, {**sign_form(petition), "email": "AMINA@example.org"}, REMOTE_ADDR=another_address())
+        response = client.post(
+            url, {**sign_form(petition), "email": "AMINA@example.org"}, REMOTE_ADDR=another_address()
+        )
 
     assert response.status_code == 302
     assert Signature.objects.filter(petition=petition).count() == 1
