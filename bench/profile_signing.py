@@ -30,7 +30,10 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def backend_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:  # the connection was replaced (DATABASE_CONN_MAX_AGE passed)
+        return float("nan")
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
@@ -82,7 +85,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
-    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
+    # One connection throughout, however slowly this runs (under valgrind, say).
+    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "86400")
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
     os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
     os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
