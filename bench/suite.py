@@ -433,7 +433,8 @@ class WaitSampler:
         import psycopg
 
         query = """SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU'),
-                          wait_event_type = 'Lock' AND query LIKE 'UPDATE "petitions_petition"%%'
+                          wait_event_type = 'Lock' AND (query LIKE 'UPDATE "petitions_petition"%%'
+                                OR query LIKE '%%UPDATE petitions_petition SET signature_count%%')
                    FROM pg_stat_activity
                    WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()"""
         with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as sampler:

@@ -219,6 +219,12 @@ def _withdrawn(request: HttpRequest, signature: Signature) -> HttpResponse:
     )
 
 
+def _counted(request: HttpRequest, *, slug: str) -> HttpResponse:
+    # The petition page then asks them to share it (includes/share_box.html).
+    messages.success(request, _("Thank you! Your signature is confirmed and counted."), extra_tags=ASK_TO_SHARE)
+    return redirect("petitions:detail", slug=slug)
+
+
 @require_http_methods(["GET", "POST"])
 def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; only the POST confirms, so a mail scanner that
@@ -230,9 +236,7 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
         except (LinkExpired, LinkInvalid):
             slug = None
         if slug is not None:
-            # The petition page then asks them to share it (includes/share_box.html).
-            messages.success(request, _("Thank you! Your signature is confirmed and counted."), extra_tags=ASK_TO_SHARE)
-            return redirect("petitions:detail", slug=slug)
+            return _counted(request, slug=slug)
     try:
         signature = _signature_from_link(token, Purpose.CONFIRM)
     except LinkExpired as expired:
@@ -278,9 +282,7 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 return _withdrawn(request, signature)
             messages.info(request, _("Your signature is already confirmed. Thank you!"))
             return redirect(petition)
-        # The petition page then asks them to share it (includes/share_box.html).
-        messages.success(request, _("Thank you! Your signature is confirmed and counted."), extra_tags=ASK_TO_SHARE)
-        return redirect(petition)
+        return _counted(request, slug=petition.slug)
     return render(request, "petitions/signature_confirm.html", {"signature": signature, "petition": petition})
 
 
