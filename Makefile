@@ -88,7 +88,7 @@ test-postgres: $(STAMP)
 
 test-e2e: $(STAMP)
 	@if [ -d tests/e2e ]; then \
-		$(PY) -m pytest tests/e2e -q $(ARGS); \
+		$(PY) -m pytest tests/e2e -q -n $(WORKERS) $(ARGS); \
 	else \
 		echo "No browser tests yet (tests/e2e does not exist)."; \
 	fi
