@@ -79,6 +79,19 @@ class AuditEntry(models.Model):
         STATISTIC_SUBMIT = "statistic.submit", _("Submitted a figure for approval")
         STATISTIC_APPROVE = "statistic.approve", _("Approved and published a figure")
         STATISTIC_UNPUBLISH = "statistic.unpublish", _("Unpublished a figure")
+        # Testifiers' contacts (encrypted at rest) and bulk case files (issue 17).
+        CONTACT_VIEW = "case.contact.view", _("Read a testifier's contact details")
+        CONTACT_CHANGE = "case.contact.change", _("Changed a testifier's contact details")
+        CASE_IMPORT = "case.import", _("Imported cases from a CSV file")
+        CASE_EXPORT = "case.export", _("Exported cases as a CSV file for editing")
+        # Photos of cases and testimonies (cases.photos).
+        PHOTO_ADD = "photo.add", _("Added a photo")
+        PHOTO_EDIT = "photo.edit", _("Changed a photo's consent or texts")
+        PHOTO_SUBMIT = "photo.submit", _("Submitted a photo for approval")
+        PHOTO_APPROVE = "photo.approve", _("Approved and published a photo")
+        PHOTO_UNPUBLISH = "photo.unpublish", _("Took a photo down")
+        PHOTO_PORTRAIT = "photo.portrait", _("Chose the photo on a person's card")
+        PHOTO_DELETE = "photo.delete", _("Deleted a photo")
 
     at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
     # PROTECT: people and petitions with a history are deactivated, never

@@ -16,9 +16,11 @@ two ports, as two machines behind a load balancer would, and checks:
    typed), nothing acknowledged lost, counts exact, signing again within
    seconds;
 5. Redis stopped: pages and signing still work, /health/ says "degraded";
-6. a backup (scripts/backup.sh) of signatures in every state and an uploaded
-   file, restored (scripts/restore.sh) into a fresh database: the same rows,
-   `recount --check` clean, the file back, and no secret key in the dump.
+6. a backup (scripts/backup.sh) of signatures in every state, a testifier's
+   contact and an uploaded file, restored (scripts/restore.sh) into a fresh
+   database: the same rows, `recount --check` clean, the file back, no secret
+   key and no contact in plain text in the dump; the contact reads back only
+   with PLEA_ENCRYPTION_KEYS, and a restore without it cannot open it.
 
 Everything talks to 127.0.0.1 and stops by itself. Exits 1 listing what
 failed. About a minute.
@@ -42,6 +44,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from cryptography.fernet import Fernet  # noqa: E402
 
 from bench.client import FORM_SUBMISSION, HOST, NAVIGATION, Response, Visitor, request  # noqa: E402
 from bench.suite import Gunicorn  # noqa: E402
@@ -129,6 +133,7 @@ def configure_environment(*, redis_url: str, site_port: int, media: Path) -> Non
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "PLEA_IP_HASH_KEY": secrets.token_urlsafe(50),
+            "PLEA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "DJANGO_ALLOWED_HOSTS": HOST,
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_STATIC_MANIFEST": "0",
@@ -485,6 +490,46 @@ def redis_stopped(one: Gunicorn, two: Gunicorn, *, redis: Redis, petition) -> No
     check(b'"status": "ok"' in request(one.port, "GET", "/health/").body, "Redis back: /health/ says ok again")
 
 
+BACKED_UP_PHONE = "+7 701 555 0199 Zqbackedup"
+READ_CONTACT = "from cases.models import TestifierContact as C; print(C.objects.get(pk={pk}).phone)"
+
+
+def backed_up_contact():
+    from cases.models import Case, TestifierContact, Testimony
+
+    case = Case.objects.create(reference="backed-up-person")
+    testimony = Testimony.objects.create(case=case, testifier_label="his wife", relationship="spouse", summary="S")
+    return TestifierContact.objects.create(testimony=testimony, phone=BACKED_UP_PHONE, address="Almaty")
+
+
+def contact_read_back(restore_env: dict, *, contact_pk: int) -> None:
+    """The restored contact opens with the site's encryption key, and a site
+    restored without it (no key, a new secret key) cannot open it."""
+
+    def read(env: dict) -> subprocess.CompletedProcess:
+        command = [sys.executable, "manage.py", "shell", "--no-imports", "-c", READ_CONTACT.format(pk=contact_pk)]
+        return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+
+    with_key = read(restore_env)
+    read_back = with_key.stdout.strip().splitlines()[-1:] == [BACKED_UP_PHONE]
+    check(
+        read_back,
+        "with PLEA_ENCRYPTION_KEYS, the restored contact reads back" + ("" if read_back else with_key.stderr[-300:]),
+    )
+    without = {**restore_env, "PLEA_ENCRYPTION_KEYS": "", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+    without_key = read(without)
+    check(
+        without_key.returncode != 0 and BACKED_UP_PHONE not in without_key.stdout + without_key.stderr
+        and "DecryptionFailed" in without_key.stderr,
+        "without it, the restored contact cannot be read",
+    )  # fmt: skip
+    rotated = subprocess.run(
+        [sys.executable, "manage.py", "rotate_encryption_keys", "--check"], env=without, cwd=ROOT,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    check(rotated.returncode != 0, "and rotate_encryption_keys --check says which values no key opens")
+
+
 def backup_round_trip(workdir: Path, *, owner) -> None:
     import psycopg
     from django.conf import settings
@@ -513,6 +558,7 @@ def backup_round_trip(workdir: Path, *, owner) -> None:
             signature.invalidate(reason=InvalidationReason.values[0])
         states[state] = signature.pk
     photo = default_storage.save("cases/photo.jpg", ContentFile(b"\xff\xd8 not really a photo"))
+    contact = backed_up_contact()
 
     source_url = os.environ["DATABASE_URL"]
     restored_url = source_url.rsplit("/", 1)[0] + "/plea_restored"
@@ -556,8 +602,13 @@ def backup_round_trip(workdir: Path, *, owner) -> None:
         settings.SECRET_KEY.encode() not in sql and settings.PLEA_IP_HASH_KEY.encode() not in sql,
         "no secret key is in the backup",
     )
+    check(
+        settings.PLEA_ENCRYPTION_KEYS[0].encode() not in sql and BACKED_UP_PHONE.encode() not in sql,
+        "neither the encryption key nor a testifier's phone number in plain text is in the backup",
+    )
+    contact_read_back(restore_env, contact_pk=contact.pk)
     # Keyed with a secret held outside the database: the restored hashes match
-    # an address only with that key (as encrypted fields will, issue 17).
+    # an address only with that key.
     hashed = {row[0]: row[4] for row in after}[states["confirmed"]]
     check(hashed == signing.ip_hash("203.0.113.99"), "with the site's key, a restored IP hash matches its address")
     settings.PLEA_IP_HASH_KEY = "another key"

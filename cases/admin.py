@@ -5,12 +5,14 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_case_editor
+from cases.contacts import contact_changed, contact_read, may_read_contacts
 from cases.models import (
     Case,
+    CaseIdentifier,
     CaseLink,
     CaseName,
     CaseRevision,
@@ -75,6 +77,14 @@ class CaseLinkInline(admin.TabularInline):
     autocomplete_fields = ["relative", "source"]
 
 
+class CaseIdentifierInline(admin.TabularInline):
+    model = CaseIdentifier
+    extra = 0
+    fields = ["database", "database_name", "number", "url"]
+    verbose_name = _("entry in another database")
+    verbose_name_plural = _("Entries in other databases")
+
+
 class CaseTextInline(admin.StackedInline):
     model = CaseText
     extra = 0
@@ -128,16 +138,20 @@ class CaseAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     list_filter = ["visibility", "status", "ethnicity", "gender", "family_country", "hometown_prefecture"]
-    search_fields = ["reference", "names__text", "names__search_key", "unnamed_description", "hometown_county"]
+    search_fields = [
+        "reference", "names__text", "names__search_key", "unnamed_description", "hometown_county",
+        "identifiers__number",
+    ]  # fmt: skip
     autocomplete_fields = ["sources"]
     date_hierarchy = "updated_at"
     # Visibility changes only through the actions below: public needs a
     # second person's approval.
     readonly_fields = [
         "visibility", "submitted_by", "submitted_at", "approved_by", "approved_at", "created_at", "updated_at",
+        "photos_link",
     ]  # fmt: skip
     actions = ["submit_for_publication", "approve_publication", "unpublish"]
-    inlines = [CaseNameInline, CaseTextInline, EventInline, TestimonyInline, CaseLinkInline]
+    inlines = [CaseNameInline, CaseIdentifierInline, CaseTextInline, EventInline, TestimonyInline, CaseLinkInline]
     fieldsets = [
         (None, {"fields": ["reference", ("name_unknown", "unnamed_description")]}),
         (
@@ -154,6 +168,7 @@ class CaseAdmin(admin.ModelAdmin):
             {"fields": [("hometown_prefecture", "hometown_county", "hometown_place"), "family_country"]},
         ),
         (_("Story"), {"fields": ["summary", "language", "sources"]}),
+        (_("Photos"), {"fields": ["photos_link"]}),
         (_("Organisers only"), {"fields": ["internal_notes", "created_at", "updated_at"]}),
     ]
 
@@ -243,12 +258,54 @@ class CaseAdmin(admin.ModelAdmin):
     def name_column(self, case: Case) -> str:
         return case.display_name
 
+    @admin.display(description=_("photos"))
+    def photos_link(self, case: Case) -> str:
+        # Photos have their own page: their files are stored at upload, which
+        # the savepoint of a public case's proposal could not roll back.
+        if case.pk is None:
+            return gettext("Save the case first, then add photos on their own page.")
+        url = reverse("organisers:case_photos", kwargs={"reference": case.reference})
+        count = case.photos.count()
+        label = ngettext(
+            "%(count)d photo: add, publish or choose the portrait",
+            "%(count)d photos: add, publish or choose the portrait",
+            count,
+        ) % {"count": count}
+        return format_html('<a href="{}">{}</a>', url, label)
+
+
+class TestifierContactForm(forms.ModelForm):
+    class Meta:
+        model = TestifierContact
+        fields = ["phone", "email", "messenger", "address", "notes"]
+        widgets = {
+            **{name: forms.TextInput(attrs={"autocomplete": "off"}) for name in TestifierContact.ONE_LINE},
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
 
 class TestifierContactInline(admin.StackedInline):
+    """Case editors only; every page that shows it is a reading, audited
+    (TestimonyAdmin.change_view)."""
+
     model = TestifierContact
+    form = TestifierContactForm
     can_delete = True
     extra = 0
     max_num = 1
+
+    def has_view_permission(self, request, obj=None):
+        return may_read_contacts(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return may_read_contacts(request.user) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return may_read_contacts(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_read_contacts(request.user) and super().has_delete_permission(request, obj)
 
 
 class TestimonyForm(forms.ModelForm):
@@ -285,6 +342,24 @@ class TestimonyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return not self._public(obj) and super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # A page that shows the contact (the form, or the form again with an
+        # error) is a reading of it; a successful save redirects instead.
+        if getattr(response, "status_code", None) == 200 and may_read_contacts(request.user):
+            contact = TestifierContact.objects.filter(testimony_id=object_id).select_related("testimony__case").first()
+            if contact is not None:
+                contact_read(by=request.user, contact=contact)
+        return response
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is TestifierContact:
+            for contact, fields in formset.changed_objects:
+                contact_changed(by=request.user, contact=contact, fields=fields)
+            for contact in formset.new_objects:
+                contact_changed(by=request.user, contact=contact, fields=["created"])
 
 
 @admin.register(Source)

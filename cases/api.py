@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 
-from cases.models import Case, CaseName, CaseQuerySet, Source
+from cases.models import Case, CaseIdentifier, CaseName, CaseQuerySet, Source
 from cases.search_keys import clean_query
 from core.api_pages import ERRORS, MAX_PAGE, SLUG_MAX_LENGTH, SLUG_PATTERN, Page, page_of
 
@@ -93,6 +93,13 @@ class RelativeOut(Schema):
     url: str
 
 
+class IdentifierOut(Schema):
+    database: str = Field(description=f"One of: {', '.join(CaseIdentifier.Database.values)}.")
+    database_name: str = Field(description="The database's name, in English for the listed ones.")
+    number: str = Field(description="The entry's number in that database, or empty.")
+    url: str = Field(description="The entry's web address, or empty.")
+
+
 class PetitionLink(Schema):
     slug: str
     title: str
@@ -115,6 +122,7 @@ class CaseDetail(CaseSummary):
     timeline: list[EventOut]
     testimonies: list[TestimonyOut]
     sources: list[SourceOut]
+    other_databases: list[IdentifierOut] = Field(description="The same person's entries in other databases.")
     relatives: list[RelativeOut]
     petitions: list[PetitionLink]
 
@@ -207,6 +215,15 @@ def case_detail_data(request: HttpRequest | None, case: Case, *, with_links: boo
             for testimony in case.public_testimonies
         ],
         "sources": [_source(source) for source in case.cited_sources()],
+        "other_databases": [
+            {
+                "database": identifier.database,
+                "database_name": identifier.database_label,
+                "number": identifier.number,
+                "url": identifier.url,
+            }
+            for identifier in case.identifiers.all()
+        ],
         "relatives": [],
         "petitions": [],
     }

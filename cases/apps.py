@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CASE_EDITORS_GROUP
@@ -9,6 +9,7 @@ CURATED_MODELS = [
     "casename",
     "casetext",
     "caselink",
+    "caseidentifier",
     "event",
     "testimony",
     "testifiercontact",
@@ -28,7 +29,9 @@ def give_case_editors_their_permissions(sender, using="default", **kwargs):
             content_type__app_label="cases",
             content_type__model__in=CURATED_MODELS,
             codename__regex=r"^(view|add|change)_",
-        )
+        ),
+        # A wrong identifier flags the wrong duplicates: editors remove it.
+        *Permission.objects.using(using).filter(content_type__app_label="cases", codename="delete_caseidentifier"),
     )
 
 
@@ -37,7 +40,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from cases.models import CaseName, index_spelling_words
+        from cases.models import Case, CaseName, index_spelling_words, retire_deleted_public_case
 
         post_migrate.connect(give_case_editors_their_permissions, sender=self)
         post_save.connect(index_spelling_words, sender=CaseName)
+        post_delete.connect(retire_deleted_public_case, sender=Case)

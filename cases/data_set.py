@@ -42,6 +42,7 @@ CSV_COLUMNS = [
     "summary",
     "sources",
     "published_at",
+    "other_databases",
 ]
 
 
@@ -74,6 +75,9 @@ def csv_rows() -> Iterator[list]:
                 data["summary"],
                 " | ".join(source["url"] or f"{source['publisher']}: {source['title']}" for source in data["sources"]),
                 data["published_at"].isoformat() if data["published_at"] else "",
+                " | ".join(
+                    f"{entry['database_name']}: {entry['number'] or entry['url']}" for entry in data["other_databases"]
+                ),
             ]
 
 

@@ -6,23 +6,29 @@ and a source for each fact."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, models, transaction
 from django.db.models import F, Func, IntegerField, Prefetch, Q, Value
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from cases.partial_dates import DatePrecision, format_partial_date, truncate_to_precision
+from cases.partial_dates import DatePrecision, format_partial_date, last_heard_phrase, truncate_to_precision
 from cases.search_keys import key_words, name_search_key
 from core.content_languages import LocalText, choose, translations_of
+from core.encryption import EncryptedTextField
 from core.validators import reject_control_characters
 
 # The case list's filter options (cases.views.filter_options): cached for at
@@ -167,20 +173,45 @@ class CaseQuerySet(models.QuerySet):
             Prefetch("names", queryset=CaseName.objects.order_by("-preferred", "pk"), to_attr="ordered_names")
         )
 
+    def with_portraits(self) -> CaseQuerySet:
+        """Prefetch each card's portrait where it is published (`public_portrait`)."""
+        return self.prefetch_related(
+            Prefetch("photos", queryset=Photo.objects.published().filter(portrait=True), to_attr="published_portraits")
+        )
+
     def with_public_details(self) -> CaseQuerySet:
         """Everything a public case page (or its JSON) shows, in a fixed number
-        of queries: names, sources, translations, the timeline with its
-        sources, and only the testimonies whose consent allows publishing
-        (as `public_testimonies`)."""
+        of queries: names, sources, translations, entries in other databases,
+        the timeline with its sources, only the testimonies whose consent
+        allows publishing (as `public_testimonies`), and published photos of
+        the person (`published_photos`) and of those testimonies (their
+        `published_photos`)."""
+        published = Photo.objects.published()
         return self.with_names().prefetch_related(
             "sources",
             "texts",
+            "identifiers",
             Prefetch("events", queryset=Event.objects.prefetch_related("sources")),
             Prefetch(
                 "testimonies",
-                queryset=Testimony.objects.publishable().select_related("source"),
+                queryset=Testimony.objects.publishable()
+                .select_related("source")
+                .prefetch_related(Prefetch("photos", queryset=published, to_attr="published_photos")),
                 to_attr="public_testimonies",
             ),
+            Prefetch("photos", queryset=published.filter(testimony__isnull=True), to_attr="published_photos"),
+        )
+
+    def with_last_contact(self) -> CaseQuerySet:
+        """The date (and its precision) of each person's latest dated last
+        contact, as `last_contact_on` and `last_contact_precision`, so cards
+        say "Last heard from …" without a query each."""
+        latest = Event.objects.filter(
+            case=models.OuterRef("pk"), kind=Event.Kind.LAST_CONTACT, date__isnull=False
+        ).order_by("-date", "-pk")
+        return self.annotate(
+            last_contact_on=models.Subquery(latest.values("date")[:1]),
+            last_contact_precision=models.Subquery(latest.values("date_precision")[:1]),
         )
 
     def search(self, query: str) -> CaseQuerySet:
@@ -297,9 +328,18 @@ class Case(ReviewedPublication):
         if update_fields is None or "visibility" in update_fields:
             # Public search knows public people's names only.
             CaseNameWord.objects.index(self.names.all())
+        if self.visibility == Visibility.PUBLIC and (
+            update_fields is None or {"visibility", "reference"} & set(update_fields)
+        ):
+            # Public again at this address: it shows the person, not "gone".
+            RetiredCaseAddress.objects.filter(reference=self.reference).delete()
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})
+
+    def unpublish(self, *, now: datetime.datetime | None = None) -> None:
+        super().unpublish(now=now)
+        RetiredCaseAddress.objects.retire(self.reference, now=now)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
@@ -333,8 +373,63 @@ class Case(ReviewedPublication):
         )
 
     @property
+    def public_portrait(self) -> Photo | None:
+        """The photo on the person's card, where the case is public and the
+        photo published; else None (the placeholder is shown)."""
+        if self.visibility != Visibility.PUBLIC:
+            return None
+        portraits = getattr(self, "published_portraits", None)
+        if portraits is None:
+            photos = getattr(self, "published_photos", None)
+            if photos is None:
+                return Photo.objects.published().filter(case=self, portrait=True).first()
+            portraits = [photo for photo in photos if photo.portrait]
+        return portraits[0] if portraits else None
+
+    @property
+    def gallery_photos(self) -> list[Photo]:
+        """Published photos of the person other than the portrait (from
+        with_public_details)."""
+        portrait = self.public_portrait
+        return [photo for photo in getattr(self, "published_photos", []) if photo != portrait]
+
+    @property
     def hometown(self) -> str:
         return ", ".join(part for part in (self.hometown_place, self.hometown_county, self.hometown_prefecture) if part)
+
+    @property
+    def last_contact(self) -> tuple[datetime.date, str] | None:
+        """(date, precision) of the latest dated last-contact event: from
+        with_last_contact(), else the prefetched timeline, else a query."""
+        if hasattr(self, "last_contact_on"):
+            return (self.last_contact_on, self.last_contact_precision) if self.last_contact_on else None
+        if "events" in getattr(self, "_prefetched_objects_cache", {}):
+            dated = [e for e in self.events.all() if e.kind == Event.Kind.LAST_CONTACT and e.date is not None]
+            latest = max(dated, key=lambda event: (event.date, event.pk), default=None)
+        else:
+            latest = (
+                self.events.filter(kind=Event.Kind.LAST_CONTACT, date__isnull=False).order_by("-date", "-pk").first()
+            )
+        return (latest.date, latest.date_precision) if latest else None
+
+    @property
+    def last_heard(self) -> str:
+        """ "Last heard from 1,204 days ago", or empty when no dated last contact is recorded."""
+        found = self.last_contact
+        return last_heard_phrase(*found, today=timezone.localdate()) if found else ""
+
+    @property
+    def last_contact_iso(self) -> str:
+        found = self.last_contact
+        if found is None:
+            return ""
+        formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%Y-%m"}
+        return found[0].strftime(formats.get(found[1], "%Y-%m-%d"))
+
+    @property
+    def last_contact_display(self) -> str:
+        found = self.last_contact
+        return format_partial_date(*found) if found else ""
 
     @property
     def status_as_of_display(self) -> str:
@@ -625,16 +720,24 @@ class Testimony(PartialDateMixin):
 
 
 class TestifierContact(models.Model):
-    """How organisers reach a testifier. Organisers only: never in a public query."""
+    """How case editors reach a testifier. Never in a public query; every
+    field is encrypted at rest (core/encryption.py), so a database dump or
+    backup alone gives no one's phone number or address, and each reading
+    is audited (cases.admin)."""
 
     testimony = models.OneToOneField(
         Testimony, on_delete=models.CASCADE, related_name="contact", verbose_name=_("testimony")
     )
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    email = models.EmailField(_("email"), blank=True)
-    messenger = models.CharField(_("messaging account"), max_length=200, blank=True)
-    address = models.TextField(_("address"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    phone = EncryptedTextField(_("phone"), max_length=50, blank=True, validators=[reject_control_characters])
+    email = EncryptedTextField(_("email"), max_length=254, blank=True, validators=[validate_email])
+    messenger = EncryptedTextField(
+        _("messaging account"), max_length=200, blank=True, validators=[reject_control_characters]
+    )
+    address = EncryptedTextField(_("address"), max_length=2_000, blank=True)
+    notes = EncryptedTextField(_("notes"), max_length=5_000, blank=True)
+
+    # The single-line fields, as the contact form shows them.
+    ONE_LINE = ("phone", "email", "messenger")
 
     class Meta:
         verbose_name = _("testifier contact")
@@ -925,3 +1028,366 @@ class CaseRevision(models.Model):
 
     def __str__(self) -> str:
         return gettext("Version #%(pk)s of %(case)s") % {"pk": self.pk, "case": self.case}
+
+
+# --- Identifiers in other databases (issue 17, branch cases-extras) -----------
+
+
+class CaseIdentifierQuerySet(models.QuerySet):
+    def public(self) -> CaseIdentifierQuerySet:
+        return self.filter(case__visibility=Visibility.PUBLIC)
+
+
+class CaseIdentifier(models.Model):
+    """The same person's entry in another database (the Xinjiang Victims
+    Database, a UN working group's file …), by number, web address or both:
+    shown on the public page as "also documented in", and the surest sign
+    that a new submission or an imported row is someone already here."""
+
+    class Database(models.TextChoices):
+        XINJIANG_VICTIMS = "xjvictims", _("Xinjiang Victims Database (shahit.biz)")
+        XINJIANG_POLICE_FILES = "xjpolice", _("Xinjiang Police Files")
+        UHRP = "uhrp", _("Uyghur Human Rights Project")
+        ATAJURT = "atajurt", _("Atajurt Kazakh Human Rights")
+        UN_WGEID = "wgeid", _("UN Working Group on Enforced or Involuntary Disappearances")
+        OTHER = "other", _("Other (name it)")
+
+    # Where a database's entry addresses carry the entry's number, the number
+    # is read from the address, so the same entry is found either way.
+    ENTRY_NUMBER_IN_URL = {
+        Database.XINJIANG_VICTIMS: r"shahit\.biz/[^?#]*\?(?:[^#]*&)?entryno=(\d+)",
+    }
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="identifiers", verbose_name=_("case"))
+    database = models.CharField(_("database"), max_length=16, choices=Database)
+    database_name = models.CharField(
+        _("name of the database"),
+        max_length=200,
+        blank=True,
+        validators=[reject_control_characters],
+        help_text=_("Only for “Other”."),
+    )
+    number = models.CharField(_("entry number"), max_length=100, blank=True, validators=[reject_control_characters])
+    url = models.URLField(_("entry's web address"), max_length=500, blank=True)
+
+    objects = CaseIdentifierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("identifier in another database")
+        verbose_name_plural = _("identifiers in other databases")
+        ordering = ["database", "database_name", "number", "pk"]
+        constraints = [
+            # One entry of a database is one person: a second case claiming
+            # it is a duplicate to merge, not a second identifier.
+            models.UniqueConstraint(
+                fields=["database", "database_name", "number"],
+                condition=~Q(number=""),
+                name="case_identifier_number_once",
+                violation_error_message=_("Another case already has this entry number in this database."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(number="", url=""),
+                name="case_identifier_number_or_url",
+                violation_error_message=_("Give the entry's number, its web address, or both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(database="other") | Q(database_name=""), name="case_identifier_name_only_for_other"
+            ),
+        ]
+        indexes = [models.Index(fields=["url"], name="case_identifier_url")]
+
+    def __str__(self) -> str:
+        return f"{self.database_label}: {self.number or self.url}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.number and self.url:
+            self.number = self.number_from_url(self.database, self.url)
+        super().save(*args, **kwargs)
+
+    @property
+    def database_label(self) -> str:
+        if self.database == self.Database.OTHER:
+            return self.database_name
+        return str(self.get_database_display())
+
+    def clean(self) -> None:
+        self.number = " ".join(self.number.split())
+        self.database_name = " ".join(self.database_name.split())
+        if self.database != self.Database.OTHER:
+            self.database_name = ""
+        elif not self.database_name:
+            raise ValidationError({"database_name": gettext("Name the database.")})
+        if self.url and not self.url.lower().startswith(("https://", "http://")):
+            raise ValidationError({"url": gettext("Enter a web address starting with https://.")})
+        if not self.number and self.url:
+            self.number = self.number_from_url(self.database, self.url)
+        if not self.number and not self.url:
+            raise ValidationError(gettext("Give the entry's number, its web address, or both."))
+
+    @classmethod
+    def number_from_url(cls, database: str, url: str) -> str:
+        pattern = cls.ENTRY_NUMBER_IN_URL.get(database)
+        match = re.search(pattern, url) if pattern else None
+        return match.group(1) if match else ""
+
+
+def cases_with_identifier(database: str, number_or_url: str, *, database_name: str = "") -> CaseQuerySet:
+    """Every case (of any visibility) that holds this entry of `database`,
+    given as its number or its web address: what flags a duplicate at
+    intake and import. Case editors' tools only, never a public page."""
+    value = " ".join(number_or_url.split())
+    if not value:
+        return Case.objects.none()
+    entries = CaseIdentifier.objects.filter(database=database)
+    if database == CaseIdentifier.Database.OTHER:
+        entries = entries.filter(database_name__iexact=" ".join(database_name.split()))
+    if value.lower().startswith(("https://", "http://")):
+        number = CaseIdentifier.number_from_url(database, value)
+        matches = Q(url=value) | Q(url=value.rstrip("/")) | Q(url=value.rstrip("/") + "/")
+        if number:
+            matches |= Q(number=number)
+    else:
+        matches = Q(number__iexact=value.removeprefix("#"))
+    return Case.objects.filter(pk__in=entries.filter(matches).values("case_id"))
+
+
+# --- Addresses of cases no longer public (issue 17, branch cases-extras) ------
+
+
+class RetiredCaseAddressQuerySet(models.QuerySet):
+    def retire(self, reference: str, *, now: datetime.datetime | None = None) -> None:
+        """The address stops showing a person who was public there: it answers
+        410 Gone from now on, until a public case holds it again."""
+        self.update_or_create(reference=reference, defaults={"retired_at": now or timezone.now()})
+
+
+class RetiredCaseAddress(models.Model):
+    """The public reference of a person who was public and no longer is
+    (unpublished, deleted, or given a new reference because the old one put
+    someone at risk). Only the reference is kept, which the address already
+    carried: the neutral 410 page it serves names nobody. A reference that
+    was never public has no row here and stays a plain 404."""
+
+    reference = models.SlugField(_("public reference"), max_length=80, unique=True)
+    retired_at = models.DateTimeField(_("no longer public since"), default=timezone.now)
+
+    objects = RetiredCaseAddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("retired case address")
+        verbose_name_plural = _("retired case addresses")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+def retire_deleted_public_case(sender, instance: Case, **kwargs) -> None:
+    """A post_delete receiver, so that the admin's bulk deletion (which never
+    calls Case.delete) retires the addresses too."""
+    if instance.visibility == Visibility.PUBLIC:
+        RetiredCaseAddress.objects.retire(instance.reference)
+
+
+# --- Bulk import from CSV (issue 17, branch cases-extras) ---------------------
+
+
+class CaseImportQuerySet(models.QuerySet):
+    def expired(self, *, now: datetime.datetime | None = None) -> CaseImportQuerySet:
+        return self.filter(
+            state=CaseImport.State.WAITING, uploaded_at__lt=(now or timezone.now()) - CaseImport.KEPT_FOR
+        )
+
+    def waiting_for(self, user, *, now: datetime.datetime | None = None) -> CaseImportQuerySet:
+        """The uploads `user` may still confirm: their own, unexpired, not yet done."""
+        return self.filter(
+            uploaded_by=user,
+            state=CaseImport.State.WAITING,
+            uploaded_at__gte=(now or timezone.now()) - CaseImport.KEPT_FOR,
+        )
+
+
+class CaseImport(models.Model):
+    """An uploaded CSV file of people, parsed and checked (cases.case_csv),
+    kept on the server until its uploader confirms it or it expires: what
+    the preview showed is exactly what is created. Rows hold the checked
+    values; nothing else of the file is kept."""
+
+    KEPT_FOR = datetime.timedelta(hours=2)
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting for confirmation")
+        IMPORTED = "imported", _("Imported")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State, default=State.WAITING)
+    # [{"line": 2, "values": {...}, "errors": [...], "lookalikes": [case ids], "same_as_line": 3 | None}]
+    rows = models.JSONField(_("rows"), default=list)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    objects = CaseImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case import")
+        verbose_name_plural = _("case imports")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name or gettext("Import #%(pk)s") % {"pk": self.pk}
+
+
+# --- Photos (issue 17, branch photos) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhotoSize:
+    url: str
+    width: int
+    height: int
+
+
+class PhotoQuerySet(models.QuerySet):
+    def published(self) -> PhotoQuerySet:
+        """Approved by a second case editor, with the family's consent: their
+        files are in the public photo storage (cases.photos)."""
+        return self.filter(visibility=Visibility.PUBLIC, consent=Photo.Consent.PUBLIC)
+
+    def public(self) -> PhotoQuerySet:
+        """The only photos a visitor may ever see: published, of a public case,
+        and, for a testimony's photo, of a testimony that may be published."""
+        return self.published().filter(
+            Q(testimony__isnull=True) | Q(testimony__consent__in=Testimony.PUBLIC_CONSENTS),
+            case__visibility=Visibility.PUBLIC,
+        )
+
+    def awaiting_approval(self) -> PhotoQuerySet:
+        return self.filter(submitted_at__isnull=False).exclude(visibility=Visibility.PUBLIC)
+
+
+class Photo(ReviewedPublication):
+    """A photo of a case or of one of its testimonies, kept only as the
+    re-encoded sizes core.images renders (never the file as uploaded). It is
+    shown publicly only when the family consents, it has alt text, and a
+    second case editor approved it; its files are in the public photo storage
+    exactly while it is published, in the private storage always."""
+
+    REFUSALS = {
+        "public": _("This photo is already public."),
+        "waiting": _("This photo is already waiting for approval."),
+        "not_submitted": _("Only a photo submitted for publication can be approved."),
+        "own": _("A second case editor must approve a photo: you cannot approve your own."),
+        "not_public": _("Only a public photo can be taken down."),
+    }
+
+    class Consent(models.TextChoices):
+        PUBLIC = "public", _("May be shown publicly")
+        INTERNAL = "internal", _("Case editors only, never published")
+
+    # Random: the files' names start with it, so a URL says nothing about the
+    # case or how many photos there are.
+    key = models.CharField(max_length=32, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos", verbose_name=_("case"))
+    testimony = models.ForeignKey(
+        Testimony, on_delete=models.CASCADE, null=True, blank=True, related_name="photos",
+        verbose_name=_("testimony"), help_text=_("Leave empty for a photo of the person."),
+    )  # fmt: skip
+    consent = models.CharField(_("consent"), max_length=16, choices=Consent, default=Consent.INTERNAL)
+    source = models.CharField(
+        _("source"), max_length=300, validators=[reject_control_characters],
+        help_text=_("Who gave the photo and who consented to its use. Never shown to the public."),
+    )  # fmt: skip
+    alt = models.CharField(
+        _("alt text"), max_length=300, blank=True, validators=[reject_control_characters],
+        help_text=_("What the photo shows, for people who cannot see it. Needed before it can be public."),
+    )  # fmt: skip
+    caption = models.CharField(
+        _("caption"), max_length=300, blank=True, validators=[reject_control_characters],
+        help_text=_("Optional, shown under the photo, e.g. “In Almaty, 2016. Photo: his family.”"),
+    )  # fmt: skip
+    portrait = models.BooleanField(_("portrait"), default=False, help_text=_("Shown on the person's card."))
+    width = models.PositiveIntegerField(_("width"), editable=False)
+    height = models.PositiveIntegerField(_("height"), editable=False)
+    # Width (as a string: JSON keys) -> file name, "480-<content hash>.webp".
+    variants = models.JSONField(default=dict, editable=False)
+    visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility, default=Visibility.DRAFT)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )  # fmt: skip
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["-portrait", "uploaded_at", "pk"]
+        constraints = [
+            *ReviewedPublication.Meta.constraints,
+            # Whatever the path, a public photo has the family's consent and
+            # words for people who cannot see it.
+            models.CheckConstraint(
+                condition=~Q(visibility="public") | (Q(consent="public") & ~Q(alt="")),
+                name="photo_public_only_consented_with_alt",
+            ),
+            models.UniqueConstraint(fields=["case"], condition=Q(portrait=True), name="photo_one_portrait_per_case"),
+            models.CheckConstraint(
+                condition=Q(portrait=False) | Q(testimony__isnull=True), name="photo_portrait_is_of_the_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt or gettext("Photo #%(pk)s") % {"pk": self.pk}
+
+    @property
+    def widths(self) -> list[int]:
+        return sorted(int(width) for width in self.variants)
+
+    def height_at(self, width: int) -> int:
+        return max(1, round(self.height * width / self.width))
+
+    def file_name(self, width: int) -> str:
+        """The variant's name in either storage."""
+        return f"photos/{self.key}/{self.variants[str(width)]}"
+
+    @cached_property
+    def public_sizes(self) -> list[PhotoSize]:
+        """Each width at its URL on the public site (working only while published)."""
+        return [
+            PhotoSize(reverse("public_photo", kwargs={"key": self.key, "filename": self.variants[str(width)]}),
+                      width, self.height_at(width))
+            for width in self.widths
+        ]  # fmt: skip
+
+    @cached_property
+    def internal_sizes(self) -> list[PhotoSize]:
+        """Each width at its URL for case editors."""
+        return [
+            PhotoSize(reverse("organisers:photo_file", kwargs={"key": self.key, "filename": self.variants[str(width)]}),
+                      width, self.height_at(width))
+            for width in self.widths
+        ]  # fmt: skip
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{size.url} {size.width}w" for size in self.public_sizes)
+
+    def public_size(self, at_least: int) -> PhotoSize:
+        """The smallest width at least `at_least` (else the largest): the `src`."""
+        return next((size for size in self.public_sizes if size.width >= at_least), self.public_sizes[-1])
+
+    @property
+    def card_size(self) -> PhotoSize:
+        return self.public_size(160)
+
+    @property
+    def page_size(self) -> PhotoSize:
+        return self.public_size(480)
+
+    @property
+    def is_published(self) -> bool:
+        return self.visibility == Visibility.PUBLIC and self.consent == self.Consent.PUBLIC

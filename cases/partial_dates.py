@@ -4,8 +4,8 @@ them: "in 2017", "August 2018", "22 January 2018"."""
 import datetime
 
 from django.db import models
-from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,3 +36,31 @@ def format_partial_date(value: datetime.date | None, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return date_format(value, "YEAR_MONTH_FORMAT")
     return date_format(value, "DATE_FORMAT")
+
+
+def last_heard_phrase(value: datetime.date, precision: str, *, today: datetime.date) -> str:
+    """ "Last heard from 1,204 days ago", as exact as the date is known: a
+    date known to the month or the year gives "about N months/years ago"
+    rather than a count of days nobody reported. Empty for a future date."""
+    if value > today:
+        return ""
+    if precision == DatePrecision.DAY:
+        days = (today - value).days
+        if days == 0:
+            return gettext("Last heard from today")
+        return ngettext("Last heard from %(count)s day ago", "Last heard from %(count)s days ago", days) % {
+            "count": number_format(days, force_grouping=True)
+        }
+    months = (today.year - value.year) * 12 + today.month - value.month
+    if precision == DatePrecision.MONTH and months == 0:
+        return gettext("Last heard from earlier this month")
+    if precision == DatePrecision.MONTH and months < 24:
+        return ngettext(
+            "Last heard from about %(count)s month ago", "Last heard from about %(count)s months ago", months
+        ) % {"count": months}
+    years = today.year - value.year if precision == DatePrecision.YEAR else months // 12
+    if years == 0:
+        return gettext("Last heard from earlier this year")
+    return ngettext("Last heard from about %(count)s year ago", "Last heard from about %(count)s years ago", years) % {
+        "count": years
+    }

@@ -31,12 +31,14 @@ from accounts.audit import record
 from accounts.models import AuditEntry
 from cases.models import (
     Case,
+    CaseIdentifier,
     CaseLink,
     CaseName,
     CaseRevision,
     CaseText,
     Event,
     InvalidTransition,
+    RetiredCaseAddress,
     Source,
     Testimony,
     Visibility,
@@ -71,6 +73,13 @@ class Section:
 
 SECTIONS = [
     Section("names", _("Names"), CaseName, "names", ["text", "script", "system", "preferred", "source"]),
+    Section(
+        "identifiers",
+        _("Entries in other databases"),
+        CaseIdentifier,
+        "identifiers",
+        ["database", "database_name", "number", "url"],
+    ),
     Section("texts", _("Summary in other languages"), CaseText, "texts", ["language", "summary"]),
     Section(
         "events",
@@ -239,6 +248,9 @@ def _row_label(section: Section, row: dict, labels: _Labels) -> str:
         return labels.value(Event, "kind", row["kind"]) + (f" ({row['date']})" if row["date"] else "")
     if section.key == "testimonies":
         return row["testifier_label"]
+    if section.key == "identifiers":
+        database = row["database_name"] or labels.value(CaseIdentifier, "database", row["database"])
+        return f"{database}: {row['number'] or row['url']}"
     relationship = labels.value(CaseLink, "relationship", row["relationship"])
     return f"{relationship}: {labels.value(CaseLink, 'relative', row['relative'])}"
 
@@ -299,11 +311,18 @@ def apply(case: Case, content: Content) -> None:
     source_ids = set(Source.objects.values_list("pk", flat=True).filter(pk__in=_referenced_sources(content)))
     case_ids = {row["relative"] for row in content["links"]}
     people = set(Case.objects.filter(pk__in=case_ids).exclude(pk=case.pk).values_list("pk", flat=True))
+    old_reference = case.reference
     for name in CASE_FIELDS:
         setattr(case, Case._meta.get_field(name).attname, _restored(Case, name, content["case"][name]))
     case.save(update_fields=[*CASE_FIELDS, "updated_at"])
+    if case.reference != old_reference and case.visibility == Visibility.PUBLIC:
+        # Old shares of the old address explain themselves, and never lead
+        # to the new one (a reference changes when it put someone at risk).
+        RetiredCaseAddress.objects.retire(old_reference)
     case.sources.set([pk for pk in content["case"]["sources"] if pk in source_ids])
     for section in SECTIONS:
+        if section.key not in content:
+            continue  # a version from before such rows were kept leaves them as they are
         existing = {row.pk: row for row in section.rows(case)}
         wanted = {row["id"] for row in content[section.key]} & set(existing)
         for pk, row in existing.items():
@@ -330,7 +349,7 @@ def apply(case: Case, content: Content) -> None:
 def _referenced_sources(content: Content) -> set[int]:
     found = set(content["case"]["sources"])
     for section in SECTIONS:
-        for row in content[section.key]:
+        for row in content.get(section.key, []):
             found.update(row.get("sources", []))
             if row.get("source"):
                 found.add(row["source"])

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from cases import sharing
-from cases.models import Case
+from cases.models import Case, RetiredCaseAddress
+from cases.views import case_gone
 from core import share_image
 
 VERSION = re.compile(r"[0-9a-f]{16}")
@@ -17,6 +18,10 @@ def share_image_view(request: HttpRequest, reference: str, version: str) -> Http
     """A public person's link-preview picture; nobody else has one."""
     if not VERSION.fullmatch(version):
         raise Http404
+    # Checked before the cache, which may still hold the picture drawn
+    # while the person was public.
+    if RetiredCaseAddress.objects.filter(reference=reference).exists():
+        return case_gone(request)
 
     def card_now():
         return sharing.share_card(get_object_or_404(Case.objects.public().with_names(), reference=reference))

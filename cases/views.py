@@ -1,12 +1,12 @@
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django_countries import countries as all_countries
 
 from cases.charts import case_charts
 from cases.filtering import CaseFilters
-from cases.models import FILTER_OPTIONS_CACHE_KEY, FILTER_OPTIONS_SECONDS, Case, Statistic
+from cases.models import FILTER_OPTIONS_CACHE_KEY, FILTER_OPTIONS_SECONDS, Case, RetiredCaseAddress, Statistic
 
 CASES_PER_PAGE = 24
 
@@ -31,7 +31,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     prefectures, country_codes = filter_options()
     countries = sorted(((code, all_countries.name(code)) for code in country_codes), key=lambda pair: pair[1])
     filters = CaseFilters.from_query(request.GET, prefectures=prefectures, countries=country_codes)
-    cases = filters.apply(Case.objects.public()).with_names().order_by("reference")
+    cases = filters.apply(Case.objects.public()).with_names().with_last_contact().with_portraits().order_by("reference")
     # An exact count: capping it (COUNT over LIMIT) turns PostgreSQL's hash
     # semi-join into a nested loop, 5x slower at 100,000 cases (bench/README.md).
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
@@ -47,8 +47,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", context)
 
 
+def case_gone(request: HttpRequest) -> HttpResponse:
+    """What an old share of a person no longer public leads to: 410 Gone, so
+    the link explains itself, on a page that names nobody."""
+    return render(request, "cases/case_gone.html", status=410)
+
+
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = get_object_or_404(Case.objects.public().with_public_details(), reference=reference)
+    case = Case.objects.public().with_public_details().filter(reference=reference).first()
+    if case is None:
+        if RetiredCaseAddress.objects.filter(reference=reference).exists():
+            return case_gone(request)
+        raise Http404
     context = {
         "case": case,
         "relatives": case.related_public_cases(),

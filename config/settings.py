@@ -184,6 +184,10 @@ STORAGES = {
     # Scans of paper sheets, delivery photos, letters: never served by URL,
     # only through permission-checked views (petitions.uploads).
     "private": {"BACKEND": os.environ.get("PLEA_PRIVATE_STORAGE_BACKEND", "petitions.uploads.PrivateFileStorage")},
+    # Published photos of cases (cases.photos), under MEDIA_ROOT/photos/ by
+    # default; served by cases.photo_views on our own origin, never linked
+    # to the storage itself.
+    "photos": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -193,6 +197,26 @@ STORAGES = {
     },
 }
 PLEA_PRIVATE_ROOT = Path(os.environ.get("PLEA_PRIVATE_ROOT") or BASE_DIR / "private")
+# S3-compatible object storage (AWS, MinIO, Backblaze, Scaleway, …) for both
+# kinds of upload, in one private bucket: every file is read by our views and
+# served from our origin, so the bucket never needs to be public. Needs
+# `pip install -r requirements-s3.txt` (django-storages and boto3).
+PLEA_S3_BUCKET = os.environ.get("PLEA_S3_BUCKET", "")
+if PLEA_S3_BUCKET:
+    _s3 = {
+        "bucket_name": PLEA_S3_BUCKET,
+        "endpoint_url": os.environ.get("PLEA_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("PLEA_S3_REGION") or None,
+        # Unset: boto3's own chain (AWS_ACCESS_KEY_ID, an instance role, …).
+        "access_key": os.environ.get("PLEA_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("PLEA_S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": "private",
+        "querystring_auth": True,
+        # Names are never reused; a clash must fail, not overwrite.
+        "file_overwrite": False,
+    }
+    STORAGES["private"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "private"}}
+    STORAGES["photos"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "public"}}
 
 # Uploaded files (local disk by default); scripts/backup.sh copies this directory.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")

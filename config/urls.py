@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from cases.photo_views import public_photo
 from cases.sitemaps import CaseSitemap
 from config.api import api, openapi_schema
 from config.api_docs import open_data
@@ -22,6 +23,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # For load balancers; outside the language prefixes, so it never redirects.
     path("health/", health, name="health"),
+    # Published photos: one URL for every language, so each is cached once.
+    path("photos/<slug:key>/<str:filename>", public_photo, name="public_photo"),
 ]
 urlpatterns += i18n_patterns(
     # First: in a surge nearly every request is a petition page.

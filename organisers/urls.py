@@ -1,7 +1,7 @@
 from django.urls import path
 
 from organisers import views
-from organisers.views import case_reviews
+from organisers.views import case_import, case_photos, case_reviews
 from organisers.views import delivery as delivery_views
 
 app_name = "organisers"
@@ -40,9 +40,20 @@ urlpatterns = [
     path("petitions/<slug:slug>/victory/link/", delivery_views.victory_link, name="victory_link"),
     path("petitions/<slug:slug>/delivery-pack/", delivery_views.delivery_pack, name="delivery_pack"),
     path("cases/reviews/", case_reviews.case_reviews, name="case_reviews"),
+    path("cases/import/", case_import.case_import, name="case_import"),
+    path("cases/import/template.csv", case_import.case_import_template, name="case_import_template"),
+    path("cases/import/<int:pk>/", case_import.case_import_preview, name="case_import_preview"),
+    path("cases/import/<int:pk>/confirm/", case_import.case_import_confirm, name="case_import_confirm"),
+    path("cases/import/<int:pk>/discard/", case_import.case_import_discard, name="case_import_discard"),
+    path("cases/export.csv", case_import.case_export, name="case_export"),
     path("cases/revisions/<int:pk>/", case_reviews.case_revision, name="case_revision"),
     path("cases/revisions/<int:pk>/approve/", case_reviews.case_revision_approve, name="case_revision_approve"),
     path("cases/revisions/<int:pk>/reject/", case_reviews.case_revision_reject, name="case_revision_reject"),
     path("cases/revisions/<int:pk>/restore/", case_reviews.case_revision_restore, name="case_revision_restore"),
     path("cases/<slug:reference>/versions/", case_reviews.case_versions, name="case_versions"),
+    # Photos of a case and its testimonies (organisers/views/case_photos.py)
+    path("cases/<slug:reference>/photos/", case_photos.case_photos, name="case_photos"),
+    path("cases/<slug:reference>/photos/<slug:key>/", case_photos.photo_edit, name="photo_edit"),
+    path("cases/<slug:reference>/photos/<slug:key>/<str:action>/", case_photos.photo_action, name="photo_action"),
+    path("cases/photo-files/<slug:key>/<str:filename>", case_photos.photo_file, name="photo_file"),
 ]

@@ -89,7 +89,12 @@ def _detail(
         "form": form or SignForm(),
         "signers": signers,
         "accepting": petition.accepts_signatures(),
-        "people": Case.objects.public().filter(petitions=petition).with_names().order_by("reference"),
+        "people": Case.objects.public()
+        .filter(petitions=petition)
+        .with_names()
+        .with_last_contact()
+        .with_portraits()
+        .order_by("reference"),
         **extra,
     }
     response = render(request, "petitions/petition_detail.html", context, status=status)

@@ -7,7 +7,9 @@
 # uploaded files go back into MEDIA_ROOT and PLEA_PRIVATE_ROOT. Then run `manage.py migrate` (a
 # backup from an older release gets its newer migrations) and
 # `manage.py recount --check`, and start the site with the same secret keys
-# as before: without them signed links and IP hashes do not match.
+# as before (DJANGO_SECRET_KEY, PLEA_IP_HASH_KEY, PLEA_ENCRYPTION_KEYS): without
+# them signed links and IP hashes do not match and encrypted contacts cannot be
+# read. `manage.py rotate_encryption_keys --check` says whether they open.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -35,4 +37,4 @@ for name in media private; do
         tar -C "${!root}" -xzf "$src/$name.tar.gz"
     fi
 done
-echo "restore: done; now run manage.py migrate and manage.py recount --check"
+echo "restore: done; now run manage.py migrate, manage.py recount --check and manage.py rotate_encryption_keys --check"

@@ -29,10 +29,12 @@ def _pg_trgm(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_files(tmp_path_factory):
-    """Uploaded scans and documents land in a throwaway directory, never in the checkout."""
+    """Uploaded scans, documents and photos land in throwaway directories, never in the checkout."""
     from django.test import override_settings
 
-    with override_settings(PLEA_PRIVATE_ROOT=tmp_path_factory.mktemp("private")):
+    with override_settings(
+        PLEA_PRIVATE_ROOT=tmp_path_factory.mktemp("private"), MEDIA_ROOT=tmp_path_factory.mktemp("media")
+    ):
         yield
 
 

@@ -10,11 +10,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from cases.models import Testimony as CaseTestimony
+from cases.photos import photo_choose_portrait
 from petitions.paper import paper_batch_record
 from petitions.tokens import Purpose, make_token
+from tests.cases.photo_files import internal_photo, published_photo, waiting_photo
 from tests.cases.test_visibility import MARKERS as CASE_MARKERS
 from tests.cases.test_visibility import world as case_world
-from tests.organisers.factories import owner_of
+from tests.organisers.factories import case_editor, owner_of
 from tests.petitions.factories import confirmed_signature, pending_signature
 
 SIGNER_MARKERS = {
@@ -28,7 +31,17 @@ SIGNER_MARKERS = {
 }
 # Who gathered paper signatures, and where, stays with the organisers: only the number is public.
 PAPER_MARKERS = {"paper_place": "Zqpaperplace", "paper_collector": "Zqcollector", "paper_note": "Zqpapernote"}
-MARKERS = {**CASE_MARKERS, **SIGNER_MARKERS, **PAPER_MARKERS}
+# Photos: the source is never public; alt text and caption only of a published
+# photo of a public case (and of a publishable testimony).
+PHOTO_MARKERS = {
+    "photo_source": "Zqphotosource",
+    "internal_photo_alt": "Zqinternalphotoalt",
+    "internal_photo_caption": "Zqinternalphotocaption",
+    "waiting_photo_alt": "Zqwaitingphotoalt",
+    "draft_case_photo_alt": "Zqdraftcasephotoalt",
+    "internal_testimony_photo_alt": "Zqinternaltestimonyphotoalt",
+}
+MARKERS = {**CASE_MARKERS, **SIGNER_MARKERS, **PAPER_MARKERS, **PHOTO_MARKERS}
 EXCLUDED_NAMESPACES = {"admin"}
 world = case_world  # the cases' private-data fixture, reused here
 
@@ -72,20 +85,46 @@ def private_world(world):
         collected_by=PAPER_MARKERS["paper_collector"],
         note=PAPER_MARKERS["paper_note"],
     )
-    return {**world, "pending": pending}
+    return {**world, "pending": pending, "photos": _photos(world)}
+
+
+def _photos(world) -> list:
+    """A photo in every state, on the public person, a draft and an internal testimony."""
+    alice, bilal = case_editor(), case_editor()
+    person, source = world["person"], PHOTO_MARKERS["photo_source"]
+    shown = published_photo(person, by=alice, approver=bilal, source=source, alt="Public alt", caption="Public caption")
+    photo_choose_portrait(photo=shown, by=alice)
+    internal = internal_photo(
+        person, by=alice, source=source, alt=PHOTO_MARKERS["internal_photo_alt"],
+        caption=PHOTO_MARKERS["internal_photo_caption"],
+    )  # fmt: skip
+    waiting = waiting_photo(person, by=alice, source=source, alt=PHOTO_MARKERS["waiting_photo_alt"])
+    on_draft = published_photo(world["draft"], by=alice, approver=bilal, alt=PHOTO_MARKERS["draft_case_photo_alt"])
+    hidden_testimony = person.testimonies.get(consent=CaseTestimony.Consent.INTERNAL)
+    of_internal_testimony = published_photo(
+        person, by=alice, approver=bilal, testimony=hidden_testimony, alt=PHOTO_MARKERS["internal_testimony_photo_alt"]
+    )
+    return [shown, internal, waiting, on_draft, of_internal_testimony]
 
 
 def arguments_for(name: str, converters: list[str], data) -> list[dict]:
     signature = data["pending"]
     values = {
         "slug": [data["petition"].slug],
-        "reference": [data["person"].reference, data["draft"].reference, data["hidden"].reference],
+        "reference": [
+            data["person"].reference,
+            data["draft"].reference,
+            data["hidden"].reference,
+            data["retired"].reference,
+        ],
         "token": [
             make_token(signature_id=signature.pk, purpose=Purpose.CONFIRM),
             make_token(signature_id=signature.pk, purpose=Purpose.WITHDRAW),
         ],
         "pk": [signature.pk],
         "signature_id": [signature.pk],
+        "key": [photo.key for photo in data["photos"]],
+        "filename": [photo.variants["160"] for photo in data["photos"]],
     }
     combos = [{}]
     for converter in converters:
@@ -120,3 +159,18 @@ def test_no_private_marker_reaches_an_anonymous_visitor_anywhere(private_world, 
     # The pages that matter were really among those visited.
     assert any("/petitions/" in url for url in visited)
     assert any("/cases/" in url for url in visited)
+
+
+@pytest.mark.django_db
+def test_no_photo_file_but_a_published_one_of_a_public_case_is_served_anonymously(private_world):
+    client = Client()
+    shown, *hidden = private_world["photos"]
+    for photo in private_world["photos"]:
+        for size in photo.public_sizes:
+            assert client.get(size.url).status_code == (200 if photo == shown else 404), size.url
+        for size in photo.internal_sizes:
+            response = client.get(size.url)
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    page = client.get(private_world["person"].get_absolute_url()).content.decode()
+    assert shown.public_sizes[0].url in page
+    assert not any(size.url in page for photo in hidden for size in photo.public_sizes)

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_case_editor
-from cases.models import Case, CaseRevision, InvalidTransition, Statistic
+from cases.models import Case, CaseRevision, InvalidTransition, Photo, Statistic
 from cases.revisions import compare, is_out_of_date, revision_approve, revision_reject, revision_restore
 from organisers.forms import ReasonForm
 
 REVISIONS_PER_PAGE = 50
+PHOTOS_LISTED = 100
 
 
 def case_editor_required(view):
@@ -45,6 +46,9 @@ def case_reviews(request: HttpRequest) -> HttpResponse:
         "page": page,
         "cases_waiting": Case.objects.filter(submitted_at__isnull=False).exclude(visibility="public").count(),
         "figures_waiting": Statistic.objects.filter(submitted_at__isnull=False).exclude(visibility="public").count(),
+        "photos_waiting": Photo.objects.awaiting_approval()
+        .select_related("case", "submitted_by")
+        .order_by("submitted_at", "pk")[:PHOTOS_LISTED],
     }
     return render(request, "organisers/case_reviews.html", context)
 

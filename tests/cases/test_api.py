@@ -18,7 +18,7 @@ SUMMARY_FIELDS = {
 }  # fmt: skip
 DETAIL_FIELDS = SUMMARY_FIELDS | {
     "age_reported", "age_reported_on", "birth_year", "summary", "language", "translations", "timeline",
-    "testimonies", "sources", "relatives", "petitions",
+    "testimonies", "sources", "other_databases", "relatives", "petitions",
 }  # fmt: skip
 TESTIMONY_FIELDS = {"given_by", "given_at", "date", "collected_by", "summary", "source"}
 SOURCE_FIELDS = {"id", "publisher", "title", "author", "url", "published_on", "kind"}

@@ -48,3 +48,37 @@ def test_public_figures_stay_public_and_hidden_names_leave_the_vocabulary(migrat
         ("Public", Visibility.PUBLIC)
     ]
     assert list(NameWord.objects.values_list("text", flat=True)) == ["zqshown"]
+
+
+BEFORE_ENCRYPTION = [("cases", "0011_cases_extras_retired_addresses")]
+
+
+def _raw_contacts() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone, email, address FROM cases_testifiercontact ORDER BY id")
+        return cursor.fetchall()
+
+
+def test_existing_contacts_are_sealed_and_opened_again_going_back(migrate):
+    from cases.models import TestifierContact as Contact
+    from core.encryption import TOKEN_PREFIX
+
+    old = migrate(BEFORE_ENCRYPTION)
+    case = old.get_model("cases", "Case").objects.create(reference="zq-contacts")
+    testimony = old.get_model("cases", "Testimony").objects.create(
+        case=case, testifier_label="his wife", relationship="spouse", summary="S"
+    )
+    old.get_model("cases", "TestifierContact").objects.create(
+        testimony=testimony, phone="+7 701 Zqold", email="zq@example.org", address=""
+    )
+
+    migrate()
+
+    ((phone, email, address),) = _raw_contacts()
+    assert phone.startswith(TOKEN_PREFIX) and email.startswith(TOKEN_PREFIX) and address == ""
+    assert "Zqold" not in phone
+    assert (Contact.objects.get().phone, Contact.objects.get().email) == ("+7 701 Zqold", "zq@example.org")
+
+    migrate(BEFORE_ENCRYPTION)
+
+    assert _raw_contacts() == [("+7 701 Zqold", "zq@example.org", "")]

@@ -70,7 +70,7 @@ def test_one_editor_can_unpublish_at_once_and_republishing_needs_approval_again(
     assert case.visibility == Visibility.INTERNAL
     assert (case.submitted_by, case.approved_by, case.approved_at) == (None, None, None)
     client.logout()
-    assert client.get(case.get_absolute_url()).status_code == 404
+    assert client.get(case.get_absolute_url()).status_code == 410
     assert AuditEntry.objects.filter(action=AuditEntry.Action.CASE_UNPUBLISH, actor=alice).exists()
     with pytest.raises(InvalidTransition):
         case_approve(case=case, by=bilal)

@@ -14,13 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from cases.models import CaseRevision
+from cases.case_csv import case_import_create, read_upload
+from cases.models import Case, CaseImport, CaseRevision, Photo
+from cases.photos import photo_add
 from cases.publication import case_approve, case_submit
 from cases.revisions import revision_propose
 from cases.revisions import snapshot as case_snapshot
 from petitions.models import Delivery, OfficialResponse, Organiser, PaperBatch, Petition, Signature
 from petitions.uploads import read_document
 from tests.cases.factories import draft_case
+from tests.cases.photo_files import jpeg_upload
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +35,7 @@ OWNERS = "owning"  # owners, staff
 ORGANISERS = "organisers"  # anyone who runs petitions: dashboard, start a petition
 STAFF = "staff"
 CASE_EDITORS = "case_editors"  # case editors and staff
+UPLOADER = "uploader"  # the case editor who uploaded the file: even staff get a 404
 PUBLIC = "public"
 
 
@@ -44,6 +48,8 @@ class World:
     batch: Any = None
     response: Any = None
     revision: Any = None
+    case_import: Any = None
+    photo: Any = None
 
 
 @pytest.fixture
@@ -64,7 +70,17 @@ def world(client) -> World:
         "staff": f.user("staff", staff=True),
     }
     batch, response = delivery_records(petition, owner)
-    return World(petition, signature, Organiser.objects.get(user=moderator), users, batch, response, proposed_change())
+    upload = case_import_create(
+        by=users["case_editor"], file_name="people.csv", rows=read_upload(b"name_latin\nZqimported Person\n")
+    )
+    revision = proposed_change()
+    photo = photo_add(
+        case=revision.case, image=jpeg_upload(), consent=Photo.Consent.PUBLIC, source="Family", alt="A man",
+        by=f.case_editor("uploader"),
+    )  # fmt: skip
+    return World(
+        petition, signature, Organiser.objects.get(user=moderator), users, batch, response, revision, upload, photo
+    )
 
 
 def delivery_records(petition, owner):
@@ -94,6 +110,14 @@ def proposed_change() -> CaseRevision:
 
 def revision_url(name):
     return lambda w: reverse(f"organisers:{name}", kwargs={"pk": w.revision.pk})
+
+
+def import_url(name):
+    return lambda w: reverse(f"organisers:{name}", kwargs={"pk": w.case_import.pk})
+
+
+def csv_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("people.csv", b"name_latin\nZqposted Person\n", content_type="text/csv")
 
 
 def petition_url(name, **extra):
@@ -263,7 +287,40 @@ CASES = [
         lambda w: {},
         CASE_EDITORS,
     ),
+    ("case_import", "get", plain_url("case_import"), None, CASE_EDITORS),
+    ("case_import post", "post", plain_url("case_import"), lambda w: {"file": csv_upload()}, CASE_EDITORS),
+    ("case_import_template", "get", plain_url("case_import_template"), None, CASE_EDITORS),
+    ("case_export", "get", plain_url("case_export"), None, CASE_EDITORS),
+    ("case_import_preview", "get", import_url("case_import_preview"), None, UPLOADER),
+    ("case_import_confirm", "post", import_url("case_import_confirm"), lambda w: {}, UPLOADER),
+    ("case_import_discard", "post", import_url("case_import_discard"), lambda w: {}, UPLOADER),
 ]
+CASES += [
+    ("case_photos", "get", lambda w: _photos_url(w), None, CASE_EDITORS),
+    (
+        "case_photos upload",
+        "post",
+        lambda w: _photos_url(w),
+        lambda w: {"image": jpeg_upload(), "consent": "internal", "source": "A cousin", "alt": ""},
+        CASE_EDITORS,
+    ),
+    ("photo_edit", "get", lambda w: f"{_photos_url(w)}{w.photo.key}/", None, CASE_EDITORS),
+    (
+        "photo_edit save",
+        "post",
+        lambda w: f"{_photos_url(w)}{w.photo.key}/",
+        lambda w: {"consent": "public", "source": "Changed", "alt": "A man", "caption": "Changed"},
+        CASE_EDITORS,
+    ),
+    ("photo_action", "post", lambda w: f"{_photos_url(w)}{w.photo.key}/submit/", lambda w: {}, CASE_EDITORS),
+    ("photo_file", "get", lambda w: w.photo.internal_sizes[0].url, None, CASE_EDITORS),
+]
+
+
+def _photos_url(w: World) -> str:
+    return reverse("organisers:case_photos", kwargs={"reference": w.revision.case.reference})
+
+
 BATCH_FORM = {"count": "7", "place": "Mosque", "collected_by": "Dilnur"}
 
 
@@ -279,12 +336,13 @@ def expected_status(role: str, who: str, method: str) -> int:
         ORGANISERS: {"other_moderator", "moderator", "owner", "staff"},
         STAFF: {"staff"},
         CASE_EDITORS: {"case_editor", "staff"},
+        UPLOADER: {"case_editor"},
         ANYONE_WITH_ROLE: {"moderator", "owner", "staff"},
         OWNERS: {"owner", "staff"},
     }[who]
     if role in allowed:
         return ok
-    if who in (ANYONE_WITH_ROLE, OWNERS) and role != "moderator":
+    if (who in (ANYONE_WITH_ROLE, OWNERS) and role != "moderator") or (who == UPLOADER and role == "staff"):
         return 404  # not their petition: they do not learn it exists
     return 403
 
@@ -300,6 +358,9 @@ def snapshot(w: World):
         OfficialResponse.objects.count(),
         list(Petition.objects.order_by("pk").values_list("paper_signature_count", "victory_response")),
         list(CaseRevision.objects.order_by("pk").values_list("pk", "state")),
+        Case.objects.count(),
+        list(CaseImport.objects.order_by("pk").values_list("pk", "state")),
+        list(Photo.objects.order_by("pk").values_list("pk", "visibility", "submitted_at", "source", "caption")),
     )
 
 
