@@ -99,6 +99,13 @@ class AuditEntry(models.Model):
         PHOTO_UNPUBLISH = "photo.unpublish", _("Took a photo down")
         PHOTO_PORTRAIT = "photo.portrait", _("Chose the photo on a person's card")
         PHOTO_DELETE = "photo.delete", _("Deleted a photo")
+        # What families send through the public forms (cases.intake).
+        SUBMISSION_DUPLICATE = "submission.duplicate", _("Marked a submission as a possible duplicate")
+        SUBMISSION_CONVERT = "submission.convert", _("Turned a submission into a draft case")
+        SUBMISSION_ASK = "submission.ask", _("Asked the sender of a submission for more information")
+        SUBMISSION_CLOSE = "submission.close", _("Closed a submission")
+        SUBMISSION_CONTACT = "submission.contact", _("Read the contact details of a submission's sender")
+        SUBMISSION_FILE = "submission.file", _("Opened a file sent with a submission")
 
     at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
     # PROTECT: people and petitions with a history are deactivated, never

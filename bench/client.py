@@ -273,14 +273,18 @@ def tree_cpu_seconds(root: int) -> float:
 
 
 class CpuMeter:
-    """Server CPU seconds spent between start() and stop(), per process tree."""
+    """Server CPU seconds spent between start() and stop(), per named group of
+    process trees (one root, or several: the task workers)."""
 
-    def __init__(self, **roots: int):
-        self.roots = roots
+    def __init__(self, **roots: int | list[int]):
+        self.roots = {name: pids if isinstance(pids, list) else [pids] for name, pids in roots.items()}
         self.before: dict[str, float] = {}
 
+    def _now(self) -> dict[str, float]:
+        return {name: sum(tree_cpu_seconds(pid) for pid in pids) for name, pids in self.roots.items()}
+
     def start(self) -> None:
-        self.before = {name: tree_cpu_seconds(pid) for name, pid in self.roots.items()}
+        self.before = self._now()
 
     def stop(self) -> dict[str, float]:
-        return {name: tree_cpu_seconds(pid) - self.before[name] for name, pid in self.roots.items()}
+        return {name: seconds - self.before[name] for name, seconds in self._now().items()}

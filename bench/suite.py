@@ -38,8 +38,14 @@ SMALL = 1000
 SPREAD = 100  # petitions the "spread" signing load is shared over
 SIGNERS = int(os.environ.get("BENCH_SIGNERS", "300" if QUICK else "3000"))
 CLIENT_THREADS = int(os.environ.get("BENCH_CLIENT_THREADS", "8"))
+# Each phase of a signing run (sign, confirm, mail) stops by itself after
+# this long; what is left undone is reported as a problem, not measured.
+PHASE_SECONDS = int(os.environ.get("BENCH_PHASE_SECONDS", "90" if QUICK else "120"))
 CONFIRM_CLICKS = 50 if QUICK else 300
 CASES = int(os.environ.get("BENCH_CASES", "1000" if QUICK else "100000"))
+# Mail goes through the database queue, as in production, drained by this
+# many `manage.py db_worker` processes whose CPU counts in the signing figures.
+TASK_WORKERS = int(os.environ.get("BENCH_TASK_WORKERS", "2"))
 
 # Petitions made by generate_data: gen-00001 holds BIG signatures, the rest
 # SMALL each; gen-00002 is the "1k" page, gen-00003.. take the signing load.
@@ -68,6 +74,7 @@ def measured(action, *, count_key: str):
     result["cpu_ms_per_request"] = {
         "app": round(cpu["app"] * 1000 / count, 3),
         "db": round(cpu["db"] * 1000 / count, 3),
+        "worker": round(cpu["worker"] * 1000 / count, 3),
         "load_generator": round(client * 1000 / count, 3),
     }
     return result
@@ -85,7 +92,9 @@ def free_port() -> int:
 
 def configure_environment(port: int, static_root: str) -> None:
     """The production settings path (debug off), adjusted only for plain http
-    on loopback, mail that goes nowhere, and the bench-only hello view."""
+    on loopback, mail that goes nowhere, and the bench-only hello and floor
+    views. Mail is queued in the database and sent by db_worker processes, as
+    in production (.env.example), so its CPU is the workers'."""
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         sys.exit("bench/suite.py needs a PostgreSQL DATABASE_URL; run it through bench/run.sh")
     os.environ.update(
@@ -100,6 +109,7 @@ def configure_environment(port: int, static_root: str) -> None:
             "SITE_URL": f"http://127.0.0.1:{port}",
             "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
             "PLEA_BENCH": "1",
             # Every simulated signer comes from 127.0.0.1 and posts at machine
             # speed: the anti-abuse limits would refuse them all.
@@ -201,7 +211,9 @@ class Gunicorn:
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log_file, stderr=subprocess.STDOUT)
         from bench.client import request
 
-        deadline = time.monotonic() + 30
+        # Generous: on a machine shared with other work, importing Django into
+        # every worker has taken more than 30 s.
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log_path}")
@@ -211,7 +223,7 @@ class Gunicorn:
             except OSError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer within 30 s")
+        raise RuntimeError("gunicorn did not answer within 120 s")
 
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
@@ -222,6 +234,55 @@ class Gunicorn:
                 self.process.kill()
                 self.process.wait()
         self.log_file.close()
+
+
+class TaskWorkers:
+    """`manage.py db_worker` processes draining the mail queue, as production
+    runs them beside gunicorn; stopped (SIGTERM, then killed) on exit."""
+
+    def __init__(self, count: int, log_path: Path):
+        self.count, self.log_path = count, log_path
+        self.processes: list[subprocess.Popen] = []
+
+    def __enter__(self) -> "TaskWorkers":
+        self.log_file = open(self.log_path, "ab")  # closed in __exit__
+        command = [sys.executable, "manage.py", "db_worker", "--interval", "0.5", "--no-startup-delay", "--no-reload"]
+        for _ in range(self.count):
+            self.processes.append(subprocess.Popen(command, cwd=ROOT, stdout=self.log_file, stderr=subprocess.STDOUT))
+        return self
+
+    @property
+    def pids(self) -> list[int]:
+        return [process.pid for process in self.processes]
+
+    def __exit__(self, *exc) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.log_file.close()
+
+
+def queued_tasks() -> int:
+    """Tasks not finished yet (waiting or running)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()
+
+
+def drain_queue(deadline: float) -> dict:
+    """Wait until the task workers have sent every queued mail."""
+    started = time.perf_counter()
+    waiting = queued_tasks()
+    while waiting and time.monotonic() < deadline:
+        time.sleep(0.02)
+        waiting = queued_tasks()
+    return {"ok": 1, "seconds": time.perf_counter() - started, "left": waiting}
 
 
 # --- benchmarks ---------------------------------------------------------------
@@ -377,7 +438,8 @@ class WaitSampler:
         import psycopg
 
         query = """SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU'),
-                          wait_event_type = 'Lock' AND query LIKE 'UPDATE "petitions_petition"%%'
+                          wait_event_type = 'Lock' AND (query LIKE 'UPDATE "petitions_petition"%%'
+                                OR query LIKE '%%UPDATE petitions_petition SET signature_count%%')
                    FROM pg_stat_activity
                    WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()"""
         with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as sampler:
@@ -408,7 +470,7 @@ def signing_run(port: int, *, run: str, slugs: list[str]) -> dict:
     log(f"signing {run}: {SIGNERS} signers over {len(slugs)} petition(s)")
     sign_jobs = _sign_jobs(run, slugs, SIGNERS)
     started = sign_form_start_times(port, sign_jobs)
-    deadline = time.monotonic() + (30 if QUICK else 120)
+    deadline = time.monotonic() + PHASE_SECONDS
     signed = measured(
         lambda: run_posts(port, jobs=sign_jobs, threads=CLIENT_THREADS, deadline=deadline, started=started),
         count_key="ok",
@@ -416,22 +478,34 @@ def signing_run(port: int, *, run: str, slugs: list[str]) -> dict:
     if signed["failed"]:
         log(f"signing {run}: {signed['failed']} refused, e.g. {signed['failures']}")
     confirm_jobs = _confirm_jobs(run, SIGNERS)
+    deadline = time.monotonic() + PHASE_SECONDS
     with WaitSampler() as waits:
         confirmed = measured(
             lambda: run_posts(port, jobs=confirm_jobs, threads=CLIENT_THREADS, deadline=deadline),
             count_key="ok",
         )
     confirmed["database_waits"] = waits.shares()
-    server_ms = sum(phase["cpu_ms_per_request"][part] for phase in (signed, confirmed) for part in ("app", "db"))
+    # End to end: until the workers have sent every confirmation mail of the run.
+    mailed = measured(lambda: drain_queue(time.monotonic() + PHASE_SECONDS), count_key="ok")
+    signatures = confirmed["ok"] or 1
+    split = {
+        part: round(sum(phase["cpu_ms_per_request"][part] * (phase["ok"] or 1) for phase in (signed, confirmed, mailed))
+                    / signatures, 3)
+        for part in ("app", "db", "worker", "load_generator")
+    }  # fmt: skip
+    server_ms = split["app"] + split["db"] + split["worker"]
     after = dict(Petition.objects.filter(slug__in=slugs).values_list("slug", "signature_count"))
     exact = [true_count(petition_id=pk) for pk in Petition.objects.filter(slug__in=slugs).values_list("pk", flat=True)]
     moved = sum(after.values()) - sum(before.values())
-    seconds = signed["seconds"] + confirmed["seconds"]
+    seconds = signed["seconds"] + confirmed["seconds"] + mailed["seconds"]
     return {
         "petitions": len(slugs),
         "signatures_per_second": round(confirmed["ok"] / seconds, 1),
         "sign": signed,
         "confirm": confirmed,
+        "mail_drain": mailed,
+        # Per signature (sign + confirm + its mail), by process tree.
+        "cpu_ms_per_signature": split,
         "server_cpu_ms_per_signature": round(server_ms, 3),
         # What the server alone could sustain with the machine's cores to itself.
         "cpu_ceiling_signatures_per_second": round(len(os.sched_getaffinity(0)) * 1000 / server_ms, 1),
@@ -440,18 +514,65 @@ def signing_run(port: int, *, run: str, slugs: list[str]) -> dict:
     }
 
 
+def floor_run(port: int, *, run: str) -> dict:
+    """The floor (bench/floor.py): SIGNERS bare inserts, then as many bare
+    confirm-and-count updates, by the same client over the same 100 petitions."""
+    from bench.client import run_posts
+    from petitions.models import Signature
+
+    log(f"signing floor {run}: {SIGNERS} bare inserts and updates over {len(SIGNING_SLUGS)} petitions")
+    jobs = []
+    for n, (_path, form, _expected) in enumerate(_sign_jobs(run, SIGNING_SLUGS, SIGNERS)):
+        slug = SIGNING_SLUGS[n % len(SIGNING_SLUGS)]
+        jobs.append((f"/_bench/floor/{slug}/sign/", form, "/_bench/floor/"))
+    deadline = time.monotonic() + PHASE_SECONDS
+    inserted = measured(lambda: run_posts(port, jobs=jobs, threads=CLIENT_THREADS, deadline=deadline), count_key="ok")
+    keys = [form["email"].lower() for _path, form, _expected in jobs]
+    pks = Signature.objects.filter(email_key__in=keys).values_list("pk", flat=True)
+    updates = [(f"/_bench/floor/confirm/{pk}/", {}, "/_bench/floor/confirmed/") for pk in pks]
+    deadline = time.monotonic() + PHASE_SECONDS
+    updated = measured(lambda: run_posts(port, jobs=updates, threads=CLIENT_THREADS, deadline=deadline), count_key="ok")
+    signatures = updated["ok"] or 1
+    split = {
+        part: round(sum(phase["cpu_ms_per_request"][part] * (phase["ok"] or 1) for phase in (inserted, updated))
+                    / signatures, 3)
+        for part in ("app", "db", "worker", "load_generator")
+    }  # fmt: skip
+    return {
+        "signatures_per_second": round(updated["ok"] / (inserted["seconds"] + updated["seconds"]), 1),
+        "insert": inserted,
+        "update": updated,
+        "cpu_ms_per_signature": split,
+        "server_cpu_ms_per_signature": round(split["app"] + split["db"] + split["worker"], 3),
+    }
+
+
 def signing(port: int) -> dict:
     """Sign POSTs then confirm POSTs for SIGNERS people, spread over 100
     petitions and all on one; runs alternate (spread, hot, hot, spread) so
-    drift in machine load falls on both alike."""
+    drift in machine load falls on both alike, and the floor runs first and
+    (full runs) last, with the same client."""
     from petitions import counting
 
-    order = ["spread", "hot"] if QUICK else ["spread", "hot", "hot", "spread"]
+    order = ["floor", "spread", "hot"] if QUICK else ["floor", "spread", "hot", "hot", "spread", "floor"]
     runs: dict[str, list[dict]] = {"spread": [], "hot": []}
+    floors = []
     for index, kind in enumerate(order):
+        if kind == "floor":
+            floors.append(floor_run(port, run=f"floor{index}"))
+            continue
         slugs = SIGNING_SLUGS if kind == "spread" else [HOT_SLUG]
         runs[kind].append(signing_run(port, run=f"{kind}{index}", slugs=slugs))
     result = {}
+    result["floor"] = {
+        "signatures_per_second": round(statistics.mean(f["signatures_per_second"] for f in floors), 1),
+        "server_cpu_ms_per_signature": round(statistics.mean(f["server_cpu_ms_per_signature"] for f in floors), 3),
+        "cpu_ms_per_signature": {
+            part: round(statistics.mean(f["cpu_ms_per_signature"][part] for f in floors), 3)
+            for part in ("app", "db", "worker", "load_generator")
+        },
+        "runs": floors,
+    }
     for kind, items in runs.items():
         result[kind] = {
             "signatures_per_second": round(statistics.mean(item["signatures_per_second"] for item in items), 1),
@@ -459,13 +580,25 @@ def signing(port: int) -> dict:
             "confirm_per_second": round(statistics.mean(item["confirm"]["per_second"] for item in items), 1),
             "count_exact": all(item["count_exact"] for item in items),
             "server_cpu_ms_per_signature": round(statistics.mean(i["server_cpu_ms_per_signature"] for i in items), 3),
+            "cpu_ms_per_signature": {
+                part: round(statistics.mean(i["cpu_ms_per_signature"][part] for i in items), 3)
+                for part in ("app", "db", "worker", "load_generator")
+            },
             "cpu_ceiling_signatures_per_second": round(
                 statistics.mean(i["cpu_ceiling_signatures_per_second"] for i in items), 1
             ),
             "runs": items,
         }
-    result["hot_vs_spread"] = round(
-        result["hot"]["signatures_per_second"] / result["spread"]["signatures_per_second"], 3
+
+    def ratio(a: float, b: float) -> float:  # a run that did nothing is a problem (problems()), not a crash
+        return round(a / b, 3) if b else 0.0
+
+    spread, floor = result["spread"], result["floor"]
+    result["hot_vs_spread"] = ratio(result["hot"]["signatures_per_second"], spread["signatures_per_second"])
+    result["spread_vs_floor"] = ratio(spread["signatures_per_second"], floor["signatures_per_second"])
+    # By CPU: the floor's server CPU per signature over the real flow's (1.0: as cheap as the floor).
+    result["spread_vs_floor_by_cpu"] = ratio(
+        floor["server_cpu_ms_per_signature"], spread["server_cpu_ms_per_signature"]
     )
     result["recount_mismatches"] = len(counting.find_mismatches())
     return result
@@ -770,9 +903,9 @@ def targets(results: dict) -> list[dict]:
         ("page at 1M within 10% of 1k: median", "ratio", page["page_1m_vs_1k"]["median_ratio"], lambda v: v <= 1.1),
         ("page at 1M within 10% of 1k: p99", "ratio", page["page_1m_vs_1k"]["p99_ratio"], lambda v: v <= 1.1),
         # The same two comparisons by server CPU per request, which noise barely moves.
-        ("page at 1M: >= 90% of hello, by CPU per request", "ratio",
+        ("page at 1M: >= 95% of hello, by CPU per request", "ratio",
          page["hello_before"]["cpu_ms_per_request"]["app"] / page["page_1m"]["cpu_ms_per_request"]["app"],
-         lambda v: v >= 0.9),
+         lambda v: v >= 0.95),
         ("page at 1M within 10% of 1k, by CPU per request", "ratio",
          page["page_1m"]["cpu_ms_per_request"]["app"] / page["page_1k"]["cpu_ms_per_request"]["app"],
          lambda v: v <= 1.1),
@@ -780,6 +913,8 @@ def targets(results: dict) -> list[dict]:
           for name in OPEN_DATA_RUNS],
         ("page: at most 10 queries (uncached)", "queries", bench["page_queries"]["1m_uncached"], lambda v: v <= 10),
         ("signing: >= 300 signatures/s (spread)", "sig/s", sign["spread"]["signatures_per_second"], lambda v: v >= 300),
+        ("signing: >= 50% of the floor (signatures/s, same run)", "ratio", sign["spread_vs_floor"],
+         lambda v: v >= 0.5),
         ("signing: hot >= 80% of spread", "ratio", sign["hot_vs_spread"], lambda v: v >= 0.8),
         ("signing: counts exact afterwards", "bool",
          sign["spread"]["count_exact"] and sign["hot"]["count_exact"] and sign["recount_mismatches"] == 0, bool),
@@ -810,8 +945,14 @@ def problems(results: dict) -> list[str]:
             found.append(f"{name}: {run['non_2xx_3xx']} bad responses, socket errors: {run['socket_errors'] or 0}")
     if bench["pages"]["share_image_first"]["status"] != 200:
         found.append(f"share image: status {bench['pages']['share_image_first']['status']}")
+    for run in bench["signing"]["floor"]["runs"]:
+        for phase in ("insert", "update"):
+            if run[phase]["failed"] or run[phase]["unfinished"]:
+                found.append(f"signing floor {phase}: {run[phase]['failed']} failed, e.g. {run[phase]['failures'][:2]}")
     for kind in ("spread", "hot"):
         for run in bench["signing"][kind]["runs"]:
+            if run["mail_drain"]["left"]:
+                found.append(f"signing {kind}: {run['mail_drain']['left']} mails still queued at the deadline")
             for phase in ("sign", "confirm"):
                 tally = run[phase]
                 if tally["failed"] or tally["unfinished"]:
@@ -860,14 +1001,22 @@ def summary(results: dict) -> str:
         run = page[name]
         lines.append(f"| {label} | {run['requests_per_second']:,.0f} req/s, median {run['median_ms']:.2f} ms, "
                      f"p99 {run['p99_ms']:.2f} ms | {run['ratio_to_hello']:.2f} | {cpu(run)} |")  # fmt: skip
+    floor = sign["floor"]
+
+    def split(run: dict) -> str:
+        c = run["cpu_ms_per_signature"]
+        return (f"{run['server_cpu_ms_per_signature']:.2f} ms/signature (app {c['app']:.2f} + db {c['db']:.2f} + "
+                f"mail worker {c['worker']:.2f}; client {c['load_generator']:.2f})")  # fmt: skip
+
+    lines.append(f"| signing floor (bare insert; bare update + count) | {floor['signatures_per_second']:,.0f} "
+                 f"signatures/s | {floor['signatures_per_second'] / hello:.3f} | {split(floor)} |")  # fmt: skip
     for kind in ("spread", "hot"):
         run = sign[kind]
         lines.append(f"| signing, {kind} | {run['signatures_per_second']:,.0f} signatures/s "
                      f"(sign {run['sign_per_second']:,.0f}/s, confirm {run['confirm_per_second']:,.0f}/s), "
-                     f"exact: {run['count_exact']} | "
-                     f"{run['signatures_per_second'] / hello:.3f} | "
-                     f"{run['server_cpu_ms_per_signature']:.2f} ms/signature "
-                     f"(ceiling {run['cpu_ceiling_signatures_per_second']:,.0f}/s) |")  # fmt: skip
+                     f"exact: {run['count_exact']}; "
+                     f"{run['signatures_per_second'] / (floor['signatures_per_second'] or 1):.2f} of the floor | "
+                     f"{run['signatures_per_second'] / hello:.3f} | {split(run)} |")  # fmt: skip
     click = bench["confirm_click"]
     lines.append(f"| confirm click (one at a time) | median {click['median_ms']} ms, p99 {click['p99_ms']} ms | | |")
     weight = bench["page_weight"]
@@ -892,7 +1041,7 @@ def summary(results: dict) -> str:
     lines.append(f"| queries per sign / confirm POST | {flow['sign']} / {flow['confirm']} | | |")
     lines += ["", "| target | value | met |", "|---|---|---|"]
     lines += [
-        f"| {t['target']} | {t['value']} {t['unit']} | {'yes' if t['met'] else 'NO'} |" for t in results["targets"]
+        f"| {t['target']} | {t['value']} {t['unit']} | {'PASS' if t['met'] else 'MISS'} |" for t in results["targets"]
     ]
     return "\n".join(lines) + "\n"
 
@@ -911,10 +1060,10 @@ def main() -> None:
     try:
         results["data"] = prepare_database()
         log_path = Path(tempfile.gettempdir()) / f"plea-bench-gunicorn-{port}.log"
-        with Gunicorn(port, log_path) as server:
-            log(f"gunicorn on 127.0.0.1:{port} with {WORKERS} workers (log: {log_path})")
+        with Gunicorn(port, log_path) as server, TaskWorkers(TASK_WORKERS, log_path) as workers:
+            log(f"gunicorn on 127.0.0.1:{port} with {WORKERS} workers, {TASK_WORKERS} db_workers (log: {log_path})")
             global METER
-            METER = CpuMeter(app=server.process.pid, db=postmaster_pid())
+            METER = CpuMeter(app=server.process.pid, db=postmaster_pid(), worker=workers.pids)
             bench: dict = {}
             bench["pages"] = pages(port)
             bench["page_queries"] = page_queries()

@@ -411,6 +411,15 @@ PLEA_FORM_MAX_AGE = env_int("PLEA_FORM_MAX_AGE_MINUTES", default=120) * 60
 # Signers' personal data is wiped this many days after a petition closes
 # (`manage.py wipe_signer_data`, or the task of the same name on a schedule).
 PLEA_SIGNER_DATA_RETENTION_DAYS = env_int("PLEA_SIGNER_DATA_RETENTION_DAYS", default=90)
+# What families send (issue 17): per network, a few a minute in a burst
+# (a family may send a case and then a correction) and 10 a day; a closed
+# submission (never one turned into a case) is erased this many days after
+# it was closed (`manage.py erase_closed_submissions`).
+PLEA_INTAKE_LIMITS_PER_IP = env_limits("PLEA_INTAKE_LIMITS_PER_IP", default="3/600,10/86400")
+PLEA_CLOSED_SUBMISSION_RETENTION_DAYS = env_int("PLEA_CLOSED_SUBMISSION_RETENTION_DAYS", default=90)
+# Families answer case editors' questions by replying: a mailbox the case
+# editors read (never one person's own address).
+PLEA_INTAKE_REPLY_TO = os.environ.get("PLEA_INTAKE_REPLY_TO", "") or DEFAULT_FROM_EMAIL
 # Fraud signals on the organiser dashboard: signatures in one hour from one
 # IP hash, or from one email domain, at or above these numbers are flagged.
 PLEA_FRAUD_IP_PER_HOUR = env_int("PLEA_FRAUD_IP_PER_HOUR", default=10)

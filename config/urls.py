@@ -38,9 +38,14 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.PLEA_BENCH:
+    from bench import floor
     from bench.hello import hello
 
-    urlpatterns.insert(0, path("_bench/hello/", hello))
+    urlpatterns[:0] = [
+        path("_bench/hello/", hello),
+        path("_bench/floor/<slug:slug>/sign/", floor.insert),
+        path("_bench/floor/confirm/<int:pk>/", floor.confirm),
+    ]
 
 handler400 = "config.views.bad_request"
 handler403 = "config.views.permission_denied"

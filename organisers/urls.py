@@ -3,6 +3,7 @@ from django.urls import path
 from organisers import views
 from organisers.views import case_import, case_photos, case_reviews
 from organisers.views import delivery as delivery_views
+from organisers.views import intake as intake_views
 
 app_name = "organisers"
 
@@ -56,4 +57,14 @@ urlpatterns = [
     path("cases/<slug:reference>/photos/<slug:key>/", case_photos.photo_edit, name="photo_edit"),
     path("cases/<slug:reference>/photos/<slug:key>/<str:action>/", case_photos.photo_action, name="photo_action"),
     path("cases/photo-files/<slug:key>/<str:filename>", case_photos.photo_file, name="photo_file"),
+    # What families send (organisers/views/intake.py)
+    path("intake/", intake_views.intake_queue, name="intake_queue"),
+    path("intake/close/", intake_views.intake_close_selected, name="intake_close_selected"),
+    path("intake/<int:pk>/", intake_views.intake_detail, name="intake_detail"),
+    path("intake/<int:pk>/contact/", intake_views.intake_contact, name="intake_contact"),
+    path("intake/<int:pk>/files/<int:file_pk>/", intake_views.intake_file, name="intake_file"),
+    path("intake/<int:pk>/duplicate/", intake_views.intake_duplicate, name="intake_duplicate"),
+    path("intake/<int:pk>/convert/", intake_views.intake_convert, name="intake_convert"),
+    path("intake/<int:pk>/ask/", intake_views.intake_ask, name="intake_ask"),
+    path("intake/<int:pk>/close/", intake_views.intake_close, name="intake_close"),
 ]

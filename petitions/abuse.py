@@ -1,26 +1,14 @@
 """Checks that keep automated signing out of the count: a honeypot field,
 a minimum time to fill the form, disposable addresses, and rate limits."""
 
-import functools
-import math
-import time
-from enum import StrEnum
-
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from django.conf import settings
-from django.core import signing
 
-from core import rate_limits
+from core import form_clock, rate_limits
+from core.form_clock import FormTiming
 
-FORM_CLOCK_SALT = "plea.sign-form-started"
 REFUSED_TALLY = "sign-refused"
 HOUR = 3600
-
-
-class FormTiming(StrEnum):
-    HUMAN = "human"
-    TOO_FAST = "too_fast"
-    MISSING = "missing"  # absent, forged, expired, or served for another petition
 
 
 # The empty sign form is rendered with this in place of its start token;
@@ -33,35 +21,15 @@ def stamp_form_clock(html: str, *, slug: str) -> str:
 
 
 def form_started_token(*, slug: str, at: float | None = None) -> str:
-    """When the sign form of this petition was shown, signed. Whole seconds,
-    rounded up, so a form never looks older than it is; and so one token
-    serves every page of a petition handed out in the same second (a surge's
-    worth), signed once. Bound to the petition by its slug, which the page
-    already knows without reading the database."""
-    return _signed_second(math.ceil(time.time() if at is None else at), slug, settings.SECRET_KEY)
-
-
-@functools.lru_cache(maxsize=64)
-def _signed_second(second: int, slug: str, secret_key: str) -> str:
-    # secret_key is part of the cache key only: a rotated key signs anew.
-    return signing.dumps([second, slug], salt=FORM_CLOCK_SALT)
+    """When the sign form of this petition was shown (core.form_clock), bound
+    to the petition by its slug, which the page already knows without
+    reading the database."""
+    return form_clock.started_token(scope=slug, at=at)
 
 
 def form_timing(token: str, *, slug: str, now: float | None = None) -> FormTiming:
-    """Whether this petition's form was filled in at a person's pace: not
-    faster than PLEA_MIN_FILL_SECONDS, not older than PLEA_FORM_MAX_AGE."""
-    try:
-        started, bound_to = signing.loads(token, salt=FORM_CLOCK_SALT)
-    except (signing.BadSignature, ValueError, TypeError, UnicodeError):
-        return FormTiming.MISSING
-    if not isinstance(started, int | float) or bound_to != slug:
-        return FormTiming.MISSING
-    now = time.time() if now is None else now
-    if now - started > settings.PLEA_FORM_MAX_AGE:
-        return FormTiming.MISSING
-    minimum = settings.PLEA_MIN_FILL_SECONDS
-    # With the check off (0), a start time rounded up past `now` is no reason to refuse.
-    return FormTiming.TOO_FAST if minimum > 0 and now - started < minimum else FormTiming.HUMAN
+    """Whether this petition's form was filled in at a person's pace."""
+    return form_clock.timing(token, scope=slug, now=now)
 
 
 def is_disposable(key: str) -> bool:

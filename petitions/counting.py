@@ -7,9 +7,11 @@ batched or sharded counters if one hot row becomes the bottleneck) can change
 without touching views or models.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db import connections, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -22,6 +24,58 @@ def record_change(*, petition_id: int, delta: int) -> None:
     """Move a petition's count by `delta`; call inside the transition's transaction."""
     Petition, _ = _models()
     Petition.objects.filter(pk=petition_id).update(signature_count=F("signature_count") + delta)
+
+
+def confirm_one(*, signature_id: int, now: datetime.datetime) -> str | None:
+    """Confirm one pending signature and count it, in one round trip: the
+    hot path of every signature (SignatureQuerySet.confirm is the same
+    transition for many rows). Returns its petition's slug, or None if it
+    did not apply (not pending, gone, or the petition's count is final), in
+    which case nothing changed and the caller finds out why.
+
+    The signature row is updated (and locked) before the petition's, the
+    order every transition takes (SignatureQuerySet._move), and its state is
+    tested under that lock, so a racing confirmation or withdrawal sees one
+    winner. On PostgreSQL one statement (the update feeding the count through
+    a CTE) committed on its own; SQLite cannot update in a CTE, so there it
+    is two statements in one transaction.
+    """
+    Petition, Signature = _models()
+    connection = connections[Signature.objects.db]
+    moment = connection.ops.adapt_datetimefield_value  # as the ORM would store and compare it
+    ended_by = moment(now - Petition.confirm_grace())
+    state = [Signature.State.CONFIRMED, moment(now), signature_id, Signature.State.PENDING,
+             *Petition.PUBLISHED_STATES, ended_by, ended_by]  # fmt: skip
+    # PetitionQuerySet.count_moves, written out: compiling it through the ORM
+    # on every confirmation cost more than the rest of this function
+    # (tests/petitions/test_counting_sql.py holds the two to the same answers).
+    published = ", ".join(["%s"] * len(Petition.PUBLISHED_STATES))
+    confirm = f"""UPDATE petitions_signature SET state = %s, confirmed_at = %s
+                  WHERE id = %s AND state = %s AND petition_id IN (
+                      SELECT id FROM petitions_petition WHERE status IN ({published})
+                      AND NOT (coalesce(closed_at <= %s, false) OR coalesce(closes_at <= %s, false)))
+                  RETURNING petition_id"""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"""WITH moved AS ({confirm})
+                    UPDATE petitions_petition SET signature_count = signature_count + 1
+                    FROM moved WHERE petitions_petition.id = moved.petition_id
+                    RETURNING petitions_petition.slug""",
+                state,
+            )
+            row = cursor.fetchone()
+            return row[0] if row else None
+        with transaction.atomic(using=connection.alias):
+            cursor.execute(confirm, state)
+            moved = cursor.fetchone()
+            if moved is None:
+                return None
+            cursor.execute(
+                "UPDATE petitions_petition SET signature_count = signature_count + 1 WHERE id = %s RETURNING slug",
+                [moved[0]],
+            )
+            return cursor.fetchone()[0]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Layout, Submit
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField, LazyTypedChoiceField
@@ -58,12 +59,17 @@ class SignForm(forms.Form):
         if not self.is_bound:
             # Each response stamps a fresh time here (petitions.abuse.stamp_form_clock).
             self.initial["started"] = STARTED_PLACEHOLDER
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """How crispy-forms lays the form out: built when it is rendered, not
+        for every signature that validates and redirects."""
+        helper = FormHelper()
+        helper.form_tag = False
         # The sign view needs no token (core/cross_origin.py), and a token
         # would be one visitor's, kept in the shared page for all.
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        helper.disable_csrf = True
+        helper.layout = Layout(
             "full_name",
             "email",
             "country",
@@ -75,6 +81,7 @@ class SignForm(forms.Form):
             HTML('{% include "petitions/includes/privacy_notice.html" %}'),
             Submit("sign", _("Sign this petition"), css_class="btn-primary btn-lg w-100"),
         )
+        return helper
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]

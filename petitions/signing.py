@@ -4,10 +4,11 @@ import datetime
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django_tasks_db.backend import DatabaseBackend
 
 from accounts.ip_hash import ip_hash
 from petitions.email_keys import email_domain, email_key
@@ -83,10 +84,6 @@ def tombstone_hash(key: str) -> str:
     ).hexdigest()
 
 
-def _held_for_review(*, petition: Petition, key: str) -> bool:
-    return SignatureTombstone.objects.filter(petition=petition, key_hash=tombstone_hash(key)).exists()
-
-
 def signature_create(
     *,
     petition: Petition,
@@ -104,10 +101,10 @@ def signature_create(
 
     Signing again with an address that already signed makes no second
     signature: the address may get a reminder instead (rate-limited). The page
-    says the same in every case, and the request does the same work in every
-    case: it queues one task, which decides whether and what to mail
-    (petitions.tasks.mail_after_signing). So neither the page nor its timing
-    tells anyone whether an address has signed, as long as a task worker runs.
+    says the same in every case, and the request queues one task in every
+    case, which decides whether and what to mail
+    (petitions.tasks.mail_after_signing). So neither the page nor the mail
+    queue tells anyone whether an address has signed.
 
     A mailbox whose signature here was invalidated and then withdrawn signs
     again held for review: invalidated, flagged, and counted only once a
@@ -117,43 +114,85 @@ def signature_create(
     if not petition.accepts_signatures(now=now):
         raise PetitionNotAccepting
     key = email_key(email)
-    held = _held_for_review(petition=petition, key=key)
-    existing = existing_signature(petition=petition, key=key)
-    if existing is None:
-        held_fields = (
-            {"state": Signature.State.INVALIDATED, "invalidated_at": now, "review_flag": Signature.Flag.SIGNED_AGAIN}
-            if held
-            else {}
-        )
-        try:
-            with transaction.atomic():
-                signature = Signature.objects.create(
-                    petition=petition,
-                    full_name=full_name,
-                    email=email.strip(),
-                    email_key=key,
-                    email_domain=email_domain(key),
-                    country=country,
-                    reason=reason,
-                    show_publicly=show_publicly,
-                    wants_updates=wants_updates,
-                    ip_hash=ip_hash(ip_address),
-                    language=language,
-                    created_at=now,
-                    last_mailed_at=now,
-                    **held_fields,
-                )
-                _queue_after_signing(signature_id=signature.pk, fresh=True)
-            return SignOutcome.CREATED
-        except IntegrityError:
-            # A racing identical submission won; treat this one as a repeat.
+    signature = Signature(
+        petition=petition,
+        full_name=full_name,
+        email=email.strip(),
+        email_key=key,
+        email_domain=email_domain(key),
+        country=country,
+        reason=reason,
+        show_publicly=show_publicly,
+        wants_updates=wants_updates,
+        ip_hash=ip_hash(ip_address),
+        language=language,
+        created_at=now,
+        last_mailed_at=now,
+    )
+    with transaction.atomic():
+        signature_id = _insert_unless_signed(signature, held_fields=_held_for_review(now), key_hash=tombstone_hash(key))
+        if signature_id is None:  # signed here already: the reminder path
             existing = existing_signature(petition=petition, key=key)
-    _queue_after_signing(signature_id=existing.pk if existing else None, fresh=False)
-    return SignOutcome.QUEUED
+            _queue_after_signing(signature_id=existing.pk if existing else None, fresh=False)
+            return SignOutcome.QUEUED
+        _queue_after_signing(signature_id=signature_id, fresh=True)
+    return SignOutcome.CREATED
+
+
+def _held_for_review(now: datetime.datetime) -> dict:
+    """What a signature from a mailbox held for review is stored with."""
+    return {"state": Signature.State.INVALIDATED, "invalidated_at": now, "review_flag": Signature.Flag.SIGNED_AGAIN}
+
+
+def _insert_unless_signed(signature: Signature, *, held_fields: dict, key_hash: str) -> int | None:
+    """INSERT … ON CONFLICT (petition, email_key) DO NOTHING RETURNING id: the
+    new signature's id, or None if this address has signed this petition.
+
+    One statement instead of a check and an insert: a repeat is not an error,
+    so no unique violation (which PostgreSQL logs with the statement, the
+    address in it) and no race between the check and the insert. Whether the
+    mailbox is held for review (a tombstone of an invalidated signature) is
+    decided in the same statement: `held_fields` replace the model's values
+    then. The columns come from the model, so a new field is written too.
+    PostgreSQL and SQLite (3.35+) both take this form.
+    """
+    connection = connections[Signature.objects.db]
+    quote = connection.ops.quote_name
+    fields = [field for field in Signature._meta.concrete_fields if not field.primary_key]
+    tombstone = SignatureTombstone._meta
+    held = (
+        f"EXISTS (SELECT 1 FROM {quote(tombstone.db_table)} WHERE {quote(tombstone.get_field('petition').column)} = %s"
+        f" AND {quote(tombstone.get_field('key_hash').column)} = %s)"
+    )
+    values, params = [], []
+    for field in fields:
+        value = field.get_db_prep_save(getattr(signature, field.attname), connection)
+        if field.name in held_fields:
+            values.append(f"CASE WHEN {held} THEN %s ELSE %s END")
+            params += [signature.petition_id, key_hash,
+                       field.get_db_prep_save(held_fields[field.name], connection), value]  # fmt: skip
+        else:
+            values.append("%s")
+            params.append(value)
+    unique = ", ".join(quote(Signature._meta.get_field(name).column) for name in ("petition", "email_key"))
+    sql = (
+        f"INSERT INTO {quote(Signature._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(values)}) ON CONFLICT ({unique}) DO NOTHING RETURNING {quote(Signature._meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _queue_after_signing(*, signature_id: int | None, fresh: bool) -> None:
-    transaction.on_commit(lambda: mail_after_signing.enqueue(signature_id=signature_id, fresh=fresh))
+    """With the database queue, the task row is written in the signature's
+    own transaction: one commit, and a mail is queued exactly when its
+    signature is stored. Any other backend is called once that commits."""
+    if isinstance(mail_after_signing.get_backend(), DatabaseBackend):
+        mail_after_signing.enqueue(signature_id=signature_id, fresh=fresh)
+    else:
+        transaction.on_commit(lambda: mail_after_signing.enqueue(signature_id=signature_id, fresh=fresh))
 
 
 def signature_withdraw(*, signature: Signature, now: datetime.datetime | None = None) -> None:

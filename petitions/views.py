@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from cases.models import Case
 from cases.search_keys import clean_query
 from core.client_ip import client_ip
 from core.cross_origin import cross_origin_protected
-from petitions import abuse, page_cache, signing
+from petitions import abuse, counting, page_cache, signing
 from petitions.forms import SignForm
 from petitions.models import CountIsFinal, InvalidTransition, Petition, PetitionQuerySet, Signature
 from petitions.sharing import ASK_TO_SHARE
@@ -223,10 +224,24 @@ def _withdrawn(request: HttpRequest, signature: Signature) -> HttpResponse:
     )
 
 
+def _counted(request: HttpRequest, *, slug: str) -> HttpResponse:
+    # The petition page then asks them to share it (includes/share_box.html).
+    messages.success(request, _("Thank you! Your signature is confirmed and counted."), extra_tags=ASK_TO_SHARE)
+    return redirect("petitions:detail", slug=slug)
+
+
 @require_http_methods(["GET", "POST"])
 def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; only the POST confirms, so a mail scanner that
     follows the link changes nothing."""
+    if request.method == "POST":
+        # The usual case in one round trip; anything else is read and explained below.
+        try:
+            slug = counting.confirm_one(signature_id=read_token(token, purpose=Purpose.CONFIRM), now=timezone.now())
+        except (LinkExpired, LinkInvalid):
+            slug = None
+        if slug is not None:
+            return _counted(request, slug=slug)
     try:
         signature = _signature_from_link(token, Purpose.CONFIRM)
     except LinkExpired as expired:
@@ -272,9 +287,7 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 return _withdrawn(request, signature)
             messages.info(request, _("Your signature is already confirmed. Thank you!"))
             return redirect(petition)
-        # The petition page then asks them to share it (includes/share_box.html).
-        messages.success(request, _("Thank you! Your signature is confirmed and counted."), extra_tags=ASK_TO_SHARE)
-        return redirect(petition)
+        return _counted(request, slug=petition.slug)
     return render(request, "petitions/signature_confirm.html", {"signature": signature, "petition": petition})
 
 

@@ -12,6 +12,8 @@ from django.utils import timezone, translation
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.intake import Attachment, submission_close, submission_create
+from cases.models import Submission
 from cases.models import Testimony as CaseTestimony
 from cases.photos import photo_choose_portrait
 from petitions.paper import paper_batch_record
@@ -45,7 +47,32 @@ PHOTO_MARKERS = {
     "draft_case_photo_alt": "Zqdraftcasephotoalt",
     "internal_testimony_photo_alt": "Zqinternaltestimonyphotoalt",
 }
-MARKERS = {**CASE_MARKERS, **SIGNER_MARKERS, **PAPER_MARKERS, **PHOTO_MARKERS, **SECOND_FACTOR_MARKERS}
+# What families send through the public forms is never public, in any field or file.
+SUBMISSION_MARKERS = {
+    "submission_name_latin": "Zqsubmittedlatin",
+    "submission_name_arabic": "Zqsubmittedarabic",
+    "submission_name_cyrillic": "Zqsubmittedcyrillic",
+    "submission_name_chinese": "Zqsubmittedchinese",
+    "submission_hometown": "Zqsubmittedhometown",
+    "submission_identifier_database_name": "Zqotherdatabase",
+    "submission_identifier": "Zqentrynumber",
+    "submission_account": "Zqsubmittedaccount",
+    "submission_contact_name": "Zqsubmittercontactname",
+    "submission_contact_email": "zqsubmitter@example.org",
+    "submission_contact_other": "Zqsubmitterphone",
+    "submission_editor_note": "Zqeditornote",
+    "submission_file": "Zqsubmittedfile",
+    "request_account": "Zqremovalreason",
+    "request_contact_name": "Zqrequestername",
+}
+MARKERS = {
+    **CASE_MARKERS,
+    **SIGNER_MARKERS,
+    **PAPER_MARKERS,
+    **PHOTO_MARKERS,
+    **SUBMISSION_MARKERS,
+    **SECOND_FACTOR_MARKERS,
+}
 EXCLUDED_NAMESPACES = {"admin"}
 world = case_world  # the cases' private-data fixture, reused here
 
@@ -93,7 +120,47 @@ def private_world(world):
         collected_by=PAPER_MARKERS["paper_collector"],
         note=PAPER_MARKERS["paper_note"],
     )
-    return {**world, "pending": pending, "photos": _photos(world)}
+    submission = submission_create(
+        kind=Submission.Kind.NEW_CASE,
+        fields={
+            **{field: SUBMISSION_MARKERS[f"submission_{field}"] for field in Submission.NAME_FIELDS},
+            "hometown": SUBMISSION_MARKERS["submission_hometown"],
+            "identifier_database": "other",
+            "identifier_database_name": SUBMISSION_MARKERS["submission_identifier_database_name"],
+            "identifier": SUBMISSION_MARKERS["submission_identifier"],
+            "account": SUBMISSION_MARKERS["submission_account"],
+            "relationship": "spouse",
+            "publication": Submission.Publication.PHOTO,
+            "contact_name": SUBMISSION_MARKERS["submission_contact_name"],
+            "contact_email": SUBMISSION_MARKERS["submission_contact_email"],
+            "contact_other": SUBMISSION_MARKERS["submission_contact_other"],
+        },
+        attachments=[
+            Attachment(
+                data=f"%PDF-1.4 {SUBMISSION_MARKERS['submission_file']}".encode(),
+                content_type="application/pdf",
+                suffix="pdf",
+            )
+        ],
+        ip_address="198.51.100.7",
+        language="en",
+    )
+    closed = submission_create(
+        kind=Submission.Kind.REMOVAL,
+        fields={
+            "account": SUBMISSION_MARKERS["request_account"],
+            "relationship": "child",
+            "contact_name": SUBMISSION_MARKERS["request_contact_name"],
+        },
+        attachments=[],
+        ip_address="198.51.100.7",
+        language="en",
+        case=world["person"],
+    )
+    submission_close(
+        submission=closed, reason="handled", note=SUBMISSION_MARKERS["submission_editor_note"], by=owner_of(petition)
+    )
+    return {**world, "pending": pending, "photos": _photos(world), "submission": submission, "request": closed}
 
 
 def _photos(world) -> list:
@@ -129,7 +196,8 @@ def arguments_for(name: str, converters: list[str], data) -> list[dict]:
             make_token(signature_id=signature.pk, purpose=Purpose.CONFIRM),
             make_token(signature_id=signature.pk, purpose=Purpose.WITHDRAW),
         ],
-        "pk": [signature.pk],
+        "pk": [signature.pk, data["submission"].pk, data["request"].pk],
+        "file_pk": [data["submission"].files.get().pk],
         "signature_id": [signature.pk],
         "key": [photo.key for photo in data["photos"]],
         "filename": [photo.variants["160"] for photo in data["photos"]],

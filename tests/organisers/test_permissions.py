@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from cases.case_csv import case_import_create, read_upload
-from cases.models import Case, CaseImport, CaseRevision, Photo
+from cases.models import Case, CaseImport, CaseRevision, Photo, Submission
 from cases.photos import photo_add
 from cases.publication import case_approve, case_submit
 from cases.revisions import revision_propose
@@ -25,6 +25,8 @@ from petitions.models import Delivery, OfficialResponse, Organiser, PaperBatch, 
 from petitions.uploads import read_document
 from tests.accounts.second_factors import enrolled
 from tests.cases.factories import draft_case
+from tests.cases.intake_factories import new_case_submission
+from tests.cases.intake_factories import photo as intake_photo
 from tests.cases.photo_files import jpeg_upload
 from tests.organisers import factories as f
 
@@ -52,6 +54,7 @@ class World:
     revision: Any = None
     case_import: Any = None
     photo: Any = None
+    submission: Any = None
 
 
 @pytest.fixture
@@ -83,9 +86,11 @@ def world(client) -> World:
         case=revision.case, image=jpeg_upload(), consent=Photo.Consent.PUBLIC, source="Family", alt="A man",
         by=f.case_editor("uploader"),
     )  # fmt: skip
+    submission = new_case_submission(attachments=[intake_photo()])
     return World(
-        petition, signature, Organiser.objects.get(user=moderator), users, batch, response, revision, upload, photo
-    )
+        petition, signature, Organiser.objects.get(user=moderator), users, batch, response, revision, upload, photo,
+        submission,
+    )  # fmt: skip
 
 
 def password_only_staff():
@@ -129,6 +134,13 @@ def import_url(name):
 
 def csv_upload() -> SimpleUploadedFile:
     return SimpleUploadedFile("people.csv", b"name_latin\nZqposted Person\n", content_type="text/csv")
+
+
+def submission_url(name, **extra):
+    def build(w: World) -> str:
+        return reverse(f"organisers:{name}", kwargs={"pk": w.submission.pk, **{k: v(w) for k, v in extra.items()}})
+
+    return build
 
 
 def petition_url(name, **extra):
@@ -305,6 +317,33 @@ CASES = [
     ("case_import_preview", "get", import_url("case_import_preview"), None, UPLOADER),
     ("case_import_confirm", "post", import_url("case_import_confirm"), lambda w: {}, UPLOADER),
     ("case_import_discard", "post", import_url("case_import_discard"), lambda w: {}, UPLOADER),
+    ("intake_queue", "get", plain_url("intake_queue"), None, CASE_EDITORS),
+    (
+        "intake_close_selected",
+        "post",
+        plain_url("intake_close_selected"),
+        lambda w: {"ids": [w.submission.pk], "reason": "junk"},
+        CASE_EDITORS,
+    ),
+    ("intake_detail", "get", submission_url("intake_detail"), None, CASE_EDITORS),
+    ("intake_contact", "get", submission_url("intake_contact"), None, CASE_EDITORS),
+    (
+        "intake_file",
+        "get",
+        submission_url("intake_file", file_pk=lambda w: w.submission.files.get().pk),
+        None,
+        CASE_EDITORS,
+    ),
+    (
+        "intake_duplicate",
+        "post",
+        submission_url("intake_duplicate"),
+        lambda w: {"reference": w.revision.case.reference},
+        CASE_EDITORS,
+    ),
+    ("intake_convert", "post", submission_url("intake_convert"), lambda w: {}, CASE_EDITORS),
+    ("intake_ask", "post", submission_url("intake_ask"), lambda w: {"message": "Where?"}, CASE_EDITORS),
+    ("intake_close", "post", submission_url("intake_close"), lambda w: {"reason": "junk"}, CASE_EDITORS),
 ]
 CASES += [
     ("case_photos", "get", lambda w: _photos_url(w), None, CASE_EDITORS),
@@ -374,6 +413,7 @@ def snapshot(w: World):
         Case.objects.count(),
         list(CaseImport.objects.order_by("pk").values_list("pk", "state")),
         list(Photo.objects.order_by("pk").values_list("pk", "visibility", "submitted_at", "source", "caption")),
+        list(Submission.objects.order_by("pk").values_list("pk", "state")),
     )
 
 

@@ -1,0 +1,175 @@
+"""The intake queue: what families sent through the public forms, for case
+editors only. Open removal requests first, then newest; filters; bulk
+closing of junk; one submission with its duplicate candidates and the
+steps an editor can take (cases.intake). Reading a sender's contact
+details, or a file they sent, is audited each time."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import audit
+from accounts.models import AuditEntry
+from cases import intake
+from cases.models import Case, CaseName, InvalidTransition, Submission, SubmissionFile
+from organisers.intake_forms import AskForm, BulkCloseForm, CloseForm, DuplicateForm, QueueFilters
+from organisers.views.case_reviews import case_editor_required
+
+SUBMISSIONS_PER_PAGE = 50
+
+
+@case_editor_required
+def intake_queue(request: HttpRequest) -> HttpResponse:
+    filters = QueueFilters(request.GET)
+    submissions = filters.apply(Submission.objects.all()).queue_order()
+    names = CaseName.objects.order_by("-preferred", "pk")
+    submissions = submissions.select_related("case").annotate(file_count=Count("files"))
+    # A request's row names its case: every case's spellings in one query.
+    submissions = submissions.prefetch_related(Prefetch("case__names", queryset=names, to_attr="ordered_names"))
+    page = Paginator(submissions, SUBMISSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": filters.querystring(),
+        "close_form": BulkCloseForm(),
+        "urgent_open": Submission.objects.still_open().filter(urgent=True).count(),
+    }
+    return render(request, "organisers/intake_queue.html", context)
+
+
+def _submission(pk: int) -> Submission:
+    return get_object_or_404(Submission.objects.select_related("case", "duplicate_of", "draft", "handled_by"), pk=pk)
+
+
+def _detail(request: HttpRequest, submission: Submission, *, status: int = 200, **forms) -> HttpResponse:
+    context = {
+        "submission": submission,
+        "candidates": intake.duplicate_candidates(submission) if submission.kind == Submission.Kind.NEW_CASE else [],
+        "files": list(submission.files.all()),
+        "close_form": forms.get("close_form") or CloseForm(),
+        "ask_form": forms.get("ask_form") or AskForm(),
+        "duplicate_form": forms.get("duplicate_form") or DuplicateForm(),
+        "history": AuditEntry.objects.filter(target_type="submission", target_id=str(submission.pk)).newest(),
+    }
+    return render(request, "organisers/intake_detail.html", context, status=status)
+
+
+@case_editor_required
+def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _submission(pk))
+
+
+@case_editor_required
+def intake_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission(pk)
+    contact = intake.submission_contact_read(submission=submission, by=request.user)
+    return render(request, "organisers/intake_contact.html", {"submission": submission, "contact": contact})
+
+
+@case_editor_required
+def intake_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    kept = get_object_or_404(SubmissionFile, pk=file_pk, submission_id=pk)
+    try:
+        handle = kept.file.storage.open(kept.file.name, "rb")
+    except OSError as error:
+        raise Http404 from error
+    audit.record(by=request.user, action=AuditEntry.Action.SUBMISSION_FILE, target=kept.submission)
+    is_pdf = kept.content_type == intake.PDF
+    response = FileResponse(
+        handle, content_type=kept.content_type, as_attachment=is_pdf, filename=kept.file.name.rsplit("/", 1)[-1]
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _refused(request: HttpRequest, submission: Submission, refusal: Exception) -> HttpResponse:
+    messages.error(request, str(refusal))
+    return redirect("organisers:intake_detail", pk=submission.pk)
+
+
+@case_editor_required
+@require_POST
+def intake_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission(pk)
+    form = DuplicateForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, submission, status=400, duplicate_form=form)
+    case = Case.objects.filter(reference=form.cleaned_data["reference"]).first()
+    if case is None:
+        form.add_error("reference", _("No case has this reference."))
+        return _detail(request, submission, status=400, duplicate_form=form)
+    try:
+        intake.submission_mark_duplicate(submission=submission, case=case, by=request.user)
+    except InvalidTransition as refusal:
+        return _refused(request, submission, refusal)
+    messages.success(request, _("Marked as a possible duplicate of %(case)s.") % {"case": case})
+    return redirect("organisers:intake_detail", pk=submission.pk)
+
+
+@case_editor_required
+@require_POST
+def intake_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission(pk)
+    try:
+        case = intake.submission_convert(submission=submission, by=request.user)
+    except InvalidTransition as refusal:
+        return _refused(request, submission, refusal)
+    messages.success(
+        request,
+        _(
+            "Draft case %(reference)s created. Check and complete it, then submit it for publication: "
+            "a second case editor must approve it."
+        )
+        % {"reference": case.reference},
+    )
+    return redirect("organisers:intake_detail", pk=submission.pk)
+
+
+@case_editor_required
+@require_POST
+def intake_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission(pk)
+    form = AskForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, submission, status=400, ask_form=form)
+    try:
+        intake.submission_ask(submission=submission, message=form.cleaned_data["message"], by=request.user)
+    except InvalidTransition as refusal:
+        return _refused(request, submission, refusal)
+    messages.success(request, _("Your questions are on their way."))
+    return redirect("organisers:intake_detail", pk=submission.pk)
+
+
+@case_editor_required
+@require_POST
+def intake_close(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission(pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, submission, status=400, close_form=form)
+    try:
+        intake.submission_close(
+            submission=submission, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"], by=request.user
+        )
+    except InvalidTransition as refusal:
+        return _refused(request, submission, refusal)
+    messages.success(request, _("Closed."))
+    return redirect("organisers:intake_queue")
+
+
+@case_editor_required
+@require_POST
+def intake_close_selected(request: HttpRequest) -> HttpResponse:
+    form = BulkCloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the submissions to close and a reason."))
+        return redirect("organisers:intake_queue")
+    data = form.cleaned_data
+    closed = intake.submissions_close(ids=data["ids"], reason=data["reason"], note=data["note"], by=request.user)
+    messages.success(request, _("Closed: %(count)s.") % {"count": closed})
+    return redirect("organisers:intake_queue")
