@@ -167,7 +167,12 @@ class SignInView(auth_views.LoginView):
 
 class ResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
+        from accounts.sessions import end_other_sessions
+
         response = super().form_valid(form)
+        # Django's session hash has already ended every session of the
+        # account; this takes them off its list too.
+        end_other_sessions(user=form.user, keep_session_key=None)
         clear_account(form.user.get_username())
         remember_device(self.request, response, form.user.get_username())
         return response

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from accounts.models import SignedInSession
 from petitions.paper import paper_batch_record
 from petitions.tokens import Purpose, make_token
 from tests.cases.test_visibility import MARKERS as CASE_MARKERS
@@ -28,7 +29,9 @@ SIGNER_MARKERS = {
 }
 # Who gathered paper signatures, and where, stays with the organisers: only the number is public.
 PAPER_MARKERS = {"paper_place": "Zqpaperplace", "paper_collector": "Zqcollector", "paper_note": "Zqpapernote"}
-MARKERS = {**CASE_MARKERS, **SIGNER_MARKERS, **PAPER_MARKERS}
+# Where an organiser is signed in is for them alone (their account page).
+SESSION_MARKERS = {"session_browser": "Zqbrowser", "session_system": "Zqsystem"}
+MARKERS = {**CASE_MARKERS, **SIGNER_MARKERS, **PAPER_MARKERS, **SESSION_MARKERS}
 EXCLUDED_NAMESPACES = {"admin"}
 world = case_world  # the cases' private-data fixture, reused here
 
@@ -71,6 +74,12 @@ def private_world(world):
         place=PAPER_MARKERS["paper_place"],
         collected_by=PAPER_MARKERS["paper_collector"],
         note=PAPER_MARKERS["paper_note"],
+    )
+    SignedInSession.objects.create(
+        user=owner_of(petition),
+        token="zq-session-token",
+        browser=SESSION_MARKERS["session_browser"],
+        system=SESSION_MARKERS["session_system"],
     )
     return {**world, "pending": pending}
 
