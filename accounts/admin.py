@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
 from accounts import sign_in
 from accounts.models import AuditEntry, Invitation
+from accounts.two_factor import fresh_second_factor_required
 from core.read_only_admin import ReadOnlyAdmin
 
 
@@ -33,3 +37,28 @@ class InvitationAdmin(admin.ModelAdmin):
 # One sign-in for the whole site: the admin's own login page would be a
 # second, unthrottled way to try passwords.
 admin.site.login = sign_in.admin_login
+
+
+class FreshForChanges:
+    """Accounts and groups carry roles (staff, case editors, organisers):
+    changing them asks for a fresh second factor (accounts.two_factor)."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        return fresh_second_factor_required(super().changeform_view)(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return fresh_second_factor_required(super().delete_view)(request, *args, **kwargs)
+
+
+class PleaUserAdmin(FreshForChanges, UserAdmin):
+    pass
+
+
+class PleaGroupAdmin(FreshForChanges, GroupAdmin):
+    pass
+
+
+for model, model_admin in ((get_user_model(), PleaUserAdmin), (Group, PleaGroupAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -4,17 +4,18 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts import sign_in
+from accounts import sign_in, two_factor
 from accounts.models import Invitation
 from accounts.roles import MODERATOR, OWNER, PetitionRole
 from accounts.tasks import send_password_reset
 from core.rate_limits import Throttle
-from core.validators import reject_control_characters
+from core.validators import reject_control_characters, reject_control_characters_multiline
 
 
 def reset_mail_throttle() -> Throttle:
@@ -28,8 +29,8 @@ def _refusal(error: sign_in.SignInRefused) -> ValidationError:
         )
     return ValidationError(
         _(
-            "Too many failed attempts for this account. Sign in from a device you have used before, "
-            "or reset your password by email: the link lets you in."
+            "Too many failed attempts for this account. Reset your password by email: the link lets you in. "
+            "If the account has two-factor sign-in, the right password still leads on to it."
         ),
         code="throttled",
     )
@@ -76,10 +77,28 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         try:
             attempt = sign_in.attempt(self.request, username=self.data.get("username") or "")
         except sign_in.SignInRefused as error:
-            raise _refusal(error) from None
+            if error.which != sign_in.ACCOUNT:
+                raise _refusal(error) from None
+            return self._over_account_limit(error)
         cleaned = super().clean()
         attempt.succeeded()
         return cleaned
+
+    def _over_account_limit(self, error: sign_in.SignInRefused):
+        """Someone, perhaps a stranger, failed too often on this account. On
+        an account with a second factor the right password still leads on to
+        the second step (guesses there are counted per network, and the
+        phone is still needed); on any other the password is not checked at
+        all. Both answer alike, in about the same time."""
+        username = get_user_model().normalize_username(self.cleaned_data.get("username") or "")
+        account = get_user_model()._default_manager.filter(username=username).first()
+        if account is None or not two_factor.has_second_factor(account):
+            make_password(self.cleaned_data.get("password") or "")  # as long as a real check
+            raise _refusal(error)
+        try:
+            return super().clean()
+        except ValidationError:
+            raise _refusal(error) from None
 
 
 class InvitationForm(forms.Form):
@@ -153,3 +172,70 @@ class InvitationAcceptForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}),
+    )
+
+
+class AuthenticatorConfirmForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=20,
+        help_text=_("The six digits the app shows for Plea now."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class RecoveryCodesSavedForm(forms.Form):
+    saved = forms.BooleanField(
+        label=_("I have saved these codes where I can find them without my phone."),
+        error_messages={"required": _("Save the codes first, then tick the box.")},
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    """The account's password again, counted by the sign-in throttle."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, request: HttpRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        try:
+            attempt = sign_in.attempt(self.request, username=user.get_username())
+        except sign_in.SignInRefused as error:
+            raise _refusal(error) from None
+        if not user.check_password(password):
+            raise ValidationError(_("That is not your password."), code="wrong_password")
+        attempt.succeeded()
+        return password
+
+
+class TwoFactorResetForm(forms.Form):
+    username = forms.CharField(label=_("Username of the account"), max_length=150)
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=2_000,
+        help_text=_("For the audit log, e.g. how you confirmed it is them who lost their phone."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[reject_control_characters_multiline],
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        user = get_user_model().objects.filter(username=get_user_model().normalize_username(username)).first()
+        if user is None:
+            raise ValidationError(_("There is no account with this username."))
+        return user

@@ -81,6 +81,13 @@ class AuditEntry(models.Model):
         STATISTIC_SUBMIT = "statistic.submit", _("Submitted a figure for approval")
         STATISTIC_APPROVE = "statistic.approve", _("Approved and published a figure")
         STATISTIC_UNPUBLISH = "statistic.unpublish", _("Unpublished a figure")
+        # Second factors (accounts.two_factor).
+        SECOND_FACTOR = "two_factor.verify", _("Confirmed a sign-in with a second factor")
+        RECOVERY_CODE_USE = "two_factor.recovery_code", _("Used a recovery code")
+        RECOVERY_CODES_NEW = "two_factor.recovery_codes", _("Made new recovery codes")
+        SECOND_FACTOR_ADD = "two_factor.add", _("Added an authenticator app")
+        SECOND_FACTOR_REMOVE = "two_factor.remove", _("Removed a second factor")
+        SECOND_FACTOR_RESET = "two_factor.reset", _("Reset someone's two-factor sign-in")
         # The account holder's own sessions (accounts.sessions).
         SESSION_END = "session.end", _("Signed out a session")
         SESSIONS_END_OTHERS = "session.end_others", _("Signed out everywhere else")

@@ -52,6 +52,14 @@ PRIVATE_URL_NAMES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "two_factor_manage",
+    "two_factor_verify",
+    "two_factor_enrol",
+    "two_factor_authenticator_remove",
+    "two_factor_recovery_codes",
+    "two_factor_recovery_codes_new",
+    "two_factor_remove",
+    "two_factor_reset",
 }
 
 

@@ -10,9 +10,14 @@ Django signs in with it (NFKC) and case-folded, so a fullwidth or
 mathematical-bold `o` and `OwnerB` share `ownerb`'s count.
 
 A stranger must not be able to lock an organiser out by failing on purpose.
-So the per-account count does not apply on a device the account holder has
-signed in from before (a signed cookie that only the right password or a
-reset link from the account's mailbox sets), and a password reset clears it.
+Over the per-account limit, the right password still leads on to the
+second-factor step when the account has one (accounts.two_factor: the
+stranger would need the phone too); an account without one is offered a
+password reset, whose link proves the mailbox and clears the count.
+
+Passing the password signs in "with the password only": an account with a
+second factor reaches no organiser or admin page until the second step
+(accounts.two_factor.SecondFactorGate).
 """
 
 from __future__ import annotations
@@ -31,11 +36,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
+from accounts import two_factor
 from accounts.ip_hash import ip_hash
 from accounts.tasks import send_new_device_notice
 from core.client_ip import client_ip
 from core.rate_limits import Throttle
 
+# Marks the browsers an account has signed in from, for the new-device mail only.
 DEVICE_COOKIE = "plea_device"
 DEVICE_SALT = "plea.known-device"
 DEVICE_COOKIE_AGE = 365 * 24 * 3600
@@ -126,7 +133,7 @@ def attempt(request: HttpRequest | None, *, username: str | None) -> Attempt:
     if network and throttle.hit(network) > throttle.limit:
         raise SignInRefused(NETWORK)
     account = None
-    if username is not None and not (request is not None and known_device(request, username)):
+    if username is not None:
         account = _account_subject(username)
         if throttle.hit(account) > throttle.limit:
             raise SignInRefused(ACCOUNT)
@@ -152,6 +159,11 @@ class SignInView(auth_views.LoginView):
         response = super().form_valid(form)
         # For the absolute session lifetime (accounts.sessions).
         self.request.session[SIGNED_IN_AT] = int(time.time())
+        target = self.get_success_url()
+        if two_factor.has_second_factor(user):
+            response = _with_next("two_factor_verify", target)
+        elif two_factor.requires_second_factor(user):
+            response = _with_next("two_factor_enrol", target)
         remember_device(self.request, response, user.get_username())
         if new_device:
             # The holder hears of a sign-in from somewhere new: a phished
@@ -176,6 +188,10 @@ class ResetConfirmView(auth_views.PasswordResetConfirmView):
         clear_account(form.user.get_username())
         remember_device(self.request, response, form.user.get_username())
         return response
+
+
+def _with_next(name: str, target: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': target})}")
 
 
 def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:

@@ -115,3 +115,44 @@ def send_new_device_notice(*, user_id: int, browser: str, at: str, language: str
             language=language,
         ):
             logger.error("A new-device notice could not be mailed (%s)", type(error).__name__)
+
+
+@task
+def send_two_factor_notice(
+    *, user_id: int, event: str, at: str, language: str, left: int | None = None, attempt: int = 0
+) -> None:
+    """Tell the account holder that their second factors changed, or that a
+    recovery code was used: if it was not them, someone holds their password
+    and more."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return
+    with translation.override(language):
+        context = {
+            "user": user,
+            "event": event,
+            "left": left,
+            "at": datetime.datetime.fromisoformat(at),
+            "reset_url": settings.SITE_URL + reverse("password_reset"),
+            "manage_url": settings.SITE_URL + reverse("two_factor_manage"),
+        }
+        subject = " ".join(render_to_string("emails/two_factor_subject.txt", context).split())
+        body = render_to_string("emails/two_factor.txt", context)
+    try:
+        EmailMessage(subject=subject, body=body, to=[user.email]).send()
+    except Exception as error:  # retried like every other mail
+        if mail_delivery.is_permanent(error) or not mail_delivery.retry_later(
+            send_two_factor_notice,
+            attempt=attempt,
+            error=error,
+            user_id=user_id,
+            event=event,
+            at=at,
+            language=language,
+            left=left,
+        ):
+            logger.error("A two-factor notice could not be mailed (%s)", type(error).__name__)

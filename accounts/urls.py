@@ -4,7 +4,7 @@ site's one sign-in throttle (accounts.sign_in)."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import account_page, sign_in
+from accounts import account_page, sign_in, two_factor_views
 
 urlpatterns = [
     path("", account_page.account, name="account"),
@@ -18,4 +18,16 @@ urlpatterns = [
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/", sign_in.ResetConfirmView.as_view(), name="password_reset_confirm"),
     path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("two-factor/", two_factor_views.manage, name="two_factor_manage"),
+    path("two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path("two-factor/authenticator/", two_factor_views.enrol, name="two_factor_enrol"),
+    path(
+        "two-factor/authenticator/<int:pk>/remove/",
+        two_factor_views.authenticator_remove,
+        name="two_factor_authenticator_remove",
+    ),
+    path("two-factor/recovery-codes/", two_factor_views.recovery_codes, name="two_factor_recovery_codes"),
+    path("two-factor/recovery-codes/new/", two_factor_views.recovery_codes_new, name="two_factor_recovery_codes_new"),
+    path("two-factor/remove/", two_factor_views.remove, name="two_factor_remove"),
+    path("two-factor/reset/", two_factor_views.reset, name="two_factor_reset"),
 ]

@@ -14,9 +14,11 @@ from django.views.decorators.http import require_http_methods
 from accounts import invitations
 from accounts.forms import InvitationAcceptForm, InvitationForm
 from accounts.roles import is_site_staff
+from accounts.two_factor import fresh_second_factor_required
 
 
 @login_required
+@fresh_second_factor_required
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: HttpRequest) -> HttpResponse:
     if not is_site_staff(request.user):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_case_editor
+from accounts.two_factor import ask_again, fresh_second_factor_required, is_fresh
 from cases.models import (
     Case,
     CaseLink,
@@ -225,7 +226,10 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve and publish"))
     def approve_publication(self, request, queryset):
+        if not is_fresh(request):
+            return ask_again(request)
         _publication_step(self, request, queryset, case_approve, _("approved and public."))
+        return None
 
     @admin.action(description=_("Unpublish"))
     def unpublish(self, request, queryset):
@@ -286,6 +290,10 @@ class TestimonyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return not self._public(obj) and super().has_delete_permission(request, obj)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The testifier's contact is on this page: a fresh second factor first.
+        return fresh_second_factor_required(super().change_view)(request, object_id, form_url, extra_context)
+
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
@@ -332,7 +340,10 @@ class StatisticAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve and publish"))
     def approve_publication(self, request, queryset):
+        if not is_fresh(request):
+            return ask_again(request)
         _publication_step(self, request, queryset, statistic_approve, _("approved and public."))
+        return None
 
     @admin.action(description=_("Unpublish"))
     def unpublish(self, request, queryset):

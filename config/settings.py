@@ -90,6 +90,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "django_tasks_db",
+    # Second factors (accounts/two_factor.py): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "petitions",
@@ -105,7 +109,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.sessions.account_sessions",
+    "accounts.two_factor.SecondFactorGate",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -279,6 +285,13 @@ PLEA_LOGIN_FAILURE_WINDOW = env_int("PLEA_LOGIN_FAILURE_WINDOW_MINUTES", default
 # however active (accounts.sessions renews the idle expiry as they are used).
 SESSION_COOKIE_AGE = env_int("PLEA_SESSION_IDLE_HOURS", default=12) * 3600
 PLEA_SESSION_ABSOLUTE_AGE = env_int("PLEA_SESSION_ABSOLUTE_DAYS", default=7) * 24 * 3600
+# Staff, petition owners and case editors must sign in with a second factor
+# (accounts/two_factor.py): on unless debug is, so the demo stays open to try.
+PLEA_REQUIRE_2FA = env_bool("PLEA_REQUIRE_2FA", default=not DEBUG)
+# What authenticator apps show beside the account name.
+OTP_TOTP_ISSUER = "Plea"
+# The admin lists devices without their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Updates are mailed in batches of this many signers, one task per batch.
 PLEA_UPDATE_BATCH_SIZE = env_int("PLEA_UPDATE_BATCH_SIZE", default=500)
 

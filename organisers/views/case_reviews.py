@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_case_editor
+from accounts.two_factor import fresh_second_factor_required
 from cases.models import Case, CaseRevision, InvalidTransition, Statistic
 from cases.revisions import compare, is_out_of_date, revision_approve, revision_reject, revision_restore
 from organisers.forms import ReasonForm
@@ -101,6 +102,7 @@ def _review_step(request: HttpRequest, pk: int, step, done: str) -> HttpResponse
 
 
 @case_editor_required
+@fresh_second_factor_required
 @require_POST
 def case_revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _review_step(request, pk, revision_approve, _("Approved: the public page now shows this version."))

@@ -2,12 +2,14 @@
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.roles import may_start_petitions
+from accounts.two_factor import has_second_factor
 from organisers.views.decorators import organiser_required
 from petitions import fraud
 from petitions.models import WAITING_FOR_REVIEW, Petition, Signature
@@ -31,5 +33,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     flagged = fraud.flagged_bursts(petition_ids=[p.pk for p in petitions], now=now)
     rows = [(petition, {**stats.get(petition.pk, {}), "flagged": flagged[petition.pk]}) for petition in petitions]
-    context = {"rows": rows, "may_start_petitions": may_start_petitions(request.user)}
+    context = {
+        "rows": rows,
+        "may_start_petitions": may_start_petitions(request.user),
+        "two_factor_enforced": settings.PLEA_REQUIRE_2FA,
+        "has_second_factor": has_second_factor(request.user),
+    }
     return render(request, "organisers/dashboard.html", context)

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from accounts.roles import OWNING_ROLES
+from accounts.two_factor import fresh_second_factor_required
 from organisers.access import petition_for
 from petitions import exports
 
@@ -25,6 +26,7 @@ def export_signatures(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@fresh_second_factor_required
 def export_emails(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_for(request, slug, roles=OWNING_ROLES)
     exports.export_record(by=request.user, petition=petition, emails=True)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import invitations
 from accounts.models import Invitation
 from accounts.roles import MODERATING_ROLES, OWNING_ROLES, may_start_petitions
+from accounts.two_factor import fresh_second_factor_required
 from organisers.access import petition_for, role_on
 from organisers.forms import (
     OrganiserInviteForm,
@@ -143,6 +144,7 @@ def petition_victory(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@fresh_second_factor_required
 @require_http_methods(["GET", "POST"])
 def organisers_manage(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_for(request, slug, roles=OWNING_ROLES)
@@ -167,6 +169,7 @@ def organisers_manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@fresh_second_factor_required
 @require_POST
 def organiser_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     petition = petition_for(request, slug, roles=OWNING_ROLES)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import MODERATING_ROLES, OWNING_ROLES
+from accounts.two_factor import ask_again, is_fresh
 from core.capped_pagination import CappedPaginator
 from organisers.access import petition_for, role_on
 from organisers.forms import (
@@ -61,6 +62,8 @@ def signature_list(request: HttpRequest, slug: str) -> HttpResponse:
     # every page of them is audited like an export.
     may_see_emails = role_on(request.user, petition) in OWNING_ROLES
     full_emails = may_see_emails and request.GET.get("emails") == "full"
+    if full_emails and not is_fresh(request):
+        return ask_again(request)
     if full_emails:
         exports.email_page_record(
             by=request.user, petition=petition, page_number=page.number, count=len(page.object_list)

@@ -9,10 +9,12 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import forms, sign_in
 from accounts.ip_hash import ip_hash
 from core.client_ip import network_of
+from tests.accounts.second_factors import totp_code
 from tests.organisers import factories as f
 from tests.petitions.factories import sign_form
 
@@ -149,25 +151,42 @@ def test_rotating_through_an_ipv6_network_does_not_escape_the_signing_limit(clie
     assert second.status_code == 429
 
 
-def test_a_stranger_cannot_lock_an_organiser_out_of_a_device_they_used(client):
-    f.user("amina", password=True)
-    assert login(client, "amina", f.PASSWORD).status_code == 302
-    client.post(reverse("logout"))
+def test_a_stranger_cannot_lock_an_organiser_out_the_right_password_leads_to_the_second_factor(client):
+    amina = f.user("amina", password=True)
+    device = TOTPDevice.objects.create(user=amina, name="phone", confirmed=True)
     attacker = Client()
     for n in range(LIMIT * 3):
         login(attacker, "amina", "wrong", ip=f"192.0.2.{n + 1}")
-    assert "Too many failed attempts for this account" in login(Client(), "amina", f.PASSWORD, ip="198.51.100.3").text
-    # The organiser's own browser still gets in with the right password...
-    assert login(client, "amina", f.PASSWORD, ip="198.51.100.4").status_code == 302
-    # ...and the attacker's wrong guesses stay refused without being checked.
-    assert "Too many failed attempts for this account" in login(attacker, "amina", "wrong", ip="192.0.2.99").text
+    # The attacker's guesses stay refused, and say nothing about the password...
+    refused = login(attacker, "amina", "wrong", ip="192.0.2.99")
+    assert "Too many failed attempts for this account" in refused.text
+    assert not signed_in(attacker)
+    # ...while the organiser's right password, from anywhere, leads on to the second step,
+    response = login(client, "amina", f.PASSWORD, ip="198.51.100.4")
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    # which still stands between the password and the organiser pages.
+    assert client.get(reverse("organisers:dashboard"))["Location"].startswith(reverse("two_factor_verify"))
+    verified = client.post(response["Location"], {"code": totp_code(device)}, REMOTE_ADDR="198.51.100.4")
+    assert verified["Location"] == reverse("organisers:dashboard")
+
+
+def test_without_a_second_factor_the_locked_account_is_offered_a_reset(client):
+    f.user("amina", password=True)
+    for n in range(LIMIT):
+        login(Client(), "amina", "wrong", ip=f"192.0.2.{n + 1}")
+    # The right password on a browser it used before no longer gets past the limit:
+    # no cookie a stranger could not also wait for; the reset link is the way in.
+    response = login(client, "amina", f.PASSWORD, ip="198.51.100.4")
+    assert "Reset your password by email" in response.text
+    assert not signed_in(client)
+    assert sign_in.DEVICE_COOKIE not in response.cookies
 
 
 def test_a_reset_link_lets_a_locked_out_organiser_in_on_a_new_device(client, mailoutbox, settings):
     f.user("bilal", password=True)
     for n in range(LIMIT):
         login(Client(), "bilal", "wrong", ip=f"192.0.2.{n + 1}")
-    assert "reset your password" in login(client, "bilal", f.PASSWORD, ip="198.51.100.5").text
+    assert "Reset your password" in login(client, "bilal", f.PASSWORD, ip="198.51.100.5").text
     client.post(reverse("password_reset"), {"email": "bilal@example.org"}, REMOTE_ADDR="198.51.100.5")
     link = re.search(r"https?://\S+", mailoutbox[0].body).group(0).removeprefix(settings.SITE_URL)
     form_page = client.get(link, follow=True)
