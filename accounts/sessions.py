@@ -33,8 +33,9 @@ from django.utils.cache import add_never_cache_headers
 
 from accounts import audit, browsers
 from accounts.models import AuditEntry, SignedInSession
-from accounts.sign_in import SIGNED_IN_AT
 
+# When the session signed in (seconds since the epoch), for the absolute limit.
+SIGNED_IN_AT = "plea_signed_in_at"
 SEEN_AT = "plea_seen_at"
 # The token of the session's SignedInSession row.
 SESSION_ROW = "plea_session_row"
@@ -42,7 +43,7 @@ SESSION_ROW = "plea_session_row"
 SEEN_RESOLUTION = 5 * 60
 
 # Pages that show or handle account data even to someone not yet signed in.
-PRIVATE_NAMESPACES = {"admin", "organisers", "accounts"}
+PRIVATE_NAMESPACES = {"admin", "organisers", "accounts", "otp_webauthn"}
 PRIVATE_URL_NAMES = {
     "login",
     "logout",
@@ -60,6 +61,11 @@ PRIVATE_URL_NAMES = {
     "two_factor_recovery_codes_new",
     "two_factor_remove",
     "two_factor_reset",
+    "passkey_added",
+    "passkey_remove",
+    "account",
+    "session_end",
+    "sessions_end_others",
 }
 
 

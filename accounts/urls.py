@@ -2,9 +2,9 @@
 site's one sign-in throttle (accounts.sign_in)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from accounts import account_page, sign_in, two_factor_views
+from accounts import account_page, passkeys, sign_in, two_factor_views
 
 urlpatterns = [
     path("", account_page.account, name="account"),
@@ -30,4 +30,7 @@ urlpatterns = [
     path("two-factor/recovery-codes/new/", two_factor_views.recovery_codes_new, name="two_factor_recovery_codes_new"),
     path("two-factor/remove/", two_factor_views.remove, name="two_factor_remove"),
     path("two-factor/reset/", two_factor_views.reset, name="two_factor_reset"),
+    path("two-factor/passkeys/added/", passkeys.passkey_added, name="passkey_added"),
+    path("two-factor/passkeys/<int:pk>/remove/", passkeys.passkey_remove, name="passkey_remove"),
+    path("passkeys/", include("accounts.passkey_urls")),
 ]
