@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import sign_in
 from accounts.models import AuditEntry, Invitation
@@ -62,3 +64,10 @@ for model, model_admin in ((get_user_model(), PleaUserAdmin), (Group, PleaGroupA
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+# No second factors in the admin: adding a recovery code or an authenticator
+# to someone else's account there would pass their second step unaudited.
+# Staff reset a lost phone on the audited reset page (accounts.two_factor_views.reset).
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)

@@ -6,8 +6,8 @@ clear message when they are missing; see .env.example for every variable.
 """
 
 import os
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -293,8 +293,6 @@ PLEA_SESSION_ABSOLUTE_AGE = env_int("PLEA_SESSION_ABSOLUTE_DAYS", default=7) * 2
 PLEA_REQUIRE_2FA = env_bool("PLEA_REQUIRE_2FA", default=not DEBUG)
 # What authenticator apps show beside the account name.
 OTP_TOTP_ISSUER = "Plea"
-# The admin lists devices without their secrets.
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Passkeys (accounts/passkeys.py) belong to SITE_URL's host name (the relying
 # party ID) and are accepted from that origin only. Browsers allow them on
 # https, or on http://localhost while developing, and never for an IP address:

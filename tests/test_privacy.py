@@ -9,6 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import SignedInSession
 from petitions.paper import paper_batch_record
@@ -31,7 +34,13 @@ SIGNER_MARKERS = {
 PAPER_MARKERS = {"paper_place": "Zqpaperplace", "paper_collector": "Zqcollector", "paper_note": "Zqpapernote"}
 # Where an organiser is signed in is for them alone (their account page).
 SESSION_MARKERS = {"session_browser": "Zqbrowser", "session_system": "Zqsystem"}
-MARKERS = {**CASE_MARKERS, **SIGNER_MARKERS, **PAPER_MARKERS, **SESSION_MARKERS}
+# Second factors: an organiser's authenticator secret and recovery codes.
+SECOND_FACTOR_MARKERS = {
+    "totp_key": "7a717a717a717a717a717a717a717a717a717a71",
+    "recovery_code": "zqrecov1",
+    "passkey_name": "Zqpasskeyname",
+}
+MARKERS = {**CASE_MARKERS, **SIGNER_MARKERS, **PAPER_MARKERS, **SESSION_MARKERS, **SECOND_FACTOR_MARKERS}
 EXCLUDED_NAMESPACES = {"admin"}
 world = case_world  # the cases' private-data fixture, reused here
 
@@ -66,8 +75,12 @@ def private_world(world):
         hidden=True,
     )
     pending = pending_signature(petition, full_name=SIGNER_MARKERS["pending_name"], show_publicly=True)
+    owner = owner_of(petition)
+    TOTPDevice.objects.create(user=owner, key=SECOND_FACTOR_MARKERS["totp_key"], confirmed=True)
+    codes = StaticDevice.objects.create(user=owner, confirmed=True)
+    codes.token_set.create(token=SECOND_FACTOR_MARKERS["recovery_code"])
     paper_batch_record(
-        by=owner_of(petition),
+        by=owner,
         petition=petition,
         count=12,
         gathered_on=timezone.localdate(),
@@ -75,8 +88,11 @@ def private_world(world):
         collected_by=PAPER_MARKERS["paper_collector"],
         note=PAPER_MARKERS["paper_note"],
     )
+    WebAuthnCredential.objects.create(
+        user=owner, name=SECOND_FACTOR_MARKERS["passkey_name"], credential_id=b"zq", public_key=b"zq", confirmed=True
+    )
     SignedInSession.objects.create(
-        user=owner_of(petition),
+        user=owner,
         token="zq-session-token",
         browser=SESSION_MARKERS["session_browser"],
         system=SESSION_MARKERS["session_system"],

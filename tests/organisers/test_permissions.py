@@ -2,7 +2,8 @@
 
 Organisers see nothing of petitions they do not run (404, so a draft's
 existence never leaks), moderators are refused owner-only actions (403),
-and visitors without an account are sent to log in. Whoever is refused
+visitors without an account are sent to log in, and an account with a
+second factor signed in with the password only is sent to the second step. Whoever is refused
 changes nothing."""
 
 from dataclasses import dataclass
@@ -20,12 +21,13 @@ from cases.revisions import revision_propose
 from cases.revisions import snapshot as case_snapshot
 from petitions.models import Delivery, OfficialResponse, Organiser, PaperBatch, Petition, Signature
 from petitions.uploads import read_document
+from tests.accounts.second_factors import enrolled
 from tests.cases.factories import draft_case
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "signer", "other_moderator", "moderator", "owner", "case_editor", "staff"]
+ROLES = ["anonymous", "signer", "password_only", "other_moderator", "moderator", "owner", "case_editor", "staff"]
 
 ANYONE_WITH_ROLE = "moderating"  # moderators, owners, staff
 OWNERS = "owning"  # owners, staff
@@ -62,9 +64,18 @@ def world(client) -> World:
         "owner": owner,
         "case_editor": f.case_editor("case-editor"),
         "staff": f.user("staff", staff=True),
+        # Staff with an authenticator app, signed in with the password and
+        # not (yet) the code: all the power, none of it usable.
+        "password_only": password_only_staff(),
     }
     batch, response = delivery_records(petition, owner)
     return World(petition, signature, Organiser.objects.get(user=moderator), users, batch, response, proposed_change())
+
+
+def password_only_staff():
+    account = f.user("password-only", staff=True)
+    enrolled(account)
+    return account
 
 
 def delivery_records(petition, owner):
@@ -275,6 +286,8 @@ def expected_status(role: str, who: str, method: str) -> int:
     ok = 200 if method == "get" else 302
     if role in ("anonymous", "signer"):
         return 302  # to the login page
+    if role == "password_only":
+        return 302  # to the second step
     allowed = {
         ORGANISERS: {"other_moderator", "moderator", "owner", "staff"},
         STAFF: {"staff"},
@@ -319,7 +332,9 @@ def test_permission_matrix(client, world, role, name, method, url, data, who):
     assert response.status_code == expected, (role, name, response.status_code)
     if role in ("anonymous", "signer"):
         assert response["Location"].startswith(reverse("login"))
-    if expected in (403, 404) or role in ("anonymous", "signer"):
+    if role == "password_only":
+        assert response["Location"].startswith(reverse("two_factor_verify"))
+    if expected in (403, 404) or role in ("anonymous", "signer", "password_only"):
         assert snapshot(world) == before, "a refused request changed something"
 
 
