@@ -53,10 +53,6 @@ def passkeys_of(user):
     return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("pk")
 
 
-def has_passkey(user) -> bool:
-    return user.is_authenticated and passkeys_of(user).exists()
-
-
 class PasskeyHelper(WebAuthnHelper):
     """Names each new passkey after the browser it was made in, so the list
     on the manage page says which is which."""
