@@ -330,6 +330,9 @@ PLEA_REMAIL_INTERVAL = env_int("PLEA_REMAIL_INTERVAL_MINUTES", default=10) * 60
 PLEA_CONFIRM_GRACE_HOURS = env_int("PLEA_CONFIRM_GRACE_HOURS", default=24)
 # IP addresses are kept only as an HMAC under this key; rotating it unlinks old hashes.
 PLEA_IP_HASH_KEY = os.environ.get("PLEA_IP_HASH_KEY", "") or SECRET_KEY
+# Keys that seal family contacts and testimonies at rest (core/encryption.py):
+# the first encrypts, all decrypt. Empty: derived from the secret key.
+PLEA_ENCRYPTION_KEYS = env_list("PLEA_ENCRYPTION_KEYS", default=[])
 
 # Security headers. The CSP allows nothing from another origin: visitors may be watched.
 SECURE_CSP = {

@@ -1,6 +1,7 @@
 """System checks: the database Plea runs on (`manage.py check --database default`),
 and the text layout the share images need."""
 
+from django.conf import settings
 from django.core.checks import Tags, Warning, register
 from django.db import connections
 
@@ -50,5 +51,24 @@ def share_images_can_shape_text(app_configs=None, **kwargs) -> list[Warning]:
             "Pillow cannot lay out text with Raqm: share images will leave out Urdu and Uyghur text.",
             hint="Install libraqm0 (Debian: apt-get install libraqm0 libfribidi0 libharfbuzz0b).",
             id="plea.W002",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def encryption_keys_set_apart(app_configs=None, **kwargs) -> list[Warning]:
+    """Contacts sealed with a key derived from the secret key fall with it: an
+    operator who pastes the secret key into a support ticket should not also
+    have handed over every family's phone number."""
+    if settings.PLEA_ENCRYPTION_KEYS:
+        return []
+    return [
+        Warning(
+            "PLEA_ENCRYPTION_KEYS is not set: family contacts and testimonies are encrypted with a key "
+            "derived from DJANGO_SECRET_KEY.",
+            hint="Set PLEA_ENCRYPTION_KEYS to a key made with "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' "
+            "and keep it with your other secrets, outside the database and its backups (SECURITY.md).",
+            id="plea.W003",
         )
     ]

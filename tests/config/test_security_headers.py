@@ -43,6 +43,7 @@ def test_production_settings_pass_the_deploy_check_with_hsts_and_secure_cookies(
         DJANGO_SECRET_KEY="x" * 20 + "Q7s!k2#Lm9@pZ4&vR8^tW1*yB6(nC3)hJ5",
         DJANGO_ALLOWED_HOSTS="plea.example.org",
         SITE_URL="https://plea.example.org",
+        PLEA_ENCRYPTION_KEYS="Dk0HJtfRdqCbXTPo1C8-kL2Vw9tbE0b6OQx2vYH3Jk4=",
     )
     check = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
