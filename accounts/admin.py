@@ -53,7 +53,8 @@ class FreshForChanges:
 
 
 class PleaUserAdmin(FreshForChanges, UserAdmin):
-    pass
+    def user_change_password(self, request, *args, **kwargs):
+        return fresh_second_factor_required(super().user_change_password)(request, *args, **kwargs)
 
 
 class PleaGroupAdmin(FreshForChanges, GroupAdmin):

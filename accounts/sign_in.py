@@ -161,9 +161,9 @@ class SignInView(auth_views.LoginView):
         self.request.session[SIGNED_IN_AT] = int(time.time())
         target = self.get_success_url()
         if two_factor.has_second_factor(user):
-            response = _with_next("two_factor_verify", target)
+            response = two_factor.redirect_with_next("two_factor_verify", target)
         elif two_factor.requires_second_factor(user):
-            response = _with_next("two_factor_enrol", target)
+            response = two_factor.redirect_with_next("two_factor_enrol", target)
         remember_device(self.request, response, user.get_username())
         if new_device:
             # The holder hears of a sign-in from somewhere new: a phished
@@ -186,10 +186,6 @@ class ResetConfirmView(auth_views.PasswordResetConfirmView):
         clear_account(form.user.get_username())
         remember_device(self.request, response, form.user.get_username())
         return response
-
-
-def _with_next(name: str, target: str) -> HttpResponseRedirect:
-    return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': target})}")
 
 
 def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:

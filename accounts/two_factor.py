@@ -57,9 +57,10 @@ FRESH_SECONDS = 10 * 60
 RECOVERY_CODE_COUNT = 10
 
 # Pages behind the gate: the organisers' and the admin's (which share one
-# sign-in), and the staff pages of the accounts namespace.
-GATED_NAMESPACES = {"organisers", "admin"}
-GATED_VIEWS = {"accounts:invitation_create"}
+# sign-in), invitations (which hand out roles), and changing the password
+# (the password alone must not be able to take the account over).
+GATED_NAMESPACES = {"organisers", "admin", "accounts"}
+GATED_VIEWS = {"password_change", "password_change_done"}
 # Leaving must always work.
 UNGATED_VIEWS = {"admin:logout"}
 
@@ -168,7 +169,8 @@ def safe_next(request: HttpRequest, target: str | None, *, fallback: str | None 
     return fallback or reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _with_next(name: str, target: str) -> HttpResponseRedirect:
+def redirect_with_next(name: str, target: str) -> HttpResponseRedirect:
+    """To the page `name`, which sends the person on to `target` after."""
     return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': target})}")
 
 
@@ -182,8 +184,8 @@ def ask_again(request: HttpRequest) -> HttpResponse:
         target = safe_next(request, request.headers.get("Referer"), fallback=target)
         messages.info(request, _("Confirm it is you with your second factor, then do it again."))
     if not has_second_factor(request.user):
-        return _with_next("two_factor_enrol", target)
-    return _with_next("two_factor_verify", target)
+        return redirect_with_next("two_factor_enrol", target)
+    return redirect_with_next("two_factor_verify", target)
 
 
 def fresh_second_factor_required(view: Callable) -> Callable:
@@ -218,9 +220,9 @@ class SecondFactorGate:
         if not (GATED_NAMESPACES & set(match.namespaces) or match.view_name in GATED_VIEWS):
             return None
         if needs_second_step(request):
-            return _with_next("two_factor_verify", request.get_full_path())
+            return redirect_with_next("two_factor_verify", request.get_full_path())
         if requires_second_factor(request.user) and not has_second_factor(request.user):
-            return _with_next("two_factor_enrol", request.get_full_path())
+            return redirect_with_next("two_factor_enrol", request.get_full_path())
         return None
 
 

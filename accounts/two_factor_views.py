@@ -9,10 +9,9 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,17 +35,13 @@ def _next(request: HttpRequest) -> str:
     return two_factor.safe_next(request, request.POST.get("next") or request.GET.get("next"))
 
 
-def _to(name: str, target: str) -> HttpResponseRedirect:
-    return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': target})}")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in, and the fresh check before sensitive actions."""
     target = _next(request)
     if not two_factor.has_second_factor(request.user):
-        return _to("two_factor_enrol", target)
+        return two_factor.redirect_with_next("two_factor_enrol", target)
     form = SecondFactorForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -107,7 +102,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 def _show_new_codes(request: HttpRequest, target: str) -> HttpResponse:
     two_factor.recovery_codes_new(user=request.user)
     request.session[SHOW_CODES_UNTIL] = int(time.time()) + SHOW_CODES_SECONDS
-    return _to("two_factor_recovery_codes", target)
+    return two_factor.redirect_with_next("two_factor_recovery_codes", target)
 
 
 @login_required
@@ -139,7 +134,7 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
 def manage(request: HttpRequest) -> HttpResponse:
     user = request.user
     if two_factor.needs_second_step(request):
-        return _to("two_factor_verify", request.get_full_path())
+        return two_factor.redirect_with_next("two_factor_verify", request.get_full_path())
     context = {
         "has_second_factor": two_factor.has_second_factor(user),
         "required": two_factor.requires_second_factor(user),

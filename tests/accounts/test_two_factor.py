@@ -106,6 +106,7 @@ def test_enrolment_scan_confirm_save_the_codes_and_continue(client, on_commit):
     done = on_commit(lambda: client.post(reverse("two_factor_enrol"), {"code": totp_code(device), "next": target}))
     assert done["Location"] == with_next("two_factor_recovery_codes", target)
     codes_page = client.get(done["Location"])
+    assert "no-store" in codes_page["Cache-Control"]
     shown = re.findall(r"<li>([a-z2-7]{8})</li>", codes_page.text)
     assert len(shown) == 10
     assert sorted(shown) == sorted(StaticToken.objects.filter(device__user=owner).values_list("token", flat=True))
@@ -142,6 +143,8 @@ def test_sign_in_with_an_authenticator_code(client):
     assert response["Location"] == with_next("two_factor_verify", reverse("organisers:dashboard"))
     # Signed in with the password only: no organiser page yet.
     assert client.get(reverse("organisers:dashboard"))["Location"].startswith(VERIFY)
+    # Nor can the password alone change the password.
+    assert client.get(reverse("password_change"))["Location"].startswith(VERIFY)
     page = client.get(response["Location"])
     assert "authenticator app" in page.text
     done = client.post(VERIFY, {"code": totp_code(device), "next": reverse("organisers:dashboard")})
@@ -272,9 +275,10 @@ def test_a_stale_post_returns_to_the_form_it_came_from_and_changes_nothing(clien
     [
         lambda w: reverse("accounts:invitation_create"),
         lambda w: reverse("admin:auth_user_change", args=[w["staff"].pk]),
+        lambda w: reverse("admin:auth_user_password_change", args=[w["staff"].pk]),
         lambda w: reverse("admin:cases_testimony_change", args=[w["testimony"].pk]),
     ],
-    ids=["invitations", "roles in the admin", "testifier contacts"],
+    ids=["invitations", "roles in the admin", "passwords in the admin", "testifier contacts"],
 )
 def test_staff_pages_with_contacts_or_roles_ask_for_a_fresh_second_factor(client, page):
     from tests.cases.factories import draft_case
@@ -433,3 +437,40 @@ def test_the_admin_offers_no_way_around_someone_elses_second_factor(client):
         with pytest.raises(NoReverseMatch):
             reverse(name)
     assert client.get("/en/admin/otp_static/staticdevice/add/").status_code == 404
+
+
+def test_approving_a_case_for_publication_or_a_change_asks_for_a_fresh_second_factor(client):
+    from cases.models import Visibility
+    from cases.publication import case_submit
+    from tests.cases.factories import draft_case
+    from tests.organisers.test_permissions import proposed_change
+
+    proposer = f.case_editor("alice")
+    approver = f.case_editor("bilal")
+    approver.set_password(f.PASSWORD)
+    approver.save()
+    device = enrolled(approver)
+    case = draft_case()
+    case_submit(case=case, by=proposer)
+    revision = proposed_change()
+    verified_long_ago(client, device)
+    changelist = reverse("admin:cases_case_changelist")
+    refused = client.post(
+        changelist,
+        {"action": "approve_publication", "_selected_action": [case.pk]},
+        HTTP_REFERER="http://testserver" + changelist,
+    )
+    assert refused["Location"] == with_next("two_factor_verify", "http://testserver" + changelist)
+    case.refresh_from_db()
+    assert case.visibility == Visibility.DRAFT
+    approve = reverse("organisers:case_revision_approve", kwargs={"pk": revision.pk})
+    assert client.post(approve)["Location"].startswith(VERIFY)
+    revision.refresh_from_db()
+    assert revision.state == "proposed"
+    client.post(VERIFY, {"code": totp_code(device, steps_ahead=1)})
+    client.post(changelist, {"action": "approve_publication", "_selected_action": [case.pk]})
+    case.refresh_from_db()
+    assert case.visibility == Visibility.PUBLIC
+    client.post(approve)
+    revision.refresh_from_db()
+    assert revision.state == "approved"
