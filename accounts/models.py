@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -106,6 +108,9 @@ class AuditEntry(models.Model):
         SUBMISSION_CLOSE = "submission.close", _("Closed a submission")
         SUBMISSION_CONTACT = "submission.contact", _("Read the contact details of a submission's sender")
         SUBMISSION_FILE = "submission.file", _("Opened a file sent with a submission")
+        # The account holder's own sessions (accounts.sessions).
+        SESSION_END = "session.end", _("Signed out a session")
+        SESSIONS_END_OTHERS = "session.end_others", _("Signed out everywhere else")
 
     at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
     # PROTECT: people and petitions with a history are deactivated, never
@@ -173,3 +178,55 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class SignedInSessionQuerySet(models.QuerySet):
+    """A session counts as signed in until its idle or absolute limit
+    (accounts.sessions); past either it can no longer be used."""
+
+    def _limits(self, now: datetime.datetime | None) -> tuple[datetime.datetime, datetime.datetime]:
+        from accounts.sessions import SEEN_RESOLUTION
+
+        now = now or timezone.now()
+        # last_seen_at is kept to within SEEN_RESOLUTION, like the session's own expiry.
+        idle = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + SEEN_RESOLUTION)
+        absolute = datetime.timedelta(seconds=settings.PLEA_SESSION_ABSOLUTE_AGE)
+        return now - idle, now - absolute
+
+    def active(self, now: datetime.datetime | None = None) -> SignedInSessionQuerySet:
+        idle, absolute = self._limits(now)
+        return self.filter(last_seen_at__gte=idle, signed_in_at__gte=absolute)
+
+    def expired(self, now: datetime.datetime | None = None) -> SignedInSessionQuerySet:
+        idle, absolute = self._limits(now)
+        return self.filter(models.Q(last_seen_at__lt=idle) | models.Q(signed_in_at__lt=absolute))
+
+
+class SignedInSession(models.Model):
+    """One sign-in of an account, as its account page lists it.
+
+    Django's session stores cannot be searched by account, so each sign-in
+    also gets a row here, tied to its session by a random token kept in the
+    session's data (never the session key: nothing in this table opens a
+    session). The row is the session's licence: a signed-in request whose
+    row has gone is signed out (accounts.sessions), so ending a session is
+    deleting its row, whatever the session engine."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions", verbose_name=_("account")
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    signed_in_at = models.DateTimeField(_("signed in"), default=timezone.now, editable=False)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now, editable=False, db_index=True)
+    # Names only ("Firefox", "Windows"; accounts.browsers), never the raw header.
+    browser = models.CharField(_("browser"), max_length=40, blank=True, editable=False)
+    system = models.CharField(_("system"), max_length=40, blank=True, editable=False)
+
+    objects = SignedInSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.browser or '?'} / {self.system or '?'} {self.signed_in_at:%Y-%m-%d %H:%M}"

@@ -38,6 +38,7 @@ from django.utils.translation import get_language
 
 from accounts import two_factor
 from accounts.ip_hash import ip_hash
+from accounts.sessions import SIGNED_IN_AT, end_other_sessions
 from accounts.tasks import send_new_device_notice
 from core.client_ip import client_ip
 from core.rate_limits import Throttle
@@ -48,7 +49,6 @@ DEVICE_SALT = "plea.known-device"
 DEVICE_COOKIE_AGE = 365 * 24 * 3600
 # A shared computer may carry several organisers' marks; the oldest go first.
 DEVICE_ACCOUNTS_KEPT = 5
-SIGNED_IN_AT = "plea_signed_in_at"
 
 NETWORK = "network"
 ACCOUNT = "account"
@@ -180,6 +180,9 @@ class SignInView(auth_views.LoginView):
 class ResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
+        # Django's session hash has already ended every session of the
+        # account; this takes them off its list too.
+        end_other_sessions(user=form.user, keep_session_key=None)
         clear_account(form.user.get_username())
         remember_device(self.request, response, form.user.get_username())
         return response

@@ -40,11 +40,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.audit import record
 from accounts.ip_hash import ip_hash
 from accounts.models import AuditEntry
 from accounts.roles import OWNER, is_case_editor
+from accounts.sessions import end_other_sessions
 from accounts.tasks import send_two_factor_notice
 from core.client_ip import client_ip
 from core.rate_limits import Throttle
@@ -121,6 +123,8 @@ def device_kind(device) -> str:
         return "recovery_code"
     if isinstance(device, TOTPDevice):
         return "authenticator"
+    if isinstance(device, WebAuthnCredential):
+        return "passkey"
     return device._meta.model_name
 
 
@@ -313,6 +317,7 @@ def authenticator_confirm(request: HttpRequest, *, device: TOTPDevice, code: str
         )
         notify(request, user=request.user, event="added")
     note_verified(request, device=device)
+    end_other_sessions(user=request.user, keep_session_key=request.session.session_key)
     return True
 
 
@@ -346,10 +351,12 @@ def _delete_devices(user) -> list[str]:
     return kinds
 
 
-def authenticator_remove(request: HttpRequest, *, device: TOTPDevice) -> None:
-    """One authenticator app goes; if it was the last factor but recovery
-    codes, two-factor sign-in is off (codes alone are not a second factor)."""
+def authenticator_remove(request: HttpRequest, *, device: TOTPDevice | WebAuthnCredential) -> None:
+    """One authenticator app or passkey goes; if it was the last factor but
+    recovery codes, two-factor sign-in is off (codes alone are not a second
+    factor). The account's other sessions end."""
     user = request.user
+    kind = device_kind(device)
     with transaction.atomic():
         device.delete()
         _forget(user)
@@ -360,9 +367,10 @@ def authenticator_remove(request: HttpRequest, *, device: TOTPDevice) -> None:
             by=user,
             action=AuditEntry.Action.SECOND_FACTOR_REMOVE,
             target=user,
-            details={"kind": "authenticator", "two_factor_off": not others},
+            details={"kind": kind, "two_factor_off": not others},
         )
-        notify(request, user=user, event="removed" if not others else "authenticator_removed")
+        notify(request, user=user, event="removed" if not others else f"{kind}_removed")
+    end_other_sessions(user=user, keep_session_key=request.session.session_key)
 
 
 def two_factor_remove(request: HttpRequest) -> None:
@@ -373,6 +381,7 @@ def two_factor_remove(request: HttpRequest) -> None:
         record(by=user, action=AuditEntry.Action.SECOND_FACTOR_REMOVE, target=user, details={"kinds": kinds})
         notify(request, user=user, event="removed")
     request.session.pop(VERIFIED_AT, None)
+    end_other_sessions(user=user, keep_session_key=request.session.session_key)
 
 
 def two_factor_reset(*, user, by, reason: str) -> None:
@@ -384,3 +393,5 @@ def two_factor_reset(*, user, by, reason: str) -> None:
             by=by, action=AuditEntry.Action.SECOND_FACTOR_RESET, target=user, reason=reason, details={"kinds": kinds}
         )
         notify(None, user=user, event="reset")
+    # Whoever holds the lost phone may be signed in with it somewhere.
+    end_other_sessions(user=user, keep_session_key=None)

@@ -7,6 +7,7 @@ clear message when they are missing; see .env.example for every variable.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -94,6 +95,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Passkeys and security keys (WebAuthn; accounts/passkeys.py).
+    "django_otp_webauthn",
     "core",
     "accounts",
     "petitions",
@@ -314,6 +317,30 @@ PLEA_SESSION_ABSOLUTE_AGE = env_int("PLEA_SESSION_ABSOLUTE_DAYS", default=7) * 2
 PLEA_REQUIRE_2FA = env_bool("PLEA_REQUIRE_2FA", default=not DEBUG)
 # What authenticator apps show beside the account name.
 OTP_TOTP_ISSUER = "Plea"
+# Passkeys (accounts/passkeys.py) belong to SITE_URL's host name (the relying
+# party ID) and are accepted from that origin only. Browsers allow them on
+# https, or on http://localhost while developing, and never for an IP address:
+# with the default http://127.0.0.1:8000 the passkey buttons are hidden (set
+# SITE_URL=http://localhost:8000 and open that address to try them).
+_SITE = urlsplit(SITE_URL)
+PLEA_PASSKEYS = bool(_SITE.hostname) and (
+    _SITE.scheme == "https" or (_SITE.scheme == "http" and _SITE.hostname == "localhost")
+)
+OTP_WEBAUTHN_RP_ID = _SITE.hostname or "localhost"
+OTP_WEBAUTHN_RP_NAME = "Plea"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [SITE_URL]
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+# The library's own log of failed ceremonies (never credentials or addresses).
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "django_otp_webauthn"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Signing in with a passkey alone ("passwordless"): accounts.passkeys.
+    "django_otp_webauthn.backends.WebAuthnBackend",
+]
+if not PLEA_PASSKEYS:
+    # The library refuses an origin that is neither https nor localhost; here
+    # passkeys are simply off (the pages offer none, the endpoints answer 404).
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"]
 # Updates are mailed in batches of this many signers, one task per batch.
 PLEA_UPDATE_BATCH_SIZE = env_int("PLEA_UPDATE_BATCH_SIZE", default=500)
 

@@ -11,7 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
+from accounts.models import SignedInSession
 from cases.intake import Attachment, submission_close, submission_create
 from cases.models import Submission
 from cases.models import Testimony as CaseTestimony
@@ -35,8 +37,14 @@ SIGNER_MARKERS = {
 }
 # Who gathered paper signatures, and where, stays with the organisers: only the number is public.
 PAPER_MARKERS = {"paper_place": "Zqpaperplace", "paper_collector": "Zqcollector", "paper_note": "Zqpapernote"}
+# Where an organiser is signed in is for them alone (their account page).
+SESSION_MARKERS = {"session_browser": "Zqbrowser", "session_system": "Zqsystem"}
 # Second factors: an organiser's authenticator secret and recovery codes.
-SECOND_FACTOR_MARKERS = {"totp_key": "7a717a717a717a717a717a717a717a717a717a71", "recovery_code": "zqrecov1"}
+SECOND_FACTOR_MARKERS = {
+    "totp_key": "7a717a717a717a717a717a717a717a717a717a71",
+    "recovery_code": "zqrecov1",
+    "passkey_name": "Zqpasskeyname",
+}
 # Photos: the source is never public; alt text and caption only of a published
 # photo of a public case (and of a publishable testimony).
 PHOTO_MARKERS = {
@@ -71,6 +79,7 @@ MARKERS = {
     **PAPER_MARKERS,
     **PHOTO_MARKERS,
     **SUBMISSION_MARKERS,
+    **SESSION_MARKERS,
     **SECOND_FACTOR_MARKERS,
 }
 EXCLUDED_NAMESPACES = {"admin"}
@@ -119,6 +128,15 @@ def private_world(world):
         place=PAPER_MARKERS["paper_place"],
         collected_by=PAPER_MARKERS["paper_collector"],
         note=PAPER_MARKERS["paper_note"],
+    )
+    WebAuthnCredential.objects.create(
+        user=owner, name=SECOND_FACTOR_MARKERS["passkey_name"], credential_id=b"zq", public_key=b"zq", confirmed=True
+    )
+    SignedInSession.objects.create(
+        user=owner,
+        token="zq-session-token",
+        browser=SESSION_MARKERS["session_browser"],
+        system=SESSION_MARKERS["session_system"],
     )
     submission = submission_create(
         kind=Submission.Kind.NEW_CASE,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.audit import record
 from accounts.models import AuditEntry
+from accounts.two_factor import fresh_second_factor_required
 from cases import case_csv
 from cases.models import Case, CaseImport, InvalidTransition
 from core.csv_stream import csv_lines
@@ -166,6 +167,7 @@ def case_import_template(request: HttpRequest) -> HttpResponse:
 
 
 @case_editor_required
+@fresh_second_factor_required
 @require_safe
 def case_export(request: HttpRequest) -> HttpResponse:
     """Every case, drafts and internal notes included: audited as it starts."""

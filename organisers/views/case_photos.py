@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import two_factor
 from cases import photos
 from cases.models import Case, InvalidTransition, Photo
 from cases.photo_views import photo_file_response
@@ -114,6 +115,8 @@ def photo_action(request: HttpRequest, reference: str, key: str, action: str) ->
     if action not in ACTIONS:
         messages.error(request, _("Unknown action. Nothing was changed."))
         return redirect(reverse_photos(case))
+    if action == "approve" and not two_factor.is_fresh(request):
+        return two_factor.ask_again(request)  # publishing a photo, like a case
     step, done = ACTIONS[action]
     form = ReasonForm(request.POST)
     if not form.is_valid():

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import audit
 from accounts.models import AuditEntry
+from accounts.two_factor import fresh_second_factor_required
 from cases import intake
 from cases.models import Case, CaseName, InvalidTransition, Submission, SubmissionFile
 from organisers.intake_forms import AskForm, BulkCloseForm, CloseForm, DuplicateForm, QueueFilters
@@ -64,6 +65,7 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @case_editor_required
+@fresh_second_factor_required
 def intake_contact(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission(pk)
     contact = intake.submission_contact_read(submission=submission, by=request.user)
@@ -71,6 +73,7 @@ def intake_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @case_editor_required
+@fresh_second_factor_required
 def intake_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     kept = get_object_or_404(SubmissionFile, pk=file_pk, submission_id=pk)
     try:

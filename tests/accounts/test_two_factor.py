@@ -474,3 +474,44 @@ def test_approving_a_case_for_publication_or_a_change_asks_for_a_fresh_second_fa
     client.post(approve)
     revision.refresh_from_db()
     assert revision.state == "approved"
+
+
+def test_family_contacts_files_case_export_and_photo_approval_ask_for_a_fresh_second_factor(client):
+    """The pages issue 17 added that open what families sent, or publish a
+    face, ask for the second factor again like every other such page."""
+    from cases.models import Photo
+    from tests.cases.factories import draft_case
+    from tests.cases.intake_factories import new_case_submission, photo
+    from tests.cases.photo_files import waiting_photo
+
+    editor = f.case_editor("carol")
+    editor.set_password(f.PASSWORD)
+    editor.save()
+    device = enrolled(editor)
+    submission = new_case_submission(attachments=[photo()])
+    attachment = submission.files.get()
+    case = draft_case()
+    waiting = waiting_photo(case, by=f.case_editor("dilnur"), alt="A man", source="Family")
+    reads = [
+        reverse("organisers:intake_contact", kwargs={"pk": submission.pk}),
+        reverse("organisers:intake_file", kwargs={"pk": submission.pk, "file_pk": attachment.pk}),
+        reverse("organisers:case_export"),
+    ]
+    approve = reverse(
+        "organisers:photo_action", kwargs={"reference": case.reference, "key": waiting.key, "action": "approve"}
+    )
+    verified_long_ago(client, device)
+
+    for url in reads:
+        assert client.get(url)["Location"] == with_next("two_factor_verify", url)
+    assert client.post(approve)["Location"].startswith(VERIFY)
+    assert not Photo.objects.published().filter(pk=waiting.pk).exists()
+    assert not AuditEntry.objects.filter(
+        action__in=[AuditEntry.Action.SUBMISSION_CONTACT, AuditEntry.Action.SUBMISSION_FILE]
+    ).exists()
+
+    client.post(VERIFY, {"code": totp_code(device, steps_ahead=1)})
+    for url in reads:
+        assert client.get(url).status_code == 200
+    client.post(approve)
+    assert Photo.objects.published().filter(pk=waiting.pk).exists()
