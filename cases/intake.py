@@ -51,7 +51,7 @@ MAX_FILES = 5
 MAX_BYTES = images.MAX_BYTES
 PDF = "application/pdf"
 WEBP = "image/webp"
-# Kept large enough for an editor to make a case photo from it later
+# Kept large enough for the case photos made from it at conversion
 # (core.images never enlarges a smaller original).
 KEPT_IMAGE_WIDTH = 2400
 DUPLICATE_CANDIDATES = 20
@@ -252,12 +252,29 @@ def submission_convert(*, submission: Submission, by: User, now: datetime.dateti
             internal_notes=gettext("The family asked for: %(publication)s.")
             % {"publication": submission.get_publication_display()},
         )
+        _add_photos(case, submission, by=by)
         submission.mark_converted(draft=case, by=by, now=now)
         record(
             by=by, action=AuditEntry.Action.SUBMISSION_CONVERT, target=submission,
             details={"case": case.reference, "publication": submission.publication},
         )  # fmt: skip
     return case
+
+
+def _add_photos(case: Case, submission: Submission, *, by: User) -> None:
+    """The family's pictures become the draft's photos (the originals stay
+    with the submission). Those they asked to publish wait, like any photo,
+    for alt text and a second case editor's approval; the rest stay internal."""
+    from cases.models import Photo
+    from cases.photos import photo_add
+
+    consent = Photo.Consent.PUBLIC if submission.publication == Submission.Publication.PHOTO else Photo.Consent.INTERNAL
+    source = gettext("Sent by the family (intake submission #%(pk)s)") % {"pk": submission.pk}
+    for attachment in submission.files.all():
+        if not attachment.is_image:
+            continue
+        with attachment.file.open("rb") as image:
+            photo_add(case=case, image=image, source=source, consent=consent, by=by)
 
 
 def _add_identifier(case: Case, submission: Submission) -> None:

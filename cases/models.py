@@ -1595,8 +1595,8 @@ def _submission_file_path(instance: SubmissionFile, filename: str) -> str:
 
 class SubmissionFile(models.Model):
     """A photo or document sent with a submission: kept in the private
-    storage and served only to case editors. A photo meant for publication
-    stays here until an editor makes it a case photo."""
+    storage and served only to case editors. Converting the submission into
+    a draft case copies its pictures into the draft's photos (cases.intake)."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("file"), upload_to=_submission_file_path, storage=_private_storage, max_length=200)

@@ -177,6 +177,21 @@ def test_convert_to_a_draft_case_carrying_the_family_consent(client, editor, pub
     assert Case.objects.public().filter(pk=case.pk).exists()
 
 
+@pytest.mark.parametrize(("publication", "consent"), [("photo", "public"), ("named", "internal")])
+def test_the_familys_pictures_become_photos_of_the_draft_that_still_need_approval(client, editor, publication, consent):
+    from cases.models import Photo
+
+    submission = new_case_submission(publication=publication, attachments=[photo()])
+    client.post(action("intake_convert", submission))
+
+    submission.refresh_from_db()
+    (picture,) = submission.draft.photos.all()
+    assert picture.consent == consent and picture.alt == ""
+    assert not Photo.objects.published().filter(pk=picture.pk).exists()
+    assert "intake submission #%d" % submission.pk in picture.source
+    assert submission.files.count() == 1  # the family's file stays with the submission
+
+
 def test_a_submission_is_converted_once(client, editor):
     submission = new_case_submission()
     client.post(action("intake_convert", submission))
