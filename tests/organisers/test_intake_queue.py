@@ -188,7 +188,7 @@ def test_the_familys_pictures_become_photos_of_the_draft_that_still_need_approva
     (picture,) = submission.draft.photos.all()
     assert picture.consent == consent and picture.alt == ""
     assert not Photo.objects.published().filter(pk=picture.pk).exists()
-    assert "intake submission #%d" % submission.pk in picture.source
+    assert f"intake submission #{submission.pk}" in picture.source
     assert submission.files.count() == 1  # the family's file stays with the submission
 
 
