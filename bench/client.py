@@ -288,3 +288,27 @@ class CpuMeter:
 
     def stop(self) -> dict[str, float]:
         return {name: seconds - self.before[name] for name, seconds in self._now().items()}
+
+
+def signed_in_cookie(user, *, host: str) -> str:
+    """The Cookie header of a session made in the shared database as a sign-in
+    with both factors would leave it, so the throttled sign-in form and
+    password hashing stay out of the figures. These run under production
+    settings, where an owner must hold a second factor (PLEA_REQUIRE_2FA)."""
+    import time
+
+    from django.conf import settings
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import two_factor
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    client = Client(HTTP_HOST=host)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[two_factor.VERIFIED_AT] = int(time.time())
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"

@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from cryptography.fernet import Fernet  # noqa: E402
 
-from bench.client import FORM_SUBMISSION, HOST, NAVIGATION, Response, Visitor, request  # noqa: E402
+from bench.client import FORM_SUBMISSION, HOST, NAVIGATION, Response, Visitor, request, signed_in_cookie  # noqa: E402
 from bench.suite import Gunicorn  # noqa: E402
 
 PETITION_PAGE_SECONDS = 300  # long enough that only a cleared cache explains a fresh page
@@ -223,24 +223,7 @@ def signed_and_confirmed(petition, *, name: str, ip: str = "192.0.2.1"):
 
 
 def organiser_cookie(user) -> str:
-    """A signed-in session, made in the shared database as a sign-in with
-    both factors would leave it: these are production settings, where an
-    owner must have a second factor (PLEA_REQUIRE_2FA) to open organiser pages."""
-    from django.conf import settings
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from accounts import two_factor
-
-    device = TOTPDevice.objects.create(user=user, name="resilience", confirmed=True)
-    client = Client(HTTP_HOST=HOST)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[two_factor.VERIFIED_AT] = int(time.time())
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    return signed_in_cookie(user, host=HOST)
 
 
 def cache_cleared_on_both(one: Gunicorn, two: Gunicorn, *, petition, session: str) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.client import CpuMeter  # noqa: E402  (needs ROOT on the path)
+from bench.client import CpuMeter, signed_in_cookie  # noqa: E402  (needs ROOT on the path)
 
 RESULTS = ROOT / "bench" / "results"
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
@@ -667,9 +667,7 @@ def organiser_session() -> str:
     """An owner of the 1M petition, logged in: the session is made in the
     database (as a login would leave it), so the throttled login form and
     password hashing stay out of the figures. Returns the Cookie header."""
-    from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.test import Client
 
     from petitions.models import Organiser, Petition
 
@@ -677,9 +675,7 @@ def organiser_session() -> str:
     Organiser.objects.get_or_create(
         petition=Petition.objects.get(slug=BIG_SLUG), user=user, defaults={"role": Organiser.Role.OWNER}
     )
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    return signed_in_cookie(user, host="127.0.0.1")
 
 
 def worker_pids(master: int) -> list[int]:
