@@ -38,6 +38,27 @@ def format_partial_date(value: datetime.date | None, precision: str) -> str:
     return date_format(value, "DATE_FORMAT")
 
 
+# "1,199 days" is exact but hard to picture: from two months on, the count of
+# days is followed by the whole months or years it makes.
+GLOSS_AFTER_DAYS = 60
+
+
+def _with_gloss(phrase: str, value: datetime.date, *, today: datetime.date) -> str:
+    """ "Last heard from 1,199 days ago (about 3 years)": whole months elapsed,
+    as years from two years on."""
+    months = (today.year - value.year) * 12 + today.month - value.month - (today.day < value.day)
+    if months < 24:
+        return ngettext("%(phrase)s (about %(count)s month)", "%(phrase)s (about %(count)s months)", months) % {
+            "phrase": phrase,
+            "count": months,
+        }
+    years = months // 12
+    return ngettext("%(phrase)s (about %(count)s year)", "%(phrase)s (about %(count)s years)", years) % {
+        "phrase": phrase,
+        "count": years,
+    }
+
+
 def last_heard_phrase(value: datetime.date, precision: str, *, today: datetime.date) -> str:
     """ "Last heard from 1,204 days ago", as exact as the date is known: a
     date known to the month or the year gives "about N months/years ago"
@@ -48,9 +69,10 @@ def last_heard_phrase(value: datetime.date, precision: str, *, today: datetime.d
         days = (today - value).days
         if days == 0:
             return gettext("Last heard from today")
-        return ngettext("Last heard from %(count)s day ago", "Last heard from %(count)s days ago", days) % {
+        phrase = ngettext("Last heard from %(count)s day ago", "Last heard from %(count)s days ago", days) % {
             "count": number_format(days, force_grouping=True)
         }
+        return _with_gloss(phrase, value, today=today) if days >= GLOSS_AFTER_DAYS else phrase
     months = (today.year - value.year) * 12 + today.month - value.month
     if precision == DatePrecision.MONTH and months == 0:
         return gettext("Last heard from earlier this month")

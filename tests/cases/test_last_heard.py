@@ -20,7 +20,13 @@ TODAY = datetime.date(2026, 11, 24)
         (datetime.date(2026, 11, 24), "day", "Last heard from today"),
         (datetime.date(2026, 11, 23), "day", "Last heard from 1 day ago"),
         (datetime.date(2026, 11, 22), "day", "Last heard from 2 days ago"),
-        (datetime.date(2023, 8, 13), "day", "Last heard from 1,199 days ago"),
+        (datetime.date(2026, 9, 26), "day", "Last heard from 59 days ago"),
+        (datetime.date(2026, 9, 25), "day", "Last heard from 60 days ago (about 1 month)"),
+        (datetime.date(2026, 9, 24), "day", "Last heard from 61 days ago (about 2 months)"),
+        (datetime.date(2024, 11, 25), "day", "Last heard from 729 days ago (about 23 months)"),
+        (datetime.date(2024, 11, 24), "day", "Last heard from 730 days ago (about 2 years)"),
+        (datetime.date(2023, 8, 13), "day", "Last heard from 1,199 days ago (about 3 years)"),
+        (datetime.date(2017, 12, 1), "day", "Last heard from 3,280 days ago (about 8 years)"),
         (datetime.date(2026, 11, 1), "month", "Last heard from earlier this month"),
         (datetime.date(2026, 10, 1), "month", "Last heard from about 1 month ago"),
         (datetime.date(2025, 12, 1), "month", "Last heard from about 11 months ago"),
@@ -81,3 +87,10 @@ def test_cards_cost_no_query_each(client, django_assert_max_num_queries):
         contact(public_case(), on=timezone.localdate() - datetime.timedelta(days=number))
     with django_assert_max_num_queries(6):
         assert client.get("/en/cases/").status_code == 200
+
+
+def test_the_gloss_is_translated_with_its_plural():
+    with translation.override("ru"):
+        phrase = last_heard_phrase(datetime.date(2023, 8, 13), "day", today=TODAY)
+    assert phrase.endswith("(около 3 лет)")
+    assert "1\xa0199" in phrase or "1 199" in phrase or "1199" in phrase
