@@ -76,6 +76,10 @@ def main() -> None:
     parser.add_argument("--profile", choices=["sign", "confirm", "worker"], default=None)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--lines", type=int, default=45)
+    parser.add_argument(
+        "--claim", type=int, default=None,
+        help="tasks the worker claims at once (default: db_worker's); 0 runs django_tasks_db's own worker",
+    )  # fmt: skip
     options = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -138,10 +142,32 @@ def main() -> None:
             return 0
         from django_tasks_db.management.commands.db_worker import Worker
 
-        worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
-                        startup_delay=False, max_tasks=None, worker_id="profile", excluded_queue_names=[])  # fmt: skip
+        from core.task_worker import DEFAULT_CLAIM, BatchWorker
+
+        common = {"queue_names": ["default"], "interval": 0, "batch": True, "backend_name": "default",
+                  "startup_delay": False, "max_tasks": None, "worker_id": "profile",
+                  "excluded_queue_names": []}  # fmt: skip
+        if options.claim == 0:
+            worker = Worker(**common)
+        else:
+            worker = BatchWorker(claim=options.claim or DEFAULT_CLAIM, **common)
         worker.run()
         return worker._run_tasks
+
+    # Statements through Django's cursors, and commits, per phase.
+    counted = {"statements": 0, "commits": 0}
+
+    def count_statement(execute, sql, params, many, context):
+        counted["statements"] += 1
+        return execute(sql, params, many, context)
+
+    plain_commit = connection.commit
+
+    def counting_commit():
+        counted["commits"] += 1
+        return plain_commit()
+
+    connection.commit = counting_commit
 
     # CPU time, not wall time: waits for the database are not the app's cost.
     profiler = cProfile.Profile(time.process_time) if options.profile else None
@@ -154,30 +180,34 @@ def main() -> None:
             items = list(range(options.count))
         cpu, db = time.process_time(), backend_cpu(backend)
         wall = time.perf_counter()
+        counted.update(statements=0, commits=0)
         if profiler and options.profile == phase:
             profiler.enable()
-        if phase == "sign":
-            for n in items:
-                sign(n)
-            done = len(items)
-        elif phase == "confirm":
-            for pk in items:
-                confirm(pk)
-            done = len(items)
-        else:
-            done = drain()
+        with connection.execute_wrapper(count_statement):
+            if phase == "sign":
+                for n in items:
+                    sign(n)
+                done = len(items)
+            elif phase == "confirm":
+                for pk in items:
+                    confirm(pk)
+                done = len(items)
+            else:
+                done = drain()
         if profiler and options.profile == phase:
             profiler.disable()
         cpu, db = time.process_time() - cpu, backend_cpu(backend) - db
         per = max(done, 1)
-        results[phase] = (done, cpu * 1000 / per, db * 1000 / per, (time.perf_counter() - wall) * 1000 / per)
+        results[phase] = (done, cpu * 1000 / per, db * 1000 / per, (time.perf_counter() - wall) * 1000 / per,
+                          counted["statements"] / per, counted["commits"] / per)  # fmt: skip
     # The worker's tasks ran in this process on the same connection.
     total = 0.0
-    for phase, (done, app, db, wall) in results.items():
+    for phase, (done, app, db, wall, statements, commits) in results.items():
         per_signature = (app + db) * done / options.count
         total += per_signature
         print(f"{phase:8} {done:5} done  app {app:6.3f} ms  db {db:6.3f} ms  wall {wall:6.3f} ms per item;"
-              f"  {per_signature:6.3f} ms per signature")  # fmt: skip
+              f"  {per_signature:6.3f} ms per signature;"
+              f"  {statements:.2f} statements, {commits:.2f} commits per item")  # fmt: skip
     print(f"total    {total:.3f} ms of CPU per signature (app + PostgreSQL backend, in process)")
     if profiler:
         out = io.StringIO()

@@ -90,6 +90,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
+    # Before django_tasks_db: core's `db_worker` (claiming tasks in batches,
+    # core/task_worker.py) shadows the library's command of that name.
+    "core",
     "django_tasks_db",
     # Second factors (accounts/two_factor.py): authenticator apps and recovery codes.
     "django_otp",
@@ -97,7 +100,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # Passkeys and security keys (WebAuthn; accounts/passkeys.py).
     "django_otp_webauthn",
-    "core",
     "accounts",
     "petitions",
     "cases",
