@@ -211,6 +211,33 @@ def test_the_manage_page_lists_passkeys_by_name_with_a_remove_button():
     assert "Add a passkey or security key" in text
 
 
+def scripts_in_order(body: str) -> list[str]:
+    """The page's script sources in the order the browser runs them, failing
+    on any `async` script: an async script runs whenever it arrives, so a
+    script that needs it (the library's module calls the catalog's
+    `gettext` on a click) could run first and break the button."""
+    tags = re.findall(r"<script\b[^>]*\ssrc=[^>]*>", body)
+    assert not [tag for tag in tags if re.search(r"\sasync\b", tag)], tags
+    return [re.search(r'\ssrc="([^"]+)"', tag).group(1) for tag in tags]
+
+
+def test_every_passkey_page_loads_the_translations_before_the_script_that_uses_them():
+    account = organiser()
+    device = enrolled(account)
+    passkey(account)
+    catalog = reverse("otp_webauthn:js-i18n-catalog")
+    pages = {
+        "sign-in": Client().get(reverse("login")),
+        "verify": password_sign_in("amina").get(reverse("two_factor_verify")),
+        "manage": verified_sign_in("amina", device).get(reverse("two_factor_manage")),
+    }
+    for name, response in pages.items():
+        sources = scripts_in_order(response.content.decode())
+        library = [i for i, src in enumerate(sources) if "django_otp_webauthn/otp_webauthn_" in src]
+        assert library, name
+        assert catalog in sources and sources.index(catalog) < library[0], (name, sources)
+
+
 # A passkey behaves like every other second factor -----------------------------------
 
 
