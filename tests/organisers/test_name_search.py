@@ -59,3 +59,10 @@ def test_name_search_with_no_match(client, listing):
     response = client.get(listing, {"name": "Nobody"})
     assert response.status_code == 200
     assert "0 signatures match." in page_text(response)
+
+
+def test_the_list_asks_for_the_role_once(client, listing):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(listing).status_code == 200
+    asking = [q for q in captured.captured_queries if '"petitions_organiser"."role" AS "role"' in q["sql"]]
+    assert len(asking) == 1
