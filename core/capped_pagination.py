@@ -13,12 +13,17 @@ class CappedPaginator(Paginator):
     """Counts at most `cap` + 1 rows; `capped` says whether there are more.
     Pages beyond the cap are not reachable: narrow the filter instead."""
 
-    def __init__(self, object_list, per_page, *, cap: int, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int, counted: int | None = None, **kwargs):
+        """`counted`: the rows already counted (up to cap + 1) by whoever
+        made `object_list`, so they are not counted again."""
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
+        self.counted = counted
 
     @cached_property
     def _capped_count(self) -> int:
+        if self.counted is not None:
+            return min(self.counted, self.cap + 1)
         # SELECT COUNT(*) FROM (... LIMIT cap + 1): stops scanning at the cap.
         # Unordered: an ORDER BY would make the database walk rows in order.
         return self.object_list.order_by()[: self.cap + 1].count()

@@ -31,3 +31,16 @@ def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def to_crlf(data: bytes, *, quoted: bool) -> tuple[bytes, bool]:
+    """PostgreSQL's COPY CSV ends rows with LF, the csv module with CRLF:
+    turn every LF outside a quoted field into CRLF (a LF inside one is the
+    signer's own and stays). `quoted` says whether `data` starts inside a
+    quoted field; the second value says whether it ends inside one. Between
+    two quote marks lies a quoted field's text or, for an escaped quote (""),
+    nothing, so every other piece of a split on '"' is outside."""
+    pieces = data.split(b'"')
+    outside = 1 if quoted else 0
+    pieces[outside::2] = [piece.replace(b"\n", b"\r\n") for piece in pieces[outside::2]]
+    return b'"'.join(pieces), quoted != (len(pieces) % 2 == 0)

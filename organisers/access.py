@@ -11,10 +11,18 @@ from petitions.models import Organiser, Petition
 
 
 def role_on(user, petition: Petition) -> str | None:
-    """The user's role on the petition; staff count as owners."""
-    if is_site_staff(user):
-        return OWNER
-    return Organiser.objects.filter(user=user, petition=petition).values_list("role", flat=True).first()
+    """The user's role on the petition; staff count as owners. Remembered on
+    the petition object, which lives for one request: a page asks for the
+    role to let the user in and again to decide what to show."""
+    known = petition.__dict__.setdefault("_roles_of", {})
+    if user.pk not in known:
+        if is_site_staff(user):
+            known[user.pk] = OWNER
+        else:
+            known[user.pk] = (
+                Organiser.objects.filter(user=user, petition=petition).values_list("role", flat=True).first()
+            )
+    return known[user.pk]
 
 
 def petition_for(request: HttpRequest, slug: str, *, roles: tuple[str, ...] = MODERATING_ROLES) -> Petition:

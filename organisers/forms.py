@@ -5,6 +5,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -94,6 +96,41 @@ class UpdateForm(forms.Form):
         self.helper = _helper(_("Post and email the update"))
 
 
+class Select(forms.Select):
+    """A select that renders what Django's select.html would, without a
+    template per option: the filter form's country list has some 250, and
+    rendering them was a third of the signature list's time. Named as
+    Django's so crispy forms gives it the same CSS class ("select")."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _html_attrs(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>\n', str(o["value"]), _html_attrs(o["attrs"]), o["label"]
+                )
+                for o in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # every piece is escaped by format_html
+
+
+def _html_attrs(attrs: dict) -> str:
+    # django/forms/widgets/attrs.html: True as a bare name, False left out.
+    return mark_safe(
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
 STATE_FILTERS = {
     "": _("All"),
     "to_review": _("To review"),
@@ -107,11 +144,11 @@ STATE_FILTERS = {
 
 
 class SignatureFilterForm(forms.Form):
-    state = forms.ChoiceField(label=_("Show"), choices=list(STATE_FILTERS.items()), required=False)
+    state = forms.ChoiceField(label=_("Show"), choices=list(STATE_FILTERS.items()), required=False, widget=Select)
     name = forms.CharField(label=_("Name contains"), max_length=120, required=False)
     email = forms.CharField(label=_("Email address"), max_length=254, required=False)
     domain = forms.CharField(label=_("Email domain"), max_length=254, required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=Select)
     since = forms.DateField(label=_("Signed from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Signed until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -22,7 +22,7 @@ def export_signatures(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_for(request, slug, roles=OWNING_ROLES)
     exports.export_record(by=request.user, petition=petition, emails=False)
     header = [_("Name"), _("Country"), _("Date"), _("Reason")]
-    return _csv_response(exports.csv_lines(header, exports.delivery_rows(petition)), f"{petition.slug}-signatures.csv")
+    return _csv_response(exports.delivery_csv(petition, header), f"{petition.slug}-signatures.csv")
 
 
 @login_required

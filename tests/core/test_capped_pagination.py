@@ -49,3 +49,9 @@ def test_the_count_does_not_sort(petition, django_assert_num_queries):
     with django_assert_num_queries(1) as captured:
         paginator.count  # noqa: B018 - the query is what is tested
     assert "ORDER BY" not in captured.captured_queries[0]["sql"]
+
+
+def test_a_count_already_made_is_not_made_again(petition, django_assert_num_queries):
+    paginator = CappedPaginator(Signature.objects.order_by("pk"), 2, cap=3, counted=9)
+    with django_assert_num_queries(0):
+        assert (paginator.count, paginator.capped, paginator.num_pages) == (3, True, 2)

@@ -2,10 +2,14 @@ import csv
 import io
 
 import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from accounts.models import AuditEntry
+from core import csv_stream
+from core.csv_stream import to_crlf
+from petitions import exports
 from petitions.exports import neutralise
 from tests.organisers import factories as f
 
@@ -102,3 +106,54 @@ def test_export_streams_in_chunks(client, petition, owner, django_assert_max_num
     # Nothing is read before the body is consumed, and then as a server-side iterator.
     with django_assert_max_num_queries(3):
         assert len(rows(response)) == 31
+
+
+@pytest.mark.parametrize(
+    ("pieces", "expected"),
+    [
+        ([b"a,b\nc,d\n"], b"a,b\r\nc,d\r\n"),
+        ([b'"x\ny",z\n'], b'"x\ny",z\r\n'),  # a signer's own line break stays
+        ([b'"say ""hi""\nthere",z\n'], b'"say ""hi""\nthere",z\r\n'),
+        ([b'a,"x\n', b'y",b\n', b"c\n"], b'a,"x\ny",b\r\nc\r\n'),  # a quoted field across two blocks
+        ([b'a,"""', b'\n""",b\n'], b'a,"""\n""",b\r\n'),
+    ],
+)
+def test_to_crlf(pieces, expected):
+    out, quoted = [], False
+    for piece in pieces:
+        data, quoted = to_crlf(piece, quoted=quoted)
+        out.append(data)
+    assert b"".join(out) == expected
+    assert not quoted
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_copied_delivery_csv_is_the_orm_paths(client, petition, owner, monkeypatch):
+    monkeypatch.setattr(csv_stream, "BLOCK", 64)  # many blocks, quoted fields across their edges
+    monkeypatch.setattr(exports, "BLOCK", 64)
+    awkward = [
+        ("Ann, of Green Gables", 'He said "no"\nthen yes', "KR"),
+        ("=cmd|' /C calc'!A0", "+1", "KZ"),
+        ("-Minus", "@at", ""),
+        ("Гүлнар Тохти", "", "RU"),
+        ("گۈلنار", "\tx", "CN"),
+        ('"quoted"', "line\r\nbreak", "US"),
+        ("", "", ""),
+        ("Plain", "a,b,c", "ZZ"),
+    ]
+    for name, reason, country in awkward:
+        f.public_signature(petition, full_name=name, reason=reason, country=country)
+    f.confirmed_signature(petition, full_name="Private, Person", country="UZ")
+    f.hidden_signature(petition, full_name="Hidden Person")
+    f.pending_signature(petition, full_name="Pending Person")
+    header = ["Name", "Country", "Date", "Reason"]
+    orm = "".join(csv_stream.csv_lines(header, exports.delivery_rows(petition))).encode()
+    copied = b"".join(p.encode() if isinstance(p, str) else p for p in exports.delivery_csv(petition, header))
+    assert copied == orm
+    response = client.get(reverse("organisers:export_signatures", kwargs={"slug": petition.slug}))
+    assert b"".join(response.streaming_content) == orm
+    table = list(csv.reader(io.StringIO(orm.decode().lstrip("\ufeff"))))
+    assert len(table) == 1 + len(awkward) + 2  # the private and the hidden signer as numbers
+    assert table[1] == ["Ann, of Green Gables", "South Korea", table[1][2], 'He said "no"\nthen yes']
+    assert table[2][:2] == ["'=cmd|' /C calc'!A0", "Kazakhstan"] and table[2][3] == "'+1"
+    assert "Hidden Person" not in orm.decode() and "Private, Person" not in orm.decode()
