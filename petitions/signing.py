@@ -8,9 +8,9 @@ from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django_tasks_db.backend import DatabaseBackend
 
 from accounts.ip_hash import ip_hash
+from core import task_queue
 from petitions.email_keys import email_domain, email_key
 from petitions.models import Petition, Signature, SignatureTombstone
 from petitions.tasks import SignerMail, mail_after_signing, send_signer_mail
@@ -189,8 +189,8 @@ def _queue_after_signing(*, signature_id: int | None, fresh: bool) -> None:
     """With the database queue, the task row is written in the signature's
     own transaction: one commit, and a mail is queued exactly when its
     signature is stored. Any other backend is called once that commits."""
-    if isinstance(mail_after_signing.get_backend(), DatabaseBackend):
-        mail_after_signing.enqueue(signature_id=signature_id, fresh=fresh)
+    if task_queue.is_database_queue(mail_after_signing):
+        task_queue.enqueue_row(mail_after_signing, kwargs={"signature_id": signature_id, "fresh": fresh})
     else:
         transaction.on_commit(lambda: mail_after_signing.enqueue(signature_id=signature_id, fresh=fresh))
 
