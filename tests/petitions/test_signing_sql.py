@@ -1,5 +1,7 @@
 """The sign POST's written-out SQL: `Petition.objects.for_signing` finds
-exactly the petitions `published()` does, with the fields signing reads."""
+exactly the petitions `published()` does, with the fields signing reads,
+and a new signature's mail task is queued once, in the signature's own
+statement on PostgreSQL."""
 
 from datetime import timedelta
 
@@ -8,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from petitions.models import Petition
+from petitions.models import Petition, Signature
 from tests.petitions.factories import another_address, draft_petition, open_petition, sign_form
 
 NOW = timezone.now()
@@ -73,3 +76,46 @@ def test_a_reshown_form_shows_the_whole_petition(client):
     assert response.status_code == 400
     assert "Free the poets" in response.content.decode()
     assert "Seven poets are held without trial." in response.content.decode()
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.PLEA_SIGN_LIMITS_PER_PETITION = []
+    settings.PLEA_SIGN_LIMITS_PER_IP = []
+
+
+def sign(client, petition: Petition, email: str):
+    url = reverse("petitions:sign", kwargs={"slug": petition.slug})
+    return client.post(url, sign_form(petition, email=email), REMOTE_ADDR=another_address())
+
+
+@pytest.mark.django_db
+def test_a_signature_and_its_mail_task_in_one_statement_on_postgresql(client, database_queue):
+    petition = open_petition()
+    with CaptureQueriesContext(connection) as captured:
+        response = sign(client, petition, "first@example.org")
+    assert response.status_code == 302
+
+    signature = Signature.objects.get(petition=petition)
+    [task] = DBTaskResult.objects.all()
+    assert task.task_path == "petitions.tasks.mail_after_signing"
+    assert task.args_kwargs == {"args": [], "kwargs": {"signature_id": signature.pk, "fresh": True}}
+    assert (task.status, task.priority, task.queue_name, task.backend_name) == ("READY", 0, "default", "default")
+    writes = [query["sql"].split()[0] for query in captured if query["sql"].split()[0] in ("INSERT", "WITH")]
+    # PostgreSQL: one statement for both rows; SQLite (no INSERT in a CTE): two.
+    assert writes == (["WITH"] if connection.vendor == "postgresql" else ["INSERT", "INSERT"])
+
+
+@pytest.mark.django_db
+def test_signing_again_queues_only_the_reminder_task(client, database_queue):
+    petition = open_petition()
+    sign(client, petition, "again@example.org")
+    sign(client, petition, "again@example.org")
+
+    signature = Signature.objects.get(petition=petition)
+    kwargs = sorted(
+        (task.args_kwargs["kwargs"]["fresh"], task.args_kwargs["kwargs"]["signature_id"])
+        for task in DBTaskResult.objects.all()
+    )
+    assert kwargs == [(False, signature.pk), (True, signature.pk)]
