@@ -80,6 +80,15 @@ def main() -> None:
         "--claim", type=int, default=None,
         help="tasks the worker claims at once (default: db_worker's); 0 runs django_tasks_db's own worker",
     )  # fmt: skip
+    parser.add_argument(
+        "--warmup", type=int, default=0,
+        help="signatures signed, confirmed and mailed before measuring (imports, templates, first queries)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--stop-after", choices=["sign", "confirm", "worker"], default="worker",
+        help="end after this phase: two runs under callgrind with different --count, subtracted, give "
+        "instructions per item of the phases run",
+    )  # fmt: skip
     options = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -169,6 +178,15 @@ def main() -> None:
 
     connection.commit = counting_commit
 
+    if options.warmup:
+        keys = []
+        for n in range(options.warmup):
+            sign(options.count + n)
+            keys.append(f"{run}-{options.count + n}@load.example.org")
+        for pk in Signature.objects.filter(email_key__in=keys).values_list("pk", flat=True):
+            confirm(pk)
+        drain()
+
     # CPU time, not wall time: waits for the database are not the app's cost.
     profiler = cProfile.Profile(time.process_time) if options.profile else None
     results = {}
@@ -200,6 +218,8 @@ def main() -> None:
         per = max(done, 1)
         results[phase] = (done, cpu * 1000 / per, db * 1000 / per, (time.perf_counter() - wall) * 1000 / per,
                           counted["statements"] / per, counted["commits"] / per)  # fmt: skip
+        if phase == options.stop_after:
+            break
     # The worker's tasks ran in this process on the same connection.
     total = 0.0
     for phase, (done, app, db, wall, statements, commits) in results.items():

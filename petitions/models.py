@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
@@ -90,6 +90,37 @@ class PetitionQuerySet(models.QuerySet):
         or stopped less than PLEA_CONFIRM_GRACE_HOURS ago (Petition.phase)."""
         now = now or timezone.now()
         return self.published().exclude(self._ended_by(now - Petition.confirm_grace()))
+
+    def for_signing(self, slug: str) -> Petition | None:
+        """The published petition at `slug` with only what a sign POST reads
+        (id, slug, status, closing date; other fields are deferred), or None.
+
+        Written out because the sign POST is the hottest write: building the
+        ORM query cost more than the round trip. The rule is `published()`'s;
+        tests/petitions/test_signing_sql.py holds the two to the same answer.
+        """
+        connection = connections[self.db]
+        meta = Petition._meta
+        fields = [meta.get_field(name) for name in ("id", "slug", "status", "closes_at")]
+        quote = connection.ops.quote_name
+        states = ", ".join(["%s"] * len(Petition.PUBLISHED_STATES))
+        sql = (
+            f"SELECT {', '.join(quote(field.column) for field in fields)} FROM {quote(meta.db_table)}"
+            f" WHERE {quote(meta.get_field('slug').column)} = %s AND {quote(meta.get_field('status').column)}"
+            f" IN ({states})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [slug, *Petition.PUBLISHED_STATES])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = []
+        for field, value in zip(fields, row, strict=True):
+            col = field.get_col(meta.db_table)
+            for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+                value = convert(value, col, connection)
+            values.append(value)
+        return Petition.from_db(self.db, [field.attname for field in fields], values)
 
     def most_signed(self) -> PetitionQuerySet:
         return self.order_by("-signature_count", F("opened_at").desc(nulls_last=True), "-pk")

@@ -8,9 +8,9 @@ from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django_tasks_db.backend import DatabaseBackend
 
 from accounts.ip_hash import ip_hash
+from core import task_queue
 from petitions.email_keys import email_domain, email_key
 from petitions.models import Petition, Signature, SignatureTombstone
 from petitions.tasks import SignerMail, mail_after_signing, send_signer_mail
@@ -130,12 +130,15 @@ def signature_create(
         last_mailed_at=now,
     )
     with transaction.atomic():
-        signature_id = _insert_unless_signed(signature, held_fields=_held_for_review(now), key_hash=tombstone_hash(key))
+        signature_id, queued = _insert_unless_signed(
+            signature, held_fields=_held_for_review(now), key_hash=tombstone_hash(key)
+        )
         if signature_id is None:  # signed here already: the reminder path
             existing = existing_signature(petition=petition, key=key)
             _queue_after_signing(signature_id=existing.pk if existing else None, fresh=False)
             return SignOutcome.QUEUED
-        _queue_after_signing(signature_id=signature_id, fresh=True)
+        if not queued:
+            _queue_after_signing(signature_id=signature_id, fresh=True)
     return SignOutcome.CREATED
 
 
@@ -144,9 +147,10 @@ def _held_for_review(now: datetime.datetime) -> dict:
     return {"state": Signature.State.INVALIDATED, "invalidated_at": now, "review_flag": Signature.Flag.SIGNED_AGAIN}
 
 
-def _insert_unless_signed(signature: Signature, *, held_fields: dict, key_hash: str) -> int | None:
+def _insert_unless_signed(signature: Signature, *, held_fields: dict, key_hash: str) -> tuple[int | None, bool]:
     """INSERT … ON CONFLICT (petition, email_key) DO NOTHING RETURNING id: the
-    new signature's id, or None if this address has signed this petition.
+    new signature's id, or None if this address has signed this petition;
+    and whether its mail task was queued by the same statement.
 
     One statement instead of a check and an insert: a repeat is not an error,
     so no unique violation (which PostgreSQL logs with the statement, the
@@ -155,6 +159,12 @@ def _insert_unless_signed(signature: Signature, *, held_fields: dict, key_hash: 
     decided in the same statement: `held_fields` replace the model's values
     then. The columns come from the model, so a new field is written too.
     PostgreSQL and SQLite (3.35+) both take this form.
+
+    On PostgreSQL with the database queue, the statement also writes the
+    new signature's `mail_after_signing` task row (a data-modifying CTE
+    that inserts one task per inserted signature, so none when the address
+    had signed): one round trip instead of two. SQLite has no INSERT in a
+    CTE; there the caller queues it.
     """
     connection = connections[Signature.objects.db]
     quote = connection.ops.quote_name
@@ -179,18 +189,32 @@ def _insert_unless_signed(signature: Signature, *, held_fields: dict, key_hash: 
         f"INSERT INTO {quote(Signature._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
         f"VALUES ({', '.join(values)}) ON CONFLICT ({unique}) DO NOTHING RETURNING {quote(Signature._meta.pk.column)}"
     )
+    queued = connection.vendor == "postgresql" and task_queue.is_database_queue(mail_after_signing)
+    if queued:
+        pk = quote(Signature._meta.pk.column)
+        head, select, task_params = task_queue.insert_parts(
+            mail_after_signing,
+            kwargs={},
+            connection=connection,
+            expressions={
+                "args_kwargs": "jsonb_build_object('args', jsonb_build_array(), 'kwargs',"
+                f" jsonb_build_object('signature_id', signed.{pk}, 'fresh', true))"
+            },
+        )
+        sql = f"WITH signed AS ({sql}), queued AS ({head} SELECT {select} FROM signed) SELECT {pk} FROM signed"
+        params += task_params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    return row[0] if row else None
+    return (row[0], queued) if row else (None, False)
 
 
 def _queue_after_signing(*, signature_id: int | None, fresh: bool) -> None:
     """With the database queue, the task row is written in the signature's
     own transaction: one commit, and a mail is queued exactly when its
     signature is stored. Any other backend is called once that commits."""
-    if isinstance(mail_after_signing.get_backend(), DatabaseBackend):
-        mail_after_signing.enqueue(signature_id=signature_id, fresh=fresh)
+    if task_queue.is_database_queue(mail_after_signing):
+        task_queue.enqueue_row(mail_after_signing, kwargs={"signature_id": signature_id, "fresh": fresh})
     else:
         transaction.on_commit(lambda: mail_after_signing.enqueue(signature_id=signature_id, fresh=fresh))
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -103,6 +103,10 @@ def _detail(
     return response
 
 
+def _published(slug: str) -> Petition:
+    return get_object_or_404(Petition.objects.published(), slug=slug)
+
+
 def _published_with_texts(slug: str) -> Petition:
     return get_object_or_404(Petition.objects.published().prefetch_related("texts"), slug=slug)
 
@@ -122,8 +126,11 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cross_origin_protected
 @require_http_methods(["GET", "POST"])
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
-    # No translations fetched: a signature redirects; only a re-shown form reads them.
-    petition = get_object_or_404(Petition.objects.published(), slug=slug)
+    # Only the few fields signing reads: a signature redirects. A re-shown
+    # form (below) reads the whole petition again, as the page does.
+    petition = Petition.objects.for_signing(slug)
+    if petition is None:
+        raise Http404
     if request.method == "GET":
         return redirect(petition)
     if not petition.accepts_signatures():
@@ -131,7 +138,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(petition)
     form = SignForm(request.POST)
     if not form.is_valid():
-        return _detail(request, petition, form=form, status=400)
+        return _detail(request, _published(slug), form=form, status=400)
     data = form.cleaned_data
     if data["website"]:
         # Only scripts fill the hidden field: they are told what a person is
@@ -146,7 +153,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
             else _("This form had expired. Please check your details and sign again."),
         )
         form.restart_clock(slug=petition.slug)
-        return _detail(request, petition, form=form, status=400)
+        return _detail(request, _published(slug), form=form, status=400)
     ip_address = client_ip(request)
     if not abuse.sign_allowed(petition_id=petition.pk, ip_hash=ip_hash(ip_address)):
         form.add_error(
@@ -156,7 +163,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
                 "Please wait a few minutes and sign again; your details are kept below."
             ),
         )
-        return _detail(request, petition, form=form, status=429)
+        return _detail(request, _published(slug), form=form, status=429)
     try:
         signing.signature_create(
             petition=petition,
