@@ -5,6 +5,7 @@ sends them (fetch metadata, no cookie), timed with `time.process_time`;
 "Petition page served before the middleware").
 
     DATABASE_URL=postgres://... python bench/profile_page.py [--count 5000] [--profile hello|page]
+        [--without-early-answer]
 
 Without DATABASE_URL it makes a SQLite database in a temporary directory with
 generate_data's petitions (gen-00001 with --signatures of them). Settings as
@@ -68,6 +69,11 @@ def main() -> None:
     parser.add_argument("--language", default="en")
     parser.add_argument("--profile", choices=["hello", "page"], default=None)
     parser.add_argument("--lines", type=int, default=40)
+    parser.add_argument(
+        "--without-early-answer",
+        action="store_true",
+        help="as before SharedPageMiddleware: every hit through the stack",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as workdir:
@@ -83,6 +89,10 @@ def main() -> None:
 
             call_command("migrate", verbosity=0)
             call_command(generate_data.Command(), petitions=2, signatures=args.signatures, signatures_each=10, cases=20)
+        if args.without_early_answer:
+            from django.conf import settings
+
+            settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if not name.endswith(".SharedPageMiddleware")]
         from config.wsgi import application
 
         hello = environ("GET", "/_bench/hello/", headers=NAVIGATION)
