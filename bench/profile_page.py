@@ -103,7 +103,7 @@ def main() -> None:
             env = hello if args.profile == "hello" else page
             profiler = cProfile.Profile(time.process_time)
             profiler.runcall(timed, application, env, args.count)
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(args.lines)
+            pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(args.lines)
             return
         figures = {"hello": [], "page": []}
         for _ in range(args.rounds):

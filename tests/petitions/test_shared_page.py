@@ -153,3 +153,35 @@ def test_turning_the_cache_off_turns_the_early_answer_off(petition, settings):
 
     assert not answered_before_the_stack(response)
     assert "3 have signed" in page_text(response)
+
+
+def test_the_empty_sign_form_is_rendered_once_per_language(petition, settings, monkeypatch):
+    from petitions.templatetags import petition_tags
+
+    settings.PLEA_PAGE_CACHE_SECONDS = 0  # every visit renders the page
+    rendered = []
+    real = petition_tags.render_crispy_form
+    monkeypatch.setattr(
+        petition_tags, "render_crispy_form", lambda form, **kw: rendered.append(form) or real(form, **kw)
+    )
+
+    english = [Client().get(f"/en/petitions/{petition.slug}/").content.decode() for _ in range(3)]
+    uyghur = Client().get(f"/ug/petitions/{petition.slug}/").content.decode()
+
+    assert len(rendered) == 2, "once for English, once for Uyghur"
+    assert all('name="full_name"' in page and 'lang="en"' in page for page in english)
+    assert 'name="full_name"' in uyghur and 'lang="ug"' in uyghur
+
+
+def test_a_form_sent_back_with_errors_shows_what_was_typed(petition):
+    from django.urls import reverse
+
+    Client().get(petition.get_absolute_url())  # the empty form is remembered
+    response = Client().post(
+        reverse("petitions:sign", kwargs={"slug": petition.slug}),
+        {"full_name": "Typed Name", "email": "not-an-address", "started": ""},
+    )
+
+    assert response.status_code == 400
+    assert 'value="Typed Name"' in response.content.decode()
+    assert 'value="Typed Name"' not in Client().get(f"{petition.get_absolute_url()}?fresh=1").content.decode()
