@@ -114,6 +114,12 @@ def _from_a_stranger(request: HttpRequest) -> bool:
     )
 
 
+def _keyed_enough() -> bool:
+    # With either setting the stack's answer depends on a header the address
+    # does not hold (CommonMiddleware's user-agent check, the forwarded host).
+    return not settings.DISALLOWED_USER_AGENTS and not settings.USE_X_FORWARDED_HOST
+
+
 class SharedPageMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -131,7 +137,7 @@ class SharedPageMiddleware:
                 return _as_the_stack_answered(stamp_form_clock(html, slug=slug), headers)
         response = self.get_response(request)
         shared_page = getattr(response, "shared_page", None)
-        if shared_page is not None and response.status_code == 200 and not response.cookies:
+        if shared_page is not None and response.status_code == 200 and not response.cookies and _keyed_enough():
             if len(_answered) >= _ANSWERED_MAX:
                 _answered.clear()
             _answered[address] = (*shared_page, list(response.items()))

@@ -113,6 +113,17 @@ def test_a_host_the_stack_refuses_is_never_answered_early(petition):
     assert Client().get(url, HTTP_HOST="evil.example").status_code == 400
 
 
+def test_a_refused_user_agent_is_refused_as_before(petition, settings):
+    import re
+
+    settings.DISALLOWED_USER_AGENTS = [re.compile("BadBot")]
+    url = petition.get_absolute_url()
+    Client().get(url)
+    assert not answered_before_the_stack(Client().get(url))
+
+    assert Client().get(url, HTTP_USER_AGENT="BadBot/1.0").status_code == 403
+
+
 def test_only_the_shared_page_is_answered_early(petition):
     missing = "/en/petitions/no-such-petition/"
     Client().get(missing)
