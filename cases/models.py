@@ -256,6 +256,11 @@ class Case(ReviewedPublication):
         DECEASED = "deceased", _("Deceased")
         UNKNOWN = "unknown", _("Unknown")
 
+    # Lazy labels, translated when shown. get_status_display() builds a
+    # dict of every choice on each call, a measurable part of rendering a
+    # list of cards (bench/README.md).
+    STATUS_LABELS = dict(Status.choices)
+
     reference = models.SlugField(
         _("public reference"),
         max_length=80,
@@ -352,6 +357,11 @@ class Case(ReviewedPublication):
         if names is None:
             names = list(self.names.order_by("-preferred", "pk"))
         return names[0] if names else None
+
+    @property
+    def status_label(self) -> str:
+        """get_status_display(), without building the choices each call."""
+        return self.STATUS_LABELS.get(self.status, self.status)
 
     @property
     def display_name(self) -> str:

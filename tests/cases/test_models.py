@@ -69,3 +69,18 @@ def test_search_ignores_case_and_accents(db):
     assert list(Case.objects.search("kälí")) == [found]
     assert list(Case.objects.search("ҚАЛИ")) == [found]
     assert list(Case.objects.search("")) == list(Case.objects.all())
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "tr"])
+@pytest.mark.parametrize("status", [*Case.Status.values, "no-longer-a-choice"])
+def test_status_label_is_the_status_display_in_every_language(status, language):
+    case = Case(status=status)
+    with translation.override(language):
+        assert str(case.status_label) == str(case.get_status_display())
+
+
+def test_status_label_is_translated_when_shown():
+    case = Case(status=Case.Status.CAMP)
+    with translation.override("ru"):
+        russian = str(case.status_label)
+    assert russian != str(case.status_label) == "Held in a camp"
