@@ -15,9 +15,7 @@ petition). It adds the bench owner (user, Organiser row, TOTP device, session).
 import argparse
 import cProfile
 import datetime
-import os
 import pstats
-import secrets
 import statistics
 import sys
 import time
@@ -26,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.profile_signing import backend_cpu, environ  # noqa: E402
+from bench.profile_signing import backend_cpu, environ, production_like_environment  # noqa: E402
 
 SLOW_MS = 10
 
@@ -39,14 +37,7 @@ def main() -> None:
     parser.add_argument("--no-export", action="store_true")
     options = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "0")
-    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
-    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "86400")
-    os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
+    production_like_environment(DATABASE_CONN_MAX_AGE="86400", DJANGO_STATIC_MANIFEST="0")
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -18,7 +18,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import secrets
 import statistics
 import sys
 import tempfile
@@ -28,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.profile_signing import call, environ  # noqa: E402
+from bench.profile_signing import call, environ, production_like_environment  # noqa: E402
 
 NAVIGATION = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
 
@@ -36,15 +35,10 @@ NAVIGATION = {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate", "Sec-Fetch
 def configure(workdir: str) -> bool:
     """The suite's settings; returns whether the database must be filled."""
     fresh = not os.environ.get("DATABASE_URL")
+    production_like_environment()
     os.environ.update(
         {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_STATIC_ROOT": workdir,
-            "DJANGO_LOG_LEVEL": "WARNING",
             "PLEA_BENCH": "1",
             "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{workdir}/page.sqlite3",
         }

@@ -37,6 +37,22 @@ def backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def production_like_environment(**extra: str) -> None:
+    """The suite's settings for an in-process profile (debug off, production
+    paths, loopback host), plus `extra`; what the environment already says wins."""
+    defaults = {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        **extra,
+    }
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+
+
 def environ(method: str, path: str, *, body: dict | None = None, headers: dict | None = None) -> dict:
     data = urlencode(body or {}).encode()
     env = {
@@ -91,18 +107,14 @@ def main() -> None:
     )  # fmt: skip
     options = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "0")
-    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
-    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
-    # One connection throughout, however slowly this runs (under valgrind, say).
-    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "86400")
-    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
-    os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
-    os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
+    production_like_environment(
+        SITE_URL="http://127.0.0.1:8000",
+        # One connection throughout, however slowly this runs (under valgrind, say).
+        DATABASE_CONN_MAX_AGE="86400",
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        DJANGO_STATIC_MANIFEST="0",
+    )
     for name in ("PLEA_SIGN_LIMITS_PER_PETITION", "PLEA_SIGN_LIMITS_PER_IP", "PLEA_RESEND_LIMITS_PER_IP"):
         os.environ.setdefault(name, "off")
     os.environ.setdefault("PLEA_MIN_FILL_SECONDS", "0")
