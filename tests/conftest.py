@@ -1,4 +1,5 @@
 import html
+import io
 import re
 
 import pytest
@@ -36,6 +37,25 @@ def _private_files(tmp_path_factory):
         PLEA_PRIVATE_ROOT=tmp_path_factory.mktemp("private"), MEDIA_ROOT=tmp_path_factory.mktemp("media")
     ):
         yield
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data (`load_demo`), loaded once per test module and rolled back
+    after it: each test runs in a savepoint inside this transaction, so a test
+    that writes sees its own change only. For tests that read the demo; a test
+    about `load_demo` itself calls it."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "petitions.management.commands.load_demo.PASSWORD_FILE", tmp_path_factory.mktemp("demo") / "password"
+        )
+        with transaction.atomic():
+            call_command("load_demo", verbosity=0, stdout=io.StringIO())
+            yield
+            transaction.set_rollback(True)
 
 
 @pytest.fixture
