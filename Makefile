@@ -17,6 +17,11 @@ STAMP := $(VENV)/.installed
 # Development settings: debug on, so the safe defaults in config/settings.py apply.
 DEV_ENV := DJANGO_DEBUG=1
 RUNSERVER_ADDR ?= 127.0.0.1:8000
+# The links Plea builds (mail, share buttons, badges, QR codes) point at the
+# address served, unless SITE_URL is set: a bare port is on 127.0.0.1, and
+# 0.0.0.0 (every interface) is reached from this machine as 127.0.0.1.
+SERVED_HOSTPORT := $(if $(findstring :,$(RUNSERVER_ADDR)),$(subst 0.0.0.0:,127.0.0.1:,$(RUNSERVER_ADDR)),127.0.0.1:$(RUNSERVER_ADDR))
+SITE_URL ?= http://$(SERVED_HOSTPORT)
 # Extra pytest arguments, e.g. make test ARGS="-k signing -x"
 ARGS ?=
 # Test processes (pytest-xdist): one per core by default; WORKERS=0 runs in one process.
@@ -32,7 +37,7 @@ VENV_STALE := $(shell $(PY) -c 'import sys; print(int(sys.version_info < (3, 12)
 	bench bench-smoke ci clean distclean FORCE
 
 help:
-	@echo "make run            migrate, load the demo data, serve on http://$(RUNSERVER_ADDR)/"
+	@echo "make run            migrate, load the demo data, serve on http://$(RUNSERVER_ADDR)/ (RUNSERVER_ADDR=host:port, SITE_URL=...)"
 	@echo "make test           tests on SQLite (browser tests excluded); ARGS=... goes to pytest"
 	@echo "make test-postgres  the same tests on PostgreSQL (\$$DATABASE_URL or a throwaway cluster)"
 	@echo "make test-e2e       browser tests in tests/e2e"
@@ -82,7 +87,7 @@ lock: $(STAMP)
 run: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py migrate
 	$(DEV_ENV) $(PY) manage.py load_demo
-	$(DEV_ENV) $(PY) manage.py runserver $(RUNSERVER_ADDR)
+	$(DEV_ENV) SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(RUNSERVER_ADDR)
 
 # pytest-env (pyproject.toml) sets the test environment, so none is passed here.
 test: $(STAMP)
