@@ -15,5 +15,5 @@ def shorten(text: str, *, limit: int) -> str:
     cut = text[: room + 1]
     boundary = cut.rfind(" ")
     if boundary > 0:
-        return text[:boundary].rstrip(" ,;:-–—") + ELLIPSIS
+        return text[:boundary].rstrip(" ,;:-\u2013\u2014") + ELLIPSIS
     return text[:room] + ELLIPSIS
