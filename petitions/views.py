@@ -59,7 +59,9 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     if tab not in TABS:
         tab = "open"
     query = clean_query(request.GET.get("q"))
-    shown = TABS[tab].petitions().search(query)
+    # A search looks in every tab: someone looking for a petition by name
+    # rarely knows whether it has closed or won since.
+    shown = Petition.objects.published().search(query) if query else TABS[tab].petitions()
     petitions = SORTS[sort]().filter(pk__in=shown.values("pk")).prefetch_related("texts")
     page = Paginator(petitions, PETITIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -69,7 +71,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
         "tabs": TABS,
         "current_tab": TABS[tab],
         "q": query,
-        "query": urlencode({"tab": tab, "sort": sort, **({"q": query} if query else {})}),
+        "query": urlencode({"sort": sort, "q": query} if query else {"tab": tab, "sort": sort}),
     }
     return render(request, "petitions/petition_list.html", context)
 
