@@ -13,6 +13,7 @@ import time
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 from django.core import mail
 from django.test import Client
@@ -162,6 +163,17 @@ def test_with_passkeys_off_the_endpoints_are_not_found_and_the_pages_offer_none(
     for url in (REGISTER_BEGIN, REGISTER_COMPLETE, AUTH_BEGIN, AUTH_COMPLETE):
         assert post_json(client, url).status_code == 404, url
     assert "passkey" not in client.get(reverse("login")).content.decode().lower()
+
+
+@pytest.mark.parametrize("page", ["account", "two_factor_manage"])
+def test_with_passkeys_off_the_account_pages_say_why_and_how_to_turn_them_on(client, settings, page):
+    settings.PLEA_PASSKEYS = False
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    client.force_login(get_user_model().objects.create_user("nadia", password="a long passphrase"))
+    text = page_text(client.get(reverse(page)))
+    assert "Passkeys are off on this site" in text
+    assert "served as http://127.0.0.1:8000" in text
+    assert "Add a passkey" not in text
 
 
 # What the pages offer ------------------------------------------------------------
