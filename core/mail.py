@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
 from django.tasks import Task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -146,7 +147,7 @@ def send(
     return Delivery.SENT
 
 
-def hand_over(mailer, message: EmailMessage) -> bool:
+def hand_over(mailer: BaseEmailBackend, message: EmailMessage) -> bool:
     """Send `message` on an open `mailer` connection: True once the server has
     taken it, False if it refused it for good; raises when the server could
     not be reached (try again later)."""
