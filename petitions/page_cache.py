@@ -69,10 +69,6 @@ def _keys(slug: str) -> list[str]:
     return [_key(slug, code) for code, _name in settings.LANGUAGES]
 
 
-def forget(*, slug: str) -> None:
-    cache.delete_many(_keys(slug))
-
-
 def forget_now_and_on_commit(*, slug: str) -> None:
     """Forget the page now and again when the change commits, so a visitor
     rendering the page meanwhile cannot re-cache the old version."""
