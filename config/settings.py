@@ -109,7 +109,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # A stranger's GET of a cached petition page is answered here, before the
     # rest; it adds the headers the stack below added to that page.
-    "petitions.page_cache.SharedPageMiddleware",
+    "petitions.shared_page.SharedPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.ip_hash import ip_hash
 from cases.models import Case
-from cases.search_keys import clean_query
 from core.client_ip import client_ip
 from core.cross_origin import cross_origin_protected
+from core.search_query import clean_query
 from petitions import abuse, counting, page_cache, signing
 from petitions.forms import SignForm
 from petitions.models import CountIsFinal, InvalidTransition, Petition, PetitionQuerySet, Signature
