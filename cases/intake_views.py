@@ -12,12 +12,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.ip_hash import ip_hash
 from cases.intake import read_attachment, submission_create
 from cases.intake_forms import CaseRequestForm, PublicForm, SubmissionForm
 from cases.models import Case, Submission
 from core import form_clock, rate_limits
-from core.client_ip import client_ip
+from core.client_ip import client_ip, ip_hash
 from core.cross_origin import cross_origin_protected
 
 

@@ -1,5 +1,5 @@
 """How the open data (JSON API, Atom feeds, data set) is served: GET only,
-readable from any origin, limited per client address, and from a few-second
+readable from any origin, limited per client network, and from a few-second
 cache like the petition page, so a surge of readers costs one render per
 PLEA_PAGE_CACHE_SECONDS.
 
@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core import rate_limits
-from core.client_ip import client_ip
+from core.client_ip import client_ip_hash
 
 
 def _limits(name: str, pairs: list[tuple[int, int]]) -> list[rate_limits.Limit]:
@@ -32,9 +32,7 @@ def too_many_requests(request: HttpRequest, *, setting: str) -> HttpResponse | N
     pairs = getattr(settings, setting)
     if not pairs:
         return None
-    # Hashed: a cache key should not hold addresses in clear.
-    address = hashlib.sha256((client_ip(request) or "").encode()).hexdigest()[:32]
-    exceeded = rate_limits.hit(*_limits(setting.lower(), pairs), key=address)
+    exceeded = rate_limits.hit(*_limits(setting.lower(), pairs), key=client_ip_hash(request))
     if exceeded is None:
         return None
     body = {"detail": _("Too many requests from your network. Please wait a few minutes.")}

@@ -12,10 +12,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.ip_hash import ip_hash
 from cases.models import Case
 from cases.search_keys import clean_query
-from core.client_ip import client_ip
+from core.client_ip import client_ip, ip_hash
 from core.cross_origin import cross_origin_protected
 from petitions import abuse, counting, page_cache, signing
 from petitions.forms import SignForm
