@@ -59,7 +59,7 @@ def account_key(username: str) -> str:
 
 
 def _throttle() -> Throttle:
-    return Throttle("sign-in", settings.PLEA_LOGIN_FAILURE_LIMIT, settings.PLEA_LOGIN_FAILURE_WINDOW)
+    return Throttle("sign_in")
 
 
 def _network_subject(request: HttpRequest | None) -> str | None:

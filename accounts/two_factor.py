@@ -229,7 +229,7 @@ class SecondFactorGate:
 
 
 def _code_throttle() -> Throttle:
-    return Throttle("second-factor", settings.PLEA_LOGIN_FAILURE_LIMIT, settings.PLEA_LOGIN_FAILURE_WINDOW)
+    return Throttle("second_factor")
 
 
 class TooManyCodes(Exception):

@@ -21,9 +21,7 @@ from core.cross_origin import cross_origin_protected
 
 
 def _allowed(ip_address: str | None) -> bool:
-    pairs = settings.PLEA_INTAKE_LIMITS_PER_IP
-    limits = [rate_limits.Limit(f"intake-ip-{seconds}", count, seconds) for count, seconds in pairs]
-    return rate_limits.hit(*limits, key=ip_hash(ip_address) or "none") is None
+    return rate_limits.check("intake", key=ip_hash(ip_address) or "none") is None
 
 
 def _refusal(request: HttpRequest, form: PublicForm) -> tuple[str, int] | None:

@@ -2,7 +2,6 @@
 a minimum time to fill the form, disposable addresses, and rate limits."""
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
-from django.conf import settings
 
 from core import form_clock, rate_limits
 from core.form_clock import FormTiming
@@ -40,22 +39,18 @@ def is_disposable(key: str) -> bool:
     return any(".".join(parts[index:]) in DISPOSABLE_DOMAINS for index in range(len(parts) - 1))
 
 
-def _limits(name: str, pairs: list[tuple[int, int]]) -> list[rate_limits.Limit]:
-    return [rate_limits.Limit(f"{name}-{seconds}", count, seconds) for count, seconds in pairs]
-
-
 def sign_allowed(*, petition_id: int, ip_hash: str) -> bool:
-    """Count a signing attempt from this address; False once it is over a limit."""
-    exceeded = rate_limits.hit(
-        *_limits("sign-petition", settings.PLEA_SIGN_LIMITS_PER_PETITION), key=f"{petition_id}:{ip_hash}"
-    ) or rate_limits.hit(*_limits("sign-ip", settings.PLEA_SIGN_LIMITS_PER_IP), key=ip_hash)
+    """Count a signing attempt from this network; False once it is over a limit."""
+    exceeded = rate_limits.check("sign_per_petition", key=f"{petition_id}:{ip_hash}") or rate_limits.check(
+        "sign", key=ip_hash
+    )
     if exceeded:
         rate_limits.count_event(REFUSED_TALLY, key=str(petition_id), seconds=HOUR)
     return exceeded is None
 
 
 def resend_allowed(*, ip_hash: str) -> bool:
-    return rate_limits.hit(*_limits("resend-ip", settings.PLEA_RESEND_LIMITS_PER_IP), key=ip_hash) is None
+    return rate_limits.check("resend", key=ip_hash) is None
 
 
 def refused_in_last_day(*, petition_id: int) -> int:

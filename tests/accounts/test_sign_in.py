@@ -19,7 +19,7 @@ from tests.petitions.factories import sign_form
 
 pytestmark = pytest.mark.django_db
 
-LIMIT = 5  # PLEA_LOGIN_FAILURE_LIMIT's default
+LIMIT = 5  # the "sign_in" rule's default (PLEA_LOGIN_FAILURE_LIMIT)
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from cases.models import Submission, SubmissionFile
 from core import form_clock
 from tests.cases.factories import draft_case, public_case
 from tests.cases.intake_factories import PDF_BYTES, jpeg_with_gps
-from tests.conftest import page_text
+from tests.conftest import page_text, rate_limit_rules
 from tests.organisers.factories import case_editor
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +209,7 @@ def test_a_cross_site_post_is_refused(client):
 
 
 def test_a_flood_from_one_network_is_limited_and_the_text_kept(client, settings):
-    settings.PLEA_INTAKE_LIMITS_PER_IP = [(2, 600)]
+    settings.PLEA_RATE_LIMITS = rate_limit_rules(intake=[(2, 600)])
     for _ in range(2):
         assert client.post(URL, intake_form()).status_code == 302
     response = client.post(URL, intake_form(), REMOTE_ADDR="127.0.0.1")
