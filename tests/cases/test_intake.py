@@ -3,6 +3,7 @@ correction or removal". What they send is kept sealed and private, bots and
 floods are refused, and a family never loses what it typed."""
 
 import io
+import re
 import time
 
 import pytest
@@ -217,6 +218,20 @@ def test_a_flood_from_one_network_is_limited_and_the_text_kept(client, settings)
     assert "Too many messages have come from your network" in page_text(response)
     assert "Taken from her home at night." in response.content.decode()
     assert Submission.objects.count() == 2
+
+
+def test_addresses_of_one_ipv6_network_are_limited_as_one(client, settings):
+    settings.PLEA_RATE_LIMITS = rate_limit_rules(intake=[(2, 600)])
+    statuses = [client.post(URL, intake_form(), REMOTE_ADDR=f"2001:db8:4:4::{n}").status_code for n in (1, 2, 3)]
+    assert statuses == [302, 302, 429]
+    assert client.post(URL, intake_form(), REMOTE_ADDR="2001:db8:4:5::1").status_code == 302
+
+
+def test_both_forms_carry_the_hidden_honeypot_and_start_time(client):
+    for url in (URL, request_url(public_case())):
+        body = client.get(url).content.decode()
+        assert re.search(r'class="plea-hp"\s+aria-hidden="true"', body), url
+        assert 'name="website"' in body and 'name="started"' in body, url
 
 
 # --- Corrections and removal requests ---------------------------------------
