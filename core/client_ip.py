@@ -45,11 +45,6 @@ def network_of(address: str) -> str:
     return str(ip)
 
 
-def client_network(request: HttpRequest) -> str | None:
-    address = client_ip(request)
-    return network_of(address) if address else None
-
-
 def ip_hash(address: str | None) -> str:
     """The keyed hash of the network `address` belongs to; "" for no address."""
     if not address:
