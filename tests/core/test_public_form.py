@@ -40,19 +40,19 @@ def request(address: str = "192.0.2.10"):
 @pytest.mark.parametrize(
     ("changes", "verdict"),
     [
-        ({}, Verdict.PASSED),
-        ({"website": "http://spam.example"}, Verdict.BOT),
+        (dict, Verdict.PASSED),
+        (lambda: {"website": "http://spam.example"}, Verdict.BOT),
         # A bot that fills everything is caught by the honeypot before the clock.
-        ({"website": "x", "started": ""}, Verdict.BOT),
-        ({"started": started(seconds_ago=0)}, Verdict.TOO_FAST),
-        ({"started": started(seconds_ago=2 * 3600 + 5)}, Verdict.EXPIRED),
-        ({"started": started(scope="another-form")}, Verdict.EXPIRED),
-        ({"started": "forged"}, Verdict.EXPIRED),
-        ({"started": ""}, Verdict.EXPIRED),
+        (lambda: {"website": "x", "started": ""}, Verdict.BOT),
+        (lambda: {"started": started(seconds_ago=0)}, Verdict.TOO_FAST),
+        (lambda: {"started": started(seconds_ago=2 * 3600 + 5)}, Verdict.EXPIRED),
+        (lambda: {"started": started(scope="another-form")}, Verdict.EXPIRED),
+        (lambda: {"started": "forged"}, Verdict.EXPIRED),
+        (lambda: {"started": ""}, Verdict.EXPIRED),
     ],
 )
 def test_what_the_guard_finds(changes, verdict):
-    assert guard(request(), filled(**changes)) is verdict
+    assert guard(request(), filled(**changes())) is verdict
 
 
 def test_the_rules_refuse_a_network_over_its_limit_and_spare_others(settings):
