@@ -18,6 +18,14 @@ def page_text(response) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
+def rate_limit_rules(**changed: list[tuple[int, int]]) -> dict:
+    """Every rate-limit rule as configured, with the `changed` ones replaced:
+    for overriding settings.PLEA_RATE_LIMITS without touching the shared dict."""
+    from django.conf import settings
+
+    return {**settings.PLEA_RATE_LIMITS, **changed}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _pg_trgm(django_db_setup, django_db_blocker):
     """Tests run with --no-migrations by default, so the extension that

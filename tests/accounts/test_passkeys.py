@@ -291,7 +291,7 @@ def test_passkey_attempts_count_against_the_second_factor_throttle(settings):
     enrolled(account)
     device = passkey(account)
     client = password_sign_in("amina")
-    for _ in range(settings.PLEA_LOGIN_FAILURE_LIMIT):
+    for _ in range(settings.PLEA_RATE_LIMITS["second_factor"][0][0]):
         client.post(reverse("two_factor_verify"), {"code": "000000"})
     post_json(client, AUTH_BEGIN)
     with the_passkey_passes(device):
@@ -325,7 +325,7 @@ def test_a_passwordless_sign_in_respects_the_networks_sign_in_throttle(settings)
     account = organiser()
     device = passkey(account)
     client = Client(REMOTE_ADDR="198.51.100.9")
-    for _ in range(settings.PLEA_LOGIN_FAILURE_LIMIT):
+    for _ in range(settings.PLEA_RATE_LIMITS["second_factor"][0][0]):
         client.post(reverse("login"), {"username": "amina", "password": "wrong"})
     post_json(client, AUTH_BEGIN)
     with the_passkey_passes(device):
