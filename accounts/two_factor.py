@@ -239,12 +239,19 @@ class TooManyCodes(Exception):
 
 @dataclass
 class CodeAttempt:
-    subjects: list[str]
+    """One counted attempt; `succeeded()` gives back what a good one cost,
+    as a good password does: the account starts again, and the network gets
+    its attempt back, so people behind one address (an office, a carrier's
+    NAT, a Tor exit) who each type a right code never use up its budget."""
+
+    account: str
+    network: str | None
 
     def succeeded(self) -> None:
         throttle = _code_throttle()
-        for subject in self.subjects:
-            throttle.reset(subject)
+        throttle.reset(self.account)
+        if self.network:
+            throttle.give_back(self.network)
 
 
 def code_attempt(request: HttpRequest) -> CodeAttempt:
@@ -252,14 +259,13 @@ def code_attempt(request: HttpRequest) -> CodeAttempt:
     before any code is checked; over the limit raises TooManyCodes. django-otp
     also slows each device down after failures."""
     throttle = _code_throttle()
-    subjects = [f"user:{request.user.pk}"]
+    account = f"user:{request.user.pk}"
     address = client_ip(request)
-    if address:
-        subjects.append(f"network:{ip_hash(address)}")
-    counts = [throttle.hit(subject) for subject in subjects]
+    network = f"network:{ip_hash(address)}" if address else None
+    counts = [throttle.hit(subject) for subject in (account, network) if subject]
     if any(count > throttle.limit for count in counts):
         raise TooManyCodes
-    return CodeAttempt(subjects[:1])
+    return CodeAttempt(account=account, network=network)
 
 
 def normalise_code(code: str) -> str:
