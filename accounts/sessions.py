@@ -42,6 +42,7 @@ SESSION_ROW = "plea_session_row"
 # How stale the idle clock may be: 12 hours idle means 12 hours ± this.
 SEEN_RESOLUTION = 5 * 60
 
+
 def _private(request: HttpRequest) -> bool:
     """Every response to someone signed in, and every page that is not public
     (sign-in, password reset, the second step, organiser and admin pages, and
