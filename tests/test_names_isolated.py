@@ -22,6 +22,7 @@ from petitions.delivery import delivery_record, response_record
 from petitions.paper import paper_batch_record
 from petitions.uploads import read_document
 from tests.cases.factories import draft_case
+from tests.cases.intake_factories import new_case_submission
 from tests.organisers import factories as f
 from tests.petitions import factories as pf
 
@@ -88,11 +89,12 @@ def marked_world():
     content = case_snapshot(case)
     content["case"]["summary"] = "Proposed"
     revision = revision_propose(case=case, content=content, by=proposer)
-    return petition, case, revision
+    submission = new_case_submission(name_latin="Zqmark Missing", contact_name="Zqmark Sister")
+    return petition, case, revision, submission
 
 
 def test_every_typed_name_on_organiser_and_public_pages_is_isolated(client):
-    petition, case, revision = marked_world()
+    petition, case, revision, submission = marked_world()
     client.force_login(f.user("zqmarkstaff", staff=True))
     slug = {"slug": petition.slug}
     pages = [
@@ -109,6 +111,9 @@ def test_every_typed_name_on_organiser_and_public_pages_is_isolated(client):
         reverse("organisers:case_reviews"),
         reverse("organisers:case_versions", kwargs={"reference": case.reference}),
         reverse("organisers:case_revision", kwargs={"pk": revision.pk}),
+        reverse("organisers:intake_queue"),
+        reverse("organisers:intake_detail", kwargs={"pk": submission.pk}),
+        reverse("organisers:intake_contact", kwargs={"pk": submission.pk}),
         petition.get_absolute_url(),
         reverse("petitions:list"),
         case.get_absolute_url(),
