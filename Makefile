@@ -151,7 +151,9 @@ check-django: $(STAMP)
 check-migrations: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
-# Production-like environment: debug off, a fresh random secret, real host names.
+# Production-like environment: debug off, a fresh random secret, real host names,
+# a shared cache for the rate limits and mail sent by the task worker (the check
+# reads these settings; nothing connects to Redis or sends anything).
 # Any warning fails, so production settings must pass with none.
 check-deploy: $(STAMP)
 	@secret="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')"; \
@@ -161,6 +163,8 @@ check-deploy: $(STAMP)
 	PLEA_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	DJANGO_ALLOWED_HOSTS=plea.example.org \
 	SITE_URL=https://plea.example.org \
+	REDIS_URL=redis://127.0.0.1:6379/0 \
+	TASKS_BACKEND=django_tasks_db.DatabaseBackend \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 # Messages from our code only: the virtualenv, tests and benchmarks are skipped.

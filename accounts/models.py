@@ -56,6 +56,7 @@ class AuditEntry(models.Model):
         EXPORT_SIGNATURES = "export.signatures", _("Exported the signatures")
         EXPORT_EMAILS = "export.emails", _("Exported the emails of signers who want updates")
         VIEW_EMAILS = "signatures.view_emails", _("Viewed signers' full email addresses")
+        LOOKUP_EMAIL = "signatures.lookup_email", _("Searched the signatures for an exact email address")
         ORGANISER_ADD = "organiser.add", _("Added an organiser")
         ORGANISER_REMOVE = "organiser.remove", _("Removed an organiser")
         INVITATION_CREATE = "invitation.create", _("Invited someone")

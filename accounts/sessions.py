@@ -31,7 +31,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from accounts import audit, browsers
+from accounts import audit, browsers, public_pages
 from accounts.models import AuditEntry, SignedInSession
 
 # When the session signed in (seconds since the epoch), for the absolute limit.
@@ -42,39 +42,15 @@ SESSION_ROW = "plea_session_row"
 # How stale the idle clock may be: 12 hours idle means 12 hours ± this.
 SEEN_RESOLUTION = 5 * 60
 
-# Pages that show or handle account data even to someone not yet signed in.
-PRIVATE_NAMESPACES = {"admin", "organisers", "accounts", "otp_webauthn"}
-PRIVATE_URL_NAMES = {
-    "login",
-    "logout",
-    "password_change",
-    "password_change_done",
-    "password_reset",
-    "password_reset_done",
-    "password_reset_confirm",
-    "password_reset_complete",
-    "two_factor_manage",
-    "two_factor_verify",
-    "two_factor_enrol",
-    "two_factor_authenticator_remove",
-    "two_factor_recovery_codes",
-    "two_factor_recovery_codes_new",
-    "two_factor_remove",
-    "two_factor_reset",
-    "passkey_added",
-    "passkey_remove",
-    "account",
-    "session_end",
-    "sessions_end_others",
-}
-
 
 def _private(request: HttpRequest) -> bool:
-    match = request.resolver_match
-    if match is not None and (PRIVATE_NAMESPACES & set(match.namespaces) or match.url_name in PRIVATE_URL_NAMES):
-        return True
+    """Every response to someone signed in, and every page that is not public
+    (sign-in, password reset, the second step, organiser and admin pages, and
+    any page added later) whoever asks."""
     user = getattr(request, "user", None)
-    return user is not None and user.is_authenticated
+    if user is not None and user.is_authenticated:
+        return True
+    return not public_pages.is_public(request.resolver_match)
 
 
 def session_started(*, request: HttpRequest, user) -> None:

@@ -16,7 +16,8 @@ one place the rest of the site asks:
   when the last check is older than ten minutes.
 
 `SecondFactorGate` keeps a session that passed only the password (or has not
-enrolled although it must) out of every organiser and admin page.
+enrolled although it must) out of every page but the public ones and the
+few it needs to finish signing in.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from accounts import public_pages
 from accounts.audit import record
 from accounts.models import AuditEntry
 from accounts.roles import OWNER, is_case_editor
@@ -55,13 +57,36 @@ VERIFIED_AT = "plea_second_factor_at"
 FRESH_SECONDS = 10 * 60
 RECOVERY_CODE_COUNT = 10
 
-# Pages behind the gate: the organisers' and the admin's (which share one
-# sign-in), invitations (which hand out roles), and changing the password
-# (the password alone must not be able to take the account over).
-GATED_NAMESPACES = {"organisers", "admin", "accounts"}
-GATED_VIEWS = {"password_change", "password_change_done"}
-# Leaving must always work.
-UNGATED_VIEWS = {"admin:logout"}
+# What a session that passed only the password may open, besides the
+# public pages (accounts.public_pages): leaving, the second step, starting
+# again through a password reset. Every other page waits for the second
+# step, so a page added later is behind it without anyone listing it.
+OPEN_BEFORE_SECOND_STEP = frozenset(
+    {
+        "login",
+        "logout",
+        "admin:logout",
+        "two_factor_verify",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "otp_webauthn:credential-authentication-begin",
+        "otp_webauthn:credential-authentication-complete",
+        "otp_webauthn:js-i18n-catalog",
+    }
+)
+# An account that must enrol and has none may also set a second factor up
+# (an authenticator app, or a passkey from the manage page) and save its
+# recovery codes: the password is all it has to lose.
+OPEN_BEFORE_ENROLMENT = OPEN_BEFORE_SECOND_STEP | {
+    "two_factor_enrol",
+    "two_factor_manage",
+    "two_factor_recovery_codes",
+    "passkey_added",
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+}
 
 
 # What an account has -------------------------------------------------------
@@ -201,10 +226,10 @@ def fresh_second_factor_required(view: Callable) -> Callable:
 
 
 class SecondFactorGate:
-    """No organiser or admin page for a session that passed only the
-    password on an account with a second factor (to the second step), nor
-    for an account that must enrol and has not (to enrolment); both come
-    back to the page they asked for."""
+    """No page but the public ones and those in OPEN_BEFORE_SECOND_STEP for a
+    session that passed only the password on an account with a second factor
+    (to the second step), nor for an account that must enrol and has not (to
+    enrolment); both come back to the page they asked for."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -214,13 +239,15 @@ class SecondFactorGate:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
         match = request.resolver_match
-        if match is None or not request.user.is_authenticated or match.view_name in UNGATED_VIEWS:
-            return None
-        if not (GATED_NAMESPACES & set(match.namespaces) or match.view_name in GATED_VIEWS):
+        if match is None or not request.user.is_authenticated or public_pages.is_public(match):
             return None
         if needs_second_step(request):
+            if match.view_name in OPEN_BEFORE_SECOND_STEP:
+                return None
             return redirect_with_next("two_factor_verify", request.get_full_path())
         if requires_second_factor(request.user) and not has_second_factor(request.user):
+            if match.view_name in OPEN_BEFORE_ENROLMENT:
+                return None
             return redirect_with_next("two_factor_enrol", request.get_full_path())
         return None
 
@@ -238,12 +265,19 @@ class TooManyCodes(Exception):
 
 @dataclass
 class CodeAttempt:
-    subjects: list[str]
+    """One counted attempt; `succeeded()` gives back what a good one cost,
+    as a good password does: the account starts again, and the network gets
+    its attempt back, so people behind one address (an office, a carrier's
+    NAT, a Tor exit) who each type a right code never use up its budget."""
+
+    account: str
+    network: str | None
 
     def succeeded(self) -> None:
         throttle = _code_throttle()
-        for subject in self.subjects:
-            throttle.reset(subject)
+        throttle.reset(self.account)
+        if self.network:
+            throttle.give_back(self.network)
 
 
 def code_attempt(request: HttpRequest) -> CodeAttempt:
@@ -251,14 +285,13 @@ def code_attempt(request: HttpRequest) -> CodeAttempt:
     before any code is checked; over the limit raises TooManyCodes. django-otp
     also slows each device down after failures."""
     throttle = _code_throttle()
-    subjects = [f"user:{request.user.pk}"]
+    account = f"user:{request.user.pk}"
     address = client_ip(request)
-    if address:
-        subjects.append(f"network:{ip_hash(address)}")
-    counts = [throttle.hit(subject) for subject in subjects]
+    network = f"network:{ip_hash(address)}" if address else None
+    counts = [throttle.hit(subject) for subject in (account, network) if subject]
     if any(count > throttle.limit for count in counts):
         raise TooManyCodes
-    return CodeAttempt(subjects[:1])
+    return CodeAttempt(account=account, network=network)
 
 
 def normalise_code(code: str) -> str:

@@ -1,5 +1,11 @@
 """System checks: the database Plea runs on (`manage.py check --database default`),
-and the text layout the share images need."""
+the text layout the share images need, and (`check --deploy`) production
+mistakes that weaken a protection without breaking anything visible: keys
+derived from the secret key, mail sent inside the request, rate limits kept
+per process."""
+
+import os
+import shlex
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
@@ -70,5 +76,67 @@ def encryption_keys_set_apart(app_configs=None, **kwargs) -> list[Warning]:
             "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' "
             "and keep it with your other secrets, outside the database and its backups (SECURITY.md).",
             id="plea.W003",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def mail_leaves_the_request(app_configs=None, **kwargs) -> list[Warning]:
+    """With the immediate task backend, mail is sent inside the request that
+    queued it: signing with an address that signed recently answers at once,
+    a fresh one only after the mail server took the confirmation, and anyone
+    can time the difference to learn who signed."""
+    from django.tasks import task_backends
+    from django.tasks.backends.immediate import ImmediateBackend
+
+    if settings.DEBUG or not isinstance(task_backends["default"], ImmediateBackend):
+        return []
+    return [
+        Warning(
+            "Tasks run inside the request (the immediate task backend): mail is sent while the visitor waits, "
+            "and how long signing takes tells whether an address has signed.",
+            hint="Set TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `python manage.py db_worker` "
+            "as a service of its own (README, Deploying).",
+            id="plea.W020",
+        )
+    ]
+
+
+def _worker_count() -> int | None:
+    """Workers gunicorn starts when told by the environment (WEB_CONCURRENCY,
+    or --workers / -w in GUNICORN_CMD_ARGS), if it says."""
+    words = shlex.split(os.environ.get("GUNICORN_CMD_ARGS", ""))
+    for index, word in enumerate(words):
+        if word.startswith("--workers="):
+            value = word.split("=", 1)[1]
+        elif word in ("--workers", "-w") and index + 1 < len(words):
+            value = words[index + 1]
+        else:
+            continue
+        return int(value) if value.isdigit() else None
+    concurrency = os.environ.get("WEB_CONCURRENCY", "")
+    return int(concurrency) if concurrency.isdigit() else None
+
+
+@register(Tags.security, deploy=True)
+def limits_shared_by_every_worker(app_configs=None, **kwargs) -> list[Warning]:
+    """Rate limits live in the cache: a cache in each process's own memory
+    counts each worker's attempts apart, so four workers allow four times
+    every limit (sign-in guesses, signatures per network, address lookups).
+    One process is rare in production and cannot be seen from here, so any
+    local-memory cache with debug off is reported."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if settings.DEBUG or not isinstance(caches["default"], LocMemCache):
+        return []
+    workers = _worker_count()
+    times = f"{workers} times" if workers and workers > 1 else "once per worker process"
+    return [
+        Warning(
+            f"The cache is each process's own memory (REDIS_URL is not set): every rate limit is counted {times}, "
+            "and a restart forgets them.",
+            hint="Set REDIS_URL to a Redis every app server and worker shares (README, Deploying).",
+            id="plea.W021",
         )
     ]

@@ -152,9 +152,12 @@ class SignatureFilterForm(forms.Form):
     since = forms.DateField(label=_("Signed from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Signed until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_look_up_address: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Any country")), *countries]
+        if not may_look_up_address:
+            # Whether a given person signed is for owners to ask (see the view).
+            del self.fields["email"]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()

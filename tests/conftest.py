@@ -15,6 +15,7 @@ def page_text(response) -> str:
     """The text a visitor reads: tags dropped, entities decoded, spaces collapsed."""
     body = response.content.decode()
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"</?bdi>", "", body)  # an isolate, inline: no space around it
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -63,9 +64,28 @@ def _read_once(signatures: QuerySet, *, cap: int) -> tuple[QuerySet, int]:
 @login_required
 def signature_list(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_for(request, slug, roles=MODERATING_ROLES)
-    form = SignatureFilterForm(request.GET or None)
+    # Moderators see masked addresses; an owner may open the full ones, and
+    # every page of them is audited like an export. Searching for an exact
+    # address tells whether that person signed: owners only, with a fresh
+    # second factor, a few times an hour, each search audited.
+    may_see_emails = role_on(request.user, petition) in OWNING_ROLES
+    full_emails = may_see_emails and request.GET.get("emails") == "full"
+    looking_up = bool(request.GET.get("email", "").strip())
+    if looking_up and not may_see_emails:
+        raise PermissionDenied(_("Only the petition's owners may search for an email address."))
+    if (full_emails or looking_up) and not is_fresh(request):
+        return ask_again(request)
+    form = SignatureFilterForm(request.GET or None, may_look_up_address=may_see_emails)
     signatures = Signature.objects.filter(petition=petition)
-    cap, counted = SIGNATURES_COUNTED, None
+    cap, counted, status = SIGNATURES_COUNTED, None, 200
+    if form.is_valid():
+        looking_up = bool(form.cleaned_data.get("email"))
+        if looking_up:
+            try:
+                exports.address_lookup_start(by=request.user)
+            except exports.TooManyLookups:
+                form.add_error("email", _("Too many searches for addresses. Wait an hour and try again."))
+                status = 429
     if form.is_valid():
         signatures = form.filter(signatures)
         if form.cleaned_data.get("name"):
@@ -76,12 +96,8 @@ def signature_list(request: HttpRequest, slug: str) -> HttpResponse:
     signatures = signatures.order_by("-created_at", "-pk")
     paginator = CappedPaginator(signatures, SIGNATURES_PER_PAGE, cap=cap, counted=counted)
     page = paginator.get_page(request.GET.get("page"))
-    # Moderators see masked addresses; an owner may open the full ones, and
-    # every page of them is audited like an export.
-    may_see_emails = role_on(request.user, petition) in OWNING_ROLES
-    full_emails = may_see_emails and request.GET.get("emails") == "full"
-    if full_emails and not is_fresh(request):
-        return ask_again(request)
+    if status == 200 and form.is_valid() and looking_up:
+        exports.address_lookup_record(by=request.user, petition=petition, found=paginator.count)
     if full_emails:
         exports.email_page_record(
             by=request.user, petition=petition, page_number=page.number, count=len(page.object_list)
@@ -100,7 +116,7 @@ def signature_list(request: HttpRequest, slug: str) -> HttpResponse:
         "actions": list(Action),
         "count_final": petition.count_is_final(),
     }
-    return render(request, "organisers/signature_list.html", context)
+    return render(request, "organisers/signature_list.html", context, status=status)
 
 
 @login_required

@@ -1,11 +1,13 @@
 """Production start-up fails closed: no secret or host list, no server."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,3 +73,46 @@ def test_production_mail_works_with_a_backend_other_than_smtp():
 
 def test_the_benchmark_hello_view_is_not_mounted_by_default(client):
     assert client.get("/_bench/hello/").status_code == 404
+
+
+def check_deploy(**env) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` as `make check-deploy` runs it, with `env` on top."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "TASKS_BACKEND", "WEB_CONCURRENCY", "GUNICORN"))
+    }
+    production = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "plea.example.org",
+        "SITE_URL": "https://plea.example.org",
+        "PLEA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**environment, **production, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_as_the_makefile_sets_them_pass_the_deploy_checks():
+    result = check_deploy()
+    assert result.returncode == 0, result.stderr
+
+
+def test_mail_inside_the_request_and_limits_per_process_are_deploy_warnings():
+    """Without the task worker, mail goes out while the signer waits (the
+    documented "who signed" timing leak); without Redis, every worker keeps
+    its own count of every limit (tests/core/test_checks.py has the details)."""
+    result = check_deploy(
+        TASKS_BACKEND="django.tasks.backends.immediate.ImmediateBackend", REDIS_URL="", WEB_CONCURRENCY="4"
+    )
+    assert result.returncode != 0
+    assert "plea.W020" in result.stderr and "db_worker" in result.stderr
+    assert "plea.W021" in result.stderr and "counted 4 times" in result.stderr

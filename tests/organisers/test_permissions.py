@@ -218,6 +218,14 @@ CASES = [
         ANYONE_WITH_ROLE,
     ),
     ("signatures", "get", petition_url("signatures"), None, ANYONE_WITH_ROLE),
+    # Whether an address signed: owners only (tests/organisers/test_address_lookup.py).
+    (
+        "signatures by-address",
+        "get",
+        lambda w: petition_url("signatures")(w) + "?email=someone@spam.test",
+        None,
+        OWNERS,
+    ),
     (
         "signature_action",
         "post",
