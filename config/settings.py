@@ -451,6 +451,9 @@ PLEA_RATE_LIMITS = {
     "second_factor": _LOGIN_FAILURES,
     # Reset links mailed to one address.
     "reset_mail": [(3, 3600)],
+    # An owner asking whether an address signed, per account: enough to
+    # answer a signer's request, too few to test a list of addresses.
+    "address_lookup": [(20, 3600)],
 }
 # A person takes longer than this to fill the sign form; scripts usually don't.
 PLEA_MIN_FILL_SECONDS = env_int("PLEA_MIN_FILL_SECONDS", default=3)

@@ -11,7 +11,7 @@ from django_countries import countries
 from accounts import audit
 from accounts.models import AuditEntry
 from core.csv_stream import BLOCK, FORMULA_STARTS, csv_lines, neutralise, to_crlf  # noqa: F401  (neutralise: tests)
-from core.rate_limits import Limit, hit
+from core import rate_limits
 from petitions.models import Petition, Signature, SignatureQuerySet
 
 CHUNK = 2000
@@ -151,17 +151,14 @@ def email_page_record(*, by, petition: Petition, page_number: int, count: int) -
 # Whether a given address signed is what an adversary who suspects someone
 # most wants to know: owners may ask, a few times an hour, and each asking
 # is recorded (that it happened and how many rows matched; never the address).
-ADDRESS_LOOKUPS = Limit("address-lookup", count=20, seconds=60 * 60)
-
-
 class TooManyLookups(Exception):
     pass
 
 
 def address_lookup_start(*, by: AbstractBaseUser) -> None:
     """Count one search of signatures by exact address, before it runs;
-    raises TooManyLookups over ADDRESS_LOOKUPS."""
-    if hit(ADDRESS_LOOKUPS, key=f"user:{by.pk}") is not None:
+    raises TooManyLookups over the address_lookup rule (PLEA_RATE_LIMITS)."""
+    if rate_limits.check("address_lookup", key=f"user:{by.pk}") is not None:
         raise TooManyLookups
 
 
