@@ -99,7 +99,7 @@ def configure_environment(port: int, static_root: str) -> None:
         sys.exit("bench/suite.py needs a PostgreSQL DATABASE_URL; run it through bench/run.sh")
     os.environ.update(
         {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -110,7 +110,6 @@ def configure_environment(port: int, static_root: str) -> None:
             "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-            "PLEA_BENCH": "1",
             # Every simulated signer comes from 127.0.0.1 and posts at machine
             # speed: the anti-abuse limits would refuse them all.
             "PLEA_SIGN_LIMITS_PER_PETITION": "off",
