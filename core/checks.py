@@ -1,8 +1,11 @@
 """System checks: the database Plea runs on (`manage.py check --database default`),
-and the text layout the share images need."""
+the text layout the share images need, and the one version of django-tasks-db
+whose internals the task worker and queue use."""
+
+from importlib import metadata
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.db import connections
 
 C_LOCALES = frozenset({"c", "posix"})
@@ -70,5 +73,35 @@ def encryption_keys_set_apart(app_configs=None, **kwargs) -> list[Warning]:
             "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' "
             "and keep it with your other secrets, outside the database and its backups (SECURITY.md).",
             id="plea.W003",
+        )
+    ]
+
+
+# core/task_worker.py and core/task_queue.py use django-tasks-db's private
+# parts (its worker loop, model helpers, the row its backend writes), which
+# any release may change without notice.
+TASKS_DB_TESTED = "0.13.0"
+TASKS_DB_TESTS = "tests/core/test_task_worker.py and tests/core/test_task_queue.py"
+
+
+def installed_version(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+@register()
+def task_library_is_the_tested_one(app_configs=None, **kwargs) -> list[Error]:
+    version = installed_version("django-tasks-db")
+    if version in (None, TASKS_DB_TESTED):
+        return []
+    return [
+        Error(
+            f"django-tasks-db {version} is installed, but Plea's task worker and queue use the internals of "
+            f"{TASKS_DB_TESTED} only.",
+            hint=f"Install django-tasks-db=={TASKS_DB_TESTED} (requirements.txt), or rerun {TASKS_DB_TESTS} against "
+            f"{version}, adapt core/task_worker.py and core/task_queue.py, and set TASKS_DB_TESTED in core/checks.py.",
+            id="plea.E001",
         )
     ]
