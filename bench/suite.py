@@ -700,11 +700,12 @@ def export_csv(port: int, *, cookie: str, master: int) -> dict:
     import threading
 
     from accounts.models import AuditEntry
+    from petitions import audit_actions
     from petitions.models import Petition, Signature
 
     petition = Petition.objects.get(slug=BIG_SLUG)
     expected = Signature.objects.filter(petition=petition).counted().count()
-    audits_before = AuditEntry.objects.filter(petition=petition, action=AuditEntry.Action.EXPORT_SIGNATURES).count()
+    audits_before = AuditEntry.objects.about(petition).filter(action=audit_actions.EXPORT_SIGNATURES).count()
     pids = worker_pids(master)
     before = {pid: memory_kb(pid) for pid in pids}
     peak = {pid: m["VmRSS"] for pid, m in before.items()}
@@ -740,7 +741,7 @@ def export_csv(port: int, *, cookie: str, master: int) -> dict:
     hwm_growth = {pid: after[pid]["VmHWM"] - before[pid]["VmHWM"] for pid in pids}
     served_by = max(pids, key=lambda pid: (growth[pid], hwm_growth[pid]))
     rows = lines - 1  # the header
-    audits = AuditEntry.objects.filter(petition=petition, action=AuditEntry.Action.EXPORT_SIGNATURES).count()
+    audits = AuditEntry.objects.about(petition).filter(action=audit_actions.EXPORT_SIGNATURES).count()
     return {
         "status": status,
         "content_type": content_type,
