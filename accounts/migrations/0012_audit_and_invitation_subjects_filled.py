@@ -25,6 +25,9 @@ def _copy(apps, schema_editor, *, model_name: str, forwards: bool) -> None:
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {TRIGGER}")
         cursor.execute(sql, [subject_type])
         if guarded:
+            # Going back sets foreign keys, whose deferred checks must run
+            # before PostgreSQL lets the table be altered again.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {TRIGGER}")
 
 
