@@ -115,7 +115,7 @@ test-e2e: $(STAMP)
 # Real services, real processes: a throwaway PostgreSQL (restarted mid-run), a
 # redis-server of its own (stopped mid-run), two gunicorn instances. About a minute.
 test-resilience: $(STAMP)
-	scripts/with-postgres.sh $(PY) bench/resilience.py
+	DJANGO_SETTINGS_MODULE=bench.settings scripts/with-postgres.sh $(PY) bench/resilience.py
 
 # The secret keys are not in a backup: keep them separately (SECURITY.md).
 DEST ?=
@@ -181,7 +181,7 @@ compile-translations: $(STAMP)
 
 bench: $(STAMP)
 	@if [ -f bench/run.sh ]; then \
-		PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash bench/run.sh; \
+		DJANGO_SETTINGS_MODULE=bench.settings PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash bench/run.sh; \
 	else \
 		echo "No benchmark suite yet (bench/run.sh does not exist)."; \
 		exit 1; \
@@ -190,7 +190,7 @@ bench: $(STAMP)
 # The whole suite on 10,000 signatures in about a minute: fails if any request
 # failed or a count came out wrong, never on a missed target.
 bench-smoke: $(STAMP)
-	BENCH_QUICK=1 PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash bench/run.sh
+	BENCH_QUICK=1 DJANGO_SETTINGS_MODULE=bench.settings PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash bench/run.sh
 
 # Sequential even under make -j: each step reads best after the one before.
 ci:

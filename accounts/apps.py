@@ -12,6 +12,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
+        from accounts import audit_actions  # noqa: F401  (registers this app's audit actions)
+
         # Every way in and out (sign-in page, invitation, test client) lists
         # and unlists its session on the account page (accounts.sessions).
         user_logged_in.connect(_session_listed, dispatch_uid="accounts.session_listed")

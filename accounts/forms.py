@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import sign_in, two_factor
 from accounts.models import Invitation
-from accounts.roles import MODERATOR, OWNER, PetitionRole
+from accounts.roles import MODERATOR, OWNER, PetitionRole, role_provider
 from accounts.tasks import send_password_reset
 from core.rate_limits import Throttle
 from core.validators import reject_control_characters, reject_control_characters_multiline
@@ -114,10 +114,10 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Every petition, reached through the invitation's relation so that
-        # this app imports no other.
-        petitions = Invitation._meta.get_field("petition").related_model
-        self.fields["petition"].queryset = petitions.objects.order_by("title")
+        # Every petition, from the app that gives roles on them (accounts.roles).
+        provider = role_provider()
+        if provider is not None:
+            self.fields["petition"].queryset = provider.subjects()
         self.helper = _helper(_("Send the invitation"))
 
     def clean(self):

@@ -16,9 +16,9 @@ from django.core import signing
 from django.db import models, transaction
 from django.utils import timezone
 
-from accounts import audit
-from accounts.models import AuditEntry, Invitation
-from accounts.roles import CASE_EDITORS_GROUP, ORGANISERS_GROUP, is_site_staff
+from accounts import audit, audit_actions
+from accounts.models import Invitation, subject_type_of
+from accounts.roles import CASE_EDITORS_GROUP, ORGANISERS_GROUP, is_site_staff, role_provider
 from accounts.tasks import send_invitation
 from accounts.tokens import INVITATION_SALT
 
@@ -57,12 +57,8 @@ def invitation_from_token(token: str) -> Invitation:
         raise InvitationExpired from None
     except (signing.BadSignature, ValueError, UnicodeError):
         raise InvitationInvalid from None
-    invitation = (
-        Invitation.objects.select_related("petition", "invited_by").filter(pk=pk).first()
-        if isinstance(pk, int)
-        else None
-    )
-    if invitation is None:
+    invitation = Invitation.objects.select_related("invited_by").filter(pk=pk).first() if isinstance(pk, int) else None
+    if invitation is None or (invitation.subject_id and invitation.subject is None):  # its petition is gone
         raise InvitationInvalid
     if invitation.accepted_at is not None:
         raise InvitationUsed
@@ -73,7 +69,7 @@ def invitation_create(
     *,
     by,
     email: str,
-    petition: models.Model | None,
+    subject: models.Model | None,
     role: str,
     organiser: bool = False,
     case_editor: bool = False,
@@ -83,16 +79,17 @@ def invitation_create(
     with transaction.atomic():
         invitation = Invitation.objects.create(
             email=email.strip(),
-            petition=petition,
-            role=role if petition else "",
+            subject_type=subject_type_of(subject) if subject is not None else "",
+            subject_id=str(subject.pk) if subject is not None else "",
+            role=role if subject is not None else "",
             organiser=organiser,
             case_editor=case_editor,
             invited_by=by,
         )
         audit.record(
             by=by,
-            action=AuditEntry.Action.INVITATION_CREATE,
-            petition=petition,
+            action=audit_actions.INVITATION_CREATE,
+            subject=subject,
             target=invitation,
             details={"email": invitation.email, "role": invitation.role, "case_editor": case_editor},
         )
@@ -111,13 +108,13 @@ def _grant(*, invitation: Invitation, user) -> None:
         if not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-    if invitation.petition_id and invitation.role:
-        # The petitions.Organiser row, through the user's relation to it.
-        user.petition_roles.get_or_create(petition_id=invitation.petition_id, defaults={"role": invitation.role})
+    subject = invitation.subject
+    if subject is not None and invitation.role:
+        role_provider().grant(user=user, subject_id=invitation.subject_id, role=invitation.role)
     audit.record(
         by=user,
-        action=AuditEntry.Action.INVITATION_ACCEPT,
-        petition=invitation.petition,
+        action=audit_actions.INVITATION_ACCEPT,
+        subject=subject,
         target=invitation,
         details={"role": invitation.role, "organiser": invitation.organiser, "case_editor": invitation.case_editor},
     )

@@ -42,9 +42,8 @@ from django_otp_webauthn import views as library
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
 
-from accounts import browsers, sessions, sign_in, two_factor, two_factor_views
+from accounts import audit_actions, browsers, sessions, sign_in, two_factor, two_factor_views
 from accounts.audit import record
-from accounts.models import AuditEntry
 from accounts.tasks import send_new_device_notice
 from accounts.two_factor_views import SHOW_CODES_SECONDS, SHOW_CODES_UNTIL
 
@@ -112,7 +111,7 @@ class RegistrationComplete(_PasskeysOn, _FreshToRegister, library.CompleteCreden
         with transaction.atomic():
             response = super().post(*args, **kwargs)
             device = passkeys_of(user).get(pk=json.loads(response.content)["id"])
-            record(by=user, action=AuditEntry.Action.SECOND_FACTOR_ADD, target=user, details={"kind": "passkey"})
+            record(by=user, action=audit_actions.SECOND_FACTOR_ADD, target=user, details={"kind": "passkey"})
             two_factor.notify(request, user=user, event="passkey_added")
             if not two_factor.recovery_codes_left(user):
                 # A passkey lives on one device: the codes are the way back in without it.

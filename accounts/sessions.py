@@ -31,8 +31,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from accounts import audit, browsers, public_pages
-from accounts.models import AuditEntry, SignedInSession
+from accounts import audit, audit_actions, browsers, public_pages
+from accounts.models import SignedInSession
 
 # When the session signed in (seconds since the epoch), for the absolute limit.
 SIGNED_IN_AT = "plea_signed_in_at"
@@ -112,7 +112,7 @@ def signed_in_session_end(*, by, signed_in_session: SignedInSession) -> None:
     with transaction.atomic():
         audit.record(
             by=by,
-            action=AuditEntry.Action.SESSION_END,
+            action=audit_actions.SESSION_END,
             target_type="user",
             target_id=by.pk,
             details={
@@ -130,7 +130,7 @@ def signed_in_sessions_end_others(*, by, keep_session_key: str) -> int:
         ended = end_other_sessions(user=by, keep_session_key=keep_session_key)
         audit.record(
             by=by,
-            action=AuditEntry.Action.SESSIONS_END_OTHERS,
+            action=audit_actions.SESSIONS_END_OTHERS,
             target_type="user",
             target_id=by.pk,
             details={"sessions": ended},

@@ -22,7 +22,7 @@ def send_invitation(*, invitation_id: int, attempt: int = 0) -> None:
     from accounts.invitations import account_for, may_create_account
     from accounts.models import Invitation
 
-    invitation = Invitation.objects.select_related("petition", "invited_by").filter(pk=invitation_id).first()
+    invitation = Invitation.objects.select_related("invited_by").filter(pk=invitation_id).first()
     if invitation is None or invitation.accepted_at is not None:
         return
     account = account_for(invitation)

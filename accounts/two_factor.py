@@ -43,10 +43,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from accounts import public_pages
+from accounts import audit_actions, public_pages
 from accounts.audit import record
-from accounts.models import AuditEntry
-from accounts.roles import OWNER, is_case_editor
+from accounts.roles import OWNING_ROLES, holds_role, is_case_editor
 from accounts.sessions import end_other_sessions
 from accounts.tasks import send_two_factor_notice
 from core.client_ip import client_ip, ip_hash
@@ -117,8 +116,7 @@ def requires_second_factor(user) -> bool:
         return False
     if user.is_staff or user.is_superuser or is_case_editor(user):
         return True
-    # petition_roles: the user's petitions.Organiser rows (by relation: this app imports no other).
-    return user.petition_roles.filter(role=OWNER).exists()
+    return holds_role(user, roles=OWNING_ROLES)
 
 
 def authenticators(user):
@@ -163,13 +161,13 @@ def note_verified(request: HttpRequest, *, device) -> None:
             left = recovery_codes_left(request.user)
             record(
                 by=request.user,
-                action=AuditEntry.Action.RECOVERY_CODE_USE,
+                action=audit_actions.RECOVERY_CODE_USE,
                 target=request.user,
                 details={"left": left},
             )
             notify(request, user=request.user, event="recovery_code", left=left)
         else:
-            record(by=request.user, action=AuditEntry.Action.SECOND_FACTOR, target=request.user, details={"kind": kind})
+            record(by=request.user, action=audit_actions.SECOND_FACTOR, target=request.user, details={"kind": kind})
 
 
 def is_fresh(request: HttpRequest, *, within: int = FRESH_SECONDS) -> bool:
@@ -343,7 +341,7 @@ def authenticator_confirm(request: HttpRequest, *, device: TOTPDevice, code: str
         _forget(request.user)
         record(
             by=request.user,
-            action=AuditEntry.Action.SECOND_FACTOR_ADD,
+            action=audit_actions.SECOND_FACTOR_ADD,
             target=request.user,
             details={"kind": "authenticator"},
         )
@@ -362,7 +360,7 @@ def recovery_codes_new(*, user, now: datetime | None = None) -> list[str]:
         device.token_set.all().delete()
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
         StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
-        record(by=user, action=AuditEntry.Action.RECOVERY_CODES_NEW, target=user, details={"count": len(codes)})
+        record(by=user, action=audit_actions.RECOVERY_CODES_NEW, target=user, details={"count": len(codes)})
     return codes
 
 
@@ -397,7 +395,7 @@ def authenticator_remove(request: HttpRequest, *, device: TOTPDevice | WebAuthnC
             _delete_devices(user)
         record(
             by=user,
-            action=AuditEntry.Action.SECOND_FACTOR_REMOVE,
+            action=audit_actions.SECOND_FACTOR_REMOVE,
             target=user,
             details={"kind": kind, "two_factor_off": not others},
         )
@@ -410,7 +408,7 @@ def two_factor_remove(request: HttpRequest) -> None:
     user = request.user
     with transaction.atomic():
         kinds = _delete_devices(user)
-        record(by=user, action=AuditEntry.Action.SECOND_FACTOR_REMOVE, target=user, details={"kinds": kinds})
+        record(by=user, action=audit_actions.SECOND_FACTOR_REMOVE, target=user, details={"kinds": kinds})
         notify(request, user=user, event="removed")
     request.session.pop(VERIFIED_AT, None)
     end_other_sessions(user=user, keep_session_key=request.session.session_key)
@@ -421,9 +419,7 @@ def two_factor_reset(*, user, by, reason: str) -> None:
     the person enrols again at their next sign-in."""
     with transaction.atomic():
         kinds = _delete_devices(user)
-        record(
-            by=by, action=AuditEntry.Action.SECOND_FACTOR_RESET, target=user, reason=reason, details={"kinds": kinds}
-        )
+        record(by=by, action=audit_actions.SECOND_FACTOR_RESET, target=user, reason=reason, details={"kinds": kinds})
         notify(None, user=user, event="reset")
     # Whoever holds the lost phone may be signed in with it somewhere.
     end_other_sessions(user=user, keep_session_key=None)

@@ -25,7 +25,8 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = InvitationForm(request.POST or None, initial={"petition": request.GET.get("petition")})
     if request.method == "POST" and form.is_valid():
-        invitations.invitation_create(by=request.user, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        invitations.invitation_create(by=request.user, subject=data.pop("petition"), **data)
         messages.success(
             request,
             _("Invitation sent to %(email)s. An existing account is asked to accept it by signing in.")
@@ -84,8 +85,8 @@ def _accept_with_account(request: HttpRequest, invitation) -> HttpResponse:
             pass
         else:
             messages.success(request, _("Invitation accepted."))
-            if invitation.petition_id:
-                return redirect("organisers:petition", slug=invitation.petition.slug)
+            if invitation.subject is not None:
+                return redirect("organisers:petition", slug=invitation.subject.slug)
             return redirect("organisers:dashboard")
     mine = request.user.email.casefold() == invitation.email.casefold()
     return render(

@@ -1,5 +1,5 @@
 """The floor for the signing benchmark (issue 19): what a signature minimally
-costs on this stack. Mounted only when PLEA_BENCH is set (config/urls.py),
+costs on this stack. Mounted only by bench/urls.py (bench.settings),
 never in production.
 
 Two bare POST views, driven by the same client as the real flow and through

@@ -25,6 +25,16 @@ import random
 import time
 from collections.abc import Iterator
 
+import django
+
+if __name__ == "__main__":
+    # Run as a script, this module is imported before Django is set up, and
+    # the models below need it set up.
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -430,11 +440,6 @@ def true_count(*, petition_id: int) -> int:
 
 
 if __name__ == "__main__":
-    import os
     import sys
 
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
     Command().run_from_argv(["manage.py", "generate_data", *sys.argv[1:]])

@@ -1,5 +1,5 @@
 """The yardstick for bench/: the cheapest page Django can serve through our
-middleware. Mounted only when PLEA_BENCH is set (config/urls.py)."""
+middleware. Mounted only by bench/urls.py (bench.settings)."""
 
 from django.http import HttpRequest, HttpResponse
 

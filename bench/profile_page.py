@@ -9,7 +9,7 @@ sends them (fetch metadata, no cookie), timed with `time.process_time`;
 
 Without DATABASE_URL it makes a SQLite database in a temporary directory with
 generate_data's petitions (gen-00001 with --signatures of them). Settings as
-the suite's: debug off, PLEA_BENCH, page cache on. The first page request of
+the suite's: debug off, bench.settings, page cache on. The first page request of
 each round renders and caches the page; the rest are cached hits, as nearly
 every request of a surge is.
 """
@@ -39,7 +39,6 @@ def configure(workdir: str) -> bool:
     os.environ.update(
         {
             "DJANGO_STATIC_ROOT": workdir,
-            "PLEA_BENCH": "1",
             "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{workdir}/page.sqlite3",
         }
     )

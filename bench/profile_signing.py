@@ -41,7 +41,7 @@ def production_like_environment(**extra: str) -> None:
     """The suite's settings for an in-process profile (debug off, production
     paths, loopback host), plus `extra`; what the environment already says wins."""
     defaults = {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",

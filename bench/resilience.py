@@ -129,7 +129,7 @@ def configure_environment(*, redis_url: str, site_port: int, media: Path) -> Non
     database queue, as in production, and mail kept in memory by whoever sends it."""
     os.environ.update(
         {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "PLEA_IP_HASH_KEY": secrets.token_urlsafe(50),

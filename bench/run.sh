@@ -25,6 +25,9 @@ PYTHON="${PYTHON:-python}"
 # The whole run is bounded: a stuck benchmark is killed, and the cluster and
 # gunicorn go with it.
 export PLEA_PG_DB=plea_bench
+# The benchmark's own settings and URLconf (bench/settings.py): production's
+# plus the bare hello and floor views, which config never mounts.
+export DJANGO_SETTINGS_MODULE=bench.settings
 export PLEA_PG_EXTRA_OPTS="-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_buffers=256MB"
 exec timeout --signal=TERM --kill-after=30 "${BENCH_TIMEOUT:-900}" \
     scripts/with-postgres.sh "$PYTHON" bench/suite.py

@@ -99,7 +99,7 @@ def configure_environment(port: int, static_root: str) -> None:
         sys.exit("bench/suite.py needs a PostgreSQL DATABASE_URL; run it through bench/run.sh")
     os.environ.update(
         {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -110,7 +110,6 @@ def configure_environment(port: int, static_root: str) -> None:
             "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-            "PLEA_BENCH": "1",
             # Every simulated signer comes from 127.0.0.1 and posts at machine
             # speed: the anti-abuse limits would refuse them all.
             "PLEA_SIGN_LIMITS_PER_PETITION": "off",
@@ -701,11 +700,12 @@ def export_csv(port: int, *, cookie: str, master: int) -> dict:
     import threading
 
     from accounts.models import AuditEntry
+    from petitions import audit_actions
     from petitions.models import Petition, Signature
 
     petition = Petition.objects.get(slug=BIG_SLUG)
     expected = Signature.objects.filter(petition=petition).counted().count()
-    audits_before = AuditEntry.objects.filter(petition=petition, action=AuditEntry.Action.EXPORT_SIGNATURES).count()
+    audits_before = AuditEntry.objects.about(petition).filter(action=audit_actions.EXPORT_SIGNATURES).count()
     pids = worker_pids(master)
     before = {pid: memory_kb(pid) for pid in pids}
     peak = {pid: m["VmRSS"] for pid, m in before.items()}
@@ -741,7 +741,7 @@ def export_csv(port: int, *, cookie: str, master: int) -> dict:
     hwm_growth = {pid: after[pid]["VmHWM"] - before[pid]["VmHWM"] for pid in pids}
     served_by = max(pids, key=lambda pid: (growth[pid], hwm_growth[pid]))
     rows = lines - 1  # the header
-    audits = AuditEntry.objects.filter(petition=petition, action=AuditEntry.Action.EXPORT_SIGNATURES).count()
+    audits = AuditEntry.objects.about(petition).filter(action=audit_actions.EXPORT_SIGNATURES).count()
     return {
         "status": status,
         "content_type": content_type,

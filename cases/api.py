@@ -19,6 +19,7 @@ from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 
 from cases.models import Case, CaseIdentifier, CaseName, CaseQuerySet, Source
+from cases.petition_links import petitions_for
 from core.api_pages import ERRORS, MAX_PAGE, SLUG_MAX_LENGTH, SLUG_PATTERN, Page, page_of
 from core.search_query import clean_query
 
@@ -244,7 +245,7 @@ def case_detail_data(request: HttpRequest | None, case: Case, *, with_links: boo
                 "url": _absolute(request, petition.get_absolute_url()),
                 "signature_count": petition.signature_count,
             }
-            for petition in case.petitions.published().most_signed()
+            for petition in petitions_for(case)
         ]
     return data
 

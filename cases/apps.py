@@ -40,6 +40,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from cases import audit_actions  # noqa: F401  (registers this app's audit actions)
         from cases.models import Case, CaseName, index_spelling_words, retire_deleted_public_case
 
         post_migrate.connect(give_case_editors_their_permissions, sender=self)

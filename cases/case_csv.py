@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 from django_countries import countries
 
 from accounts.audit import record
-from accounts.models import AuditEntry
+from cases import audit_actions
 from cases.models import (
     Case,
     CaseIdentifier,
@@ -650,7 +650,7 @@ def _confirm(*, upload: CaseImport, by, include_lookalikes: set[int], now: datet
         upload.state, upload.imported_at = CaseImport.State.IMPORTED, now
         upload.save(update_fields=["state", "imported_at"])
         record(
-            by=by, action=AuditEntry.Action.CASE_IMPORT, target=upload, target_type="caseimport",
+            by=by, action=audit_actions.CASE_IMPORT, target=upload, target_type="caseimport",
             details={
                 "file": upload.file_name, "created": len(cases), "skipped": len(upload.rows) - len(cases),
                 "references": [case.reference for case in cases][:200],

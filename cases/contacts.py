@@ -5,8 +5,8 @@ decrypted for a page, that page is a reading: case editors only, each one
 in the audit log with who, when and whose contact."""
 
 from accounts.audit import record
-from accounts.models import AuditEntry
 from accounts.roles import is_case_editor
+from cases import audit_actions
 from cases.models import TestifierContact
 
 
@@ -19,11 +19,9 @@ def _details(contact: TestifierContact) -> dict:
 
 
 def contact_read(*, by, contact: TestifierContact) -> None:
-    record(by=by, action=AuditEntry.Action.CONTACT_VIEW, target=contact, details=_details(contact))
+    record(by=by, action=audit_actions.CONTACT_VIEW, target=contact, details=_details(contact))
 
 
 def contact_changed(*, by, contact: TestifierContact, fields: list[str]) -> None:
     # The names of the changed fields only: the log must not hold the values.
-    record(
-        by=by, action=AuditEntry.Action.CONTACT_CHANGE, target=contact, details={**_details(contact), "fields": fields}
-    )
+    record(by=by, action=audit_actions.CONTACT_CHANGE, target=contact, details={**_details(contact), "fields": fields})

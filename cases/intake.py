@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import record
-from accounts.models import AuditEntry
+from cases import audit_actions
 from cases.models import (
     Case,
     CaseIdentifier,
@@ -184,7 +184,7 @@ def submission_mark_duplicate(*, submission: Submission, case: Case, by: User) -
         submission = _locked(submission)
         submission.mark_duplicate(of=case, by=by)
         record(
-            by=by, action=AuditEntry.Action.SUBMISSION_DUPLICATE, target=submission,
+            by=by, action=audit_actions.SUBMISSION_DUPLICATE, target=submission,
             details={"case": case.reference},
         )  # fmt: skip
     return submission
@@ -255,7 +255,7 @@ def submission_convert(*, submission: Submission, by: User, now: datetime.dateti
         _add_photos(case, submission, by=by)
         submission.mark_converted(draft=case, by=by, now=now)
         record(
-            by=by, action=AuditEntry.Action.SUBMISSION_CONVERT, target=submission,
+            by=by, action=audit_actions.SUBMISSION_CONVERT, target=submission,
             details={"case": case.reference, "publication": submission.publication},
         )  # fmt: skip
     return case
@@ -306,7 +306,7 @@ def submission_ask(*, submission: Submission, message: str, by: User) -> Submiss
     with transaction.atomic():
         submission = _locked(submission)
         submission.mark_waiting(by=by)
-        record(by=by, action=AuditEntry.Action.SUBMISSION_ASK, target=submission, details={"message": message})
+        record(by=by, action=audit_actions.SUBMISSION_ASK, target=submission, details={"message": message})
         from cases.tasks import send_information_request
 
         transaction.on_commit(lambda: send_information_request.enqueue(submission_id=submission.pk, message=message))
@@ -318,7 +318,7 @@ def submission_close(*, submission: Submission, reason: str, note: str = "", by:
         submission = _locked(submission)
         submission.close(reason=reason, note=note, by=by)
         record(
-            by=by, action=AuditEntry.Action.SUBMISSION_CLOSE, target=submission, reason=note,
+            by=by, action=audit_actions.SUBMISSION_CLOSE, target=submission, reason=note,
             details={"close_reason": reason},
         )  # fmt: skip
     return submission
@@ -345,7 +345,7 @@ class Contact:
 def submission_contact_read(*, submission: Submission, by: User) -> Contact:
     """The sender's contact details, opened and audited (who, when, which)."""
     with transaction.atomic():
-        record(by=by, action=AuditEntry.Action.SUBMISSION_CONTACT, target=submission)
+        record(by=by, action=audit_actions.SUBMISSION_CONTACT, target=submission)
     return Contact(name=submission.contact_name, email=submission.contact_email, other=submission.contact_other)
 
 

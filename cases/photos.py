@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.audit import record
-from accounts.models import AuditEntry
+from cases import audit_actions
 from cases.models import Case, InvalidTransition, Photo, Testimony, Visibility
 from core.images import ReencodedImage, reencode
 
@@ -100,7 +100,7 @@ def _remove_public_copies_on_commit(photo: Photo) -> None:
 # --- Workflows --------------------------------------------------------------------
 
 
-def _audit(photo: Photo, *, by, action: AuditEntry.Action, reason: str = "", details: dict | None = None) -> None:
+def _audit(photo: Photo, *, by, action: str, reason: str = "", details: dict | None = None) -> None:
     record(
         by=by, action=action, target=photo, target_type="photo", reason=reason,
         details={"case": photo.case.reference, "photo": photo.key, **(details or {})},
@@ -148,7 +148,7 @@ def photo_add(
             written.append(name)
         with transaction.atomic():
             photo.save()
-            _audit(photo, by=by, action=AuditEntry.Action.PHOTO_ADD, details={"consent": consent})
+            _audit(photo, by=by, action=audit_actions.PHOTO_ADD, details={"consent": consent})
     except BaseException:
         _delete_files(private, written)
         raise
@@ -189,12 +189,12 @@ def photo_update(*, photo: Photo, by, changes: dict) -> Photo:
         if reviewed and was_waiting:
             photo.submitted_by = photo.submitted_at = None
         photo.save()
-        _audit(photo, by=by, action=AuditEntry.Action.PHOTO_EDIT, details={"fields": changed, "before": before})
+        _audit(photo, by=by, action=audit_actions.PHOTO_EDIT, details={"fields": changed, "before": before})
         if reviewed and was_public:
-            _audit(photo, by=by, action=AuditEntry.Action.PHOTO_UNPUBLISH, reason=gettext("Edited"))
+            _audit(photo, by=by, action=audit_actions.PHOTO_UNPUBLISH, reason=gettext("Edited"))
         if reviewed and (was_public or was_waiting) and photo.consent == Photo.Consent.PUBLIC and photo.alt.strip():
             photo.submit_for_publication(by=by)
-            _audit(photo, by=by, action=AuditEntry.Action.PHOTO_SUBMIT)
+            _audit(photo, by=by, action=audit_actions.PHOTO_SUBMIT)
     return photo
 
 
@@ -206,7 +206,7 @@ def photo_submit(*, photo: Photo, by) -> Photo:
         if not photo.alt.strip():
             raise InvalidTransition(gettext("Describe the photo in its alt text before it can be public."))
         photo.submit_for_publication(by=by)
-        _audit(photo, by=by, action=AuditEntry.Action.PHOTO_SUBMIT)
+        _audit(photo, by=by, action=audit_actions.PHOTO_SUBMIT)
     return photo
 
 
@@ -219,7 +219,7 @@ def photo_approve(*, photo: Photo, by) -> Photo:
         submitter = photo.submitted_by.get_username() if photo.submitted_by else ""
         photo.approve_publication(by=by)
         _copy_to_public(photo)
-        _audit(photo, by=by, action=AuditEntry.Action.PHOTO_APPROVE, details={"submitted_by": submitter})
+        _audit(photo, by=by, action=audit_actions.PHOTO_APPROVE, details={"submitted_by": submitter})
     return photo
 
 
@@ -227,7 +227,7 @@ def photo_unpublish(*, photo: Photo, by, reason: str = "") -> Photo:
     with transaction.atomic():
         photo = _locked(photo)
         _take_down(photo)
-        _audit(photo, by=by, action=AuditEntry.Action.PHOTO_UNPUBLISH, reason=reason)
+        _audit(photo, by=by, action=audit_actions.PHOTO_UNPUBLISH, reason=reason)
     return photo
 
 
@@ -243,7 +243,7 @@ def photo_choose_portrait(*, photo: Photo, by) -> Photo:
         photo.case.photos.filter(portrait=True).exclude(pk=photo.pk).update(portrait=False)
         photo.portrait = True
         photo.save(update_fields=["portrait", "updated_at"])
-        _audit(photo, by=by, action=AuditEntry.Action.PHOTO_PORTRAIT)
+        _audit(photo, by=by, action=audit_actions.PHOTO_PORTRAIT)
     return photo
 
 
@@ -252,7 +252,7 @@ def photo_delete(*, photo: Photo, by, reason: str = "") -> None:
     with transaction.atomic():
         photo = _locked(photo)
         names = _names(photo)
-        _audit(photo, by=by, action=AuditEntry.Action.PHOTO_DELETE, reason=reason, details={"alt": photo.alt})
+        _audit(photo, by=by, action=audit_actions.PHOTO_DELETE, reason=reason, details={"alt": photo.alt})
         photo.delete()
         transaction.on_commit(lambda: _delete_files(public_storage(), names), robust=True)
         transaction.on_commit(lambda: _delete_files(private_storage(), names), robust=True)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from accounts.audit import record
-from accounts.models import AuditEntry
+from cases import audit_actions
 from cases.models import (
     Case,
     CaseIdentifier,
@@ -382,7 +382,7 @@ def record_publication(*, case: Case) -> CaseRevision:
     )  # fmt: skip
 
 
-def _audit(revision: CaseRevision, *, by, action: AuditEntry.Action, reason: str = "") -> None:
+def _audit(revision: CaseRevision, *, by, action: str, reason: str = "") -> None:
     record(
         by=by, action=action, target=revision.case, target_type="case", reason=reason,
         details={"revision": revision.pk, "case": revision.case.reference},
@@ -412,7 +412,7 @@ def revision_propose(
             case=case, content=content, base=base, restores=restores, note=note, origin=origin, proposed_by=by,
             proposed_at=now or timezone.now(),
         )  # fmt: skip
-        action = AuditEntry.Action.CASE_REVISION_RESTORE if restores else AuditEntry.Action.CASE_REVISION_PROPOSE
+        action = audit_actions.CASE_REVISION_RESTORE if restores else audit_actions.CASE_REVISION_PROPOSE
         _audit(revision, by=by, action=action, reason=note)
     return revision
 
@@ -467,7 +467,7 @@ def revision_approve(
         )
         revision.review_note = note
         revision.save(update_fields=["content", "state", "reviewed_by", "reviewed_at", "review_note"])
-        _audit(revision, by=by, action=AuditEntry.Action.CASE_REVISION_APPROVE, reason=note)
+        _audit(revision, by=by, action=audit_actions.CASE_REVISION_APPROVE, reason=note)
     return revision
 
 
@@ -485,7 +485,7 @@ def revision_reject(
         )
         revision.review_note = note
         revision.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
-        _audit(revision, by=by, action=AuditEntry.Action.CASE_REVISION_REJECT, reason=note)
+        _audit(revision, by=by, action=audit_actions.CASE_REVISION_REJECT, reason=note)
     return revision
 
 

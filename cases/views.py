@@ -8,6 +8,7 @@ from cases.charts import case_charts
 from cases.filtering import CaseFilters
 from cases.models import FILTER_OPTIONS_CACHE_KEY, FILTER_OPTIONS_SECONDS, Case, RetiredCaseAddress, Statistic
 from cases.partial_dates import chronological
+from cases.petition_links import petitions_for
 
 CASES_PER_PAGE = 24
 
@@ -64,7 +65,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "case": case,
         "relatives": case.related_public_cases(),
         "timeline": chronological(case.events.all()),
-        "petitions": case.petitions.published().most_signed().prefetch_related("texts"),
+        "petitions": petitions_for(case, with_texts=True),
     }
     return render(request, "cases/case_detail.html", context)
 

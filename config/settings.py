@@ -414,10 +414,6 @@ PLEA_PAGE_CACHE_SECONDS = env_int("PLEA_PAGE_CACHE_SECONDS", default=5)
 # day and country are counted again at most every PLEA_TALLY_SECONDS.
 PLEA_TALLY_SECONDS = env_int("PLEA_TALLY_SECONDS", default=300)
 
-# Benchmarks only (bench/run.sh): mounts a bare "hello" view at /_bench/hello/
-# as the yardstick every figure is divided by. Never set in production.
-PLEA_BENCH = env_bool("PLEA_BENCH", default=False)
-
 # How many reverse proxies (load balancer, nginx) sit in front of gunicorn and
 # append to X-Forwarded-For. 0 means clients connect directly.
 PLEA_TRUSTED_PROXIES = env_int("PLEA_TRUSTED_PROXIES", default=0)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -36,16 +35,6 @@ urlpatterns += i18n_patterns(
     path("organisers/", include("organisers.urls")),
     path("admin/", admin.site.urls),
 )
-
-if settings.PLEA_BENCH:
-    from bench import floor
-    from bench.hello import hello
-
-    urlpatterns[:0] = [
-        path("_bench/hello/", hello),
-        path("_bench/floor/<slug:slug>/sign/", floor.insert),
-        path("_bench/floor/confirm/<int:pk>/", floor.confirm),
-    ]
 
 handler400 = "config.views.bad_request"
 handler403 = "config.views.permission_denied"

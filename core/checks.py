@@ -2,13 +2,15 @@
 the text layout the share images need, and (`check --deploy`) production
 mistakes that weaken a protection without breaking anything visible: keys
 derived from the secret key, mail sent inside the request, rate limits kept
-per process."""
+per process; and the one version of django-tasks-db whose internals the
+task worker and queue use."""
 
 import os
 import shlex
+from importlib import metadata
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.db import connections
 
 C_LOCALES = frozenset({"c", "posix"})
@@ -138,5 +140,35 @@ def limits_shared_by_every_worker(app_configs=None, **kwargs) -> list[Warning]:
             "and a restart forgets them.",
             hint="Set REDIS_URL to a Redis every app server and worker shares (README, Deploying).",
             id="plea.W021",
+        )
+    ]
+
+
+# core/task_worker.py and core/task_queue.py use django-tasks-db's private
+# parts (its worker loop, model helpers, the row its backend writes), which
+# any release may change without notice.
+TASKS_DB_TESTED = "0.13.0"
+TASKS_DB_TESTS = "tests/core/test_task_worker.py and tests/core/test_task_queue.py"
+
+
+def installed_version(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+@register()
+def task_library_is_the_tested_one(app_configs=None, **kwargs) -> list[Error]:
+    version = installed_version("django-tasks-db")
+    if version in (None, TASKS_DB_TESTED):
+        return []
+    return [
+        Error(
+            f"django-tasks-db {version} is installed, but Plea's task worker and queue use the internals of "
+            f"{TASKS_DB_TESTED} only.",
+            hint=f"Install django-tasks-db=={TASKS_DB_TESTED} (requirements.txt), or rerun {TASKS_DB_TESTS} against "
+            f"{version}, adapt core/task_worker.py and core/task_queue.py, and set TASKS_DB_TESTED in core/checks.py.",
+            id="plea.E001",
         )
     ]

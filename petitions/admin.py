@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AuditEntry
 from core.read_only_admin import ReadOnlyAdmin
 from petitions.models import Organiser, Petition, PetitionText, Signature
 
@@ -25,6 +26,14 @@ class PetitionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["signature_count", "created_at", "opened_at", "closed_at"]
     inlines = [PetitionTextInline, OrganiserInline]
+
+    # A petition with a history is closed, never deleted: its audit entries
+    # name it (accounts.models.AuditEntry.subject), and no database key
+    # holds it back any more. Each one is checked, so no bulk delete.
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is None or AuditEntry.objects.about(obj).exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Signature)

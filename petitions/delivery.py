@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts import audit
-from accounts.models import AuditEntry
+from petitions import audit_actions
 from petitions.models import Delivery, InvalidTransition, OfficialResponse, Petition, PetitionUpdate, Signature
 from petitions.paper import RecordRefused, check_day
 from petitions.tasks import send_update_batch
@@ -68,8 +68,8 @@ def delivery_record(
         delivery.save()
         audit.record(
             by=by,
-            action=AuditEntry.Action.DELIVERY_RECORD,
-            petition=petition,
+            action=audit_actions.DELIVERY_RECORD,
+            subject=petition,
             target=delivery,
             details={
                 "addressee": addressee,
@@ -132,8 +132,8 @@ def response_record(
         response.save()
         audit.record(
             by=by,
-            action=AuditEntry.Action.RESPONSE_RECORD,
-            petition=petition,
+            action=audit_actions.RESPONSE_RECORD,
+            subject=petition,
             target=response,
             details={"responder": responder, "responded_on": responded_on.isoformat()},
         )
@@ -159,8 +159,8 @@ def victory_link(
             raise RecordRefused(str(error)) from error
         audit.record(
             by=by,
-            action=AuditEntry.Action.VICTORY_LINK,
-            petition=locked,
+            action=audit_actions.VICTORY_LINK,
+            subject=locked,
             target=locked,
             details={"response": response.pk if response else None, "update": update.pk if update else None},
         )
@@ -214,8 +214,8 @@ def delivery_pack(*, by: User, petition: Petition, now: datetime.datetime | None
     with transaction.atomic():
         audit.record(
             by=by,
-            action=AuditEntry.Action.DELIVERY_PACK,
-            petition=petition,
+            action=audit_actions.DELIVERY_PACK,
+            subject=petition,
             target=petition,
             details={"online": online, "paper": petition.paper_signature_count, "named": named_count},
         )

@@ -9,9 +9,9 @@ from django.db import connections, models, transaction
 from django_countries import countries
 
 from accounts import audit
-from accounts.models import AuditEntry
-from core.csv_stream import BLOCK, FORMULA_STARTS, csv_lines, neutralise, to_crlf  # noqa: F401  (neutralise: tests)
 from core import rate_limits
+from core.csv_stream import BLOCK, FORMULA_STARTS, csv_lines, neutralise, to_crlf  # noqa: F401  (neutralise: tests)
+from petitions import audit_actions
 from petitions.models import Petition, Signature, SignatureQuerySet
 
 CHUNK = 2000
@@ -123,14 +123,14 @@ def export_record(*, by: AbstractBaseUser, petition: Petition, emails: bool) -> 
     (the rows the export holds, which for the emails is far fewer than the
     signatures)."""
     if emails:
-        action, columns, rows = AuditEntry.Action.EXPORT_EMAILS, UPDATE_EMAIL_COLUMNS, _wanting_updates(petition)
+        action, columns, rows = audit_actions.EXPORT_EMAILS, UPDATE_EMAIL_COLUMNS, _wanting_updates(petition)
     else:
-        action, columns, rows = AuditEntry.Action.EXPORT_SIGNATURES, DELIVERY_COLUMNS, _delivered(petition)
+        action, columns, rows = audit_actions.EXPORT_SIGNATURES, DELIVERY_COLUMNS, _delivered(petition)
     with transaction.atomic():
         audit.record(
             by=by,
             action=action,
-            petition=petition,
+            subject=petition,
             target=petition,
             details={"columns": list(columns), "rows": rows.count()},
         )
@@ -141,8 +141,8 @@ def email_page_record(*, by, petition: Petition, page_number: int, count: int) -
     with transaction.atomic():
         audit.record(
             by=by,
-            action=AuditEntry.Action.VIEW_EMAILS,
-            petition=petition,
+            action=audit_actions.VIEW_EMAILS,
+            subject=petition,
             target=petition,
             details={"page": page_number, "count": count},
         )
@@ -167,8 +167,8 @@ def address_lookup_record(*, by: AbstractBaseUser, petition: Petition, found: in
     with transaction.atomic():
         audit.record(
             by=by,
-            action=AuditEntry.Action.LOOKUP_EMAIL,
-            petition=petition,
+            action=audit_actions.LOOKUP_EMAIL,
+            subject=petition,
             target=petition,
             details={"found": found},
         )

@@ -580,9 +580,12 @@ class SignatureQuerySet(models.QuerySet):
     def _move(self, steps: list[Step], *, now: datetime.datetime, dry_run: bool, forget_page: bool = True) -> Moved:
         """Apply each step to the signatures here in a state it starts from.
 
-        The conditional UPDATE below is the only one in Plea that changes a
-        signature's state: the row lock it takes makes two racing requests see
-        one winner, on SQLite and PostgreSQL alike. Every signature row is
+        The conditional UPDATE below changes a signature's state everywhere
+        but on the confirmation hot path, `counting.confirm_one`, which writes
+        the same confirm step out in SQL (tests/petitions/test_counting_sql.py
+        holds the two to the same answers); no other code updates a state. The
+        row lock each takes makes two racing requests see one winner, on
+        SQLite and PostgreSQL alike. Every signature row is
         updated before any count, in the same transaction, petition by
         petition so each count moves by what changed on it: a confirmation
         takes its signature's row and then its petition's, so taking them in

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import audit
-from accounts.models import AuditEntry
+from petitions import audit_actions
 from petitions.models import (
     InvalidationReason,
     InvalidTransition,
@@ -91,42 +91,42 @@ NOT_BY_RULE = frozenset({Scope.ONE, Scope.SELECTION})
 ACTIONS: dict[Action, Moderation] = {
     Action.HIDE: Moderation(
         label=gettext_lazy("Hide name and reason"),
-        audit_action=AuditEntry.Action.SIGNATURE_HIDE,
+        audit_action=audit_actions.SIGNATURE_HIDE,
         one=lambda signature, now: signature.hide(now=now),
         many=lambda rows, now, dry_run: rows.hide(now=now, dry_run=dry_run),
         applies_to=EVERYWHERE,
     ),
     Action.UNHIDE: Moderation(
         label=gettext_lazy("Restore name and reason"),
-        audit_action=AuditEntry.Action.SIGNATURE_UNHIDE,
+        audit_action=audit_actions.SIGNATURE_UNHIDE,
         one=lambda signature, now: signature.unhide(now=now),
         many=lambda rows, now, dry_run: rows.unhide(now=now, dry_run=dry_run),
         applies_to=EVERYWHERE,
     ),
     Action.APPROVE: Moderation(
         label=gettext_lazy("Mark as reviewed"),
-        audit_action=AuditEntry.Action.SIGNATURE_APPROVE,
+        audit_action=audit_actions.SIGNATURE_APPROVE,
         one=lambda signature, now: signature.approve(now=now),
         many=lambda rows, now, dry_run: rows.approve(now=now, dry_run=dry_run),
         applies_to=NOT_BY_RULE,
     ),
     Action.INVALIDATE_SPAM: Moderation(
         label=gettext_lazy("Invalidate as spam"),
-        audit_action=AuditEntry.Action.SIGNATURE_INVALIDATE,
+        audit_action=audit_actions.SIGNATURE_INVALIDATE,
         one=lambda signature, now: signature.invalidate(reason=InvalidationReason.SPAM, now=now),
         many=lambda rows, now, dry_run: rows.invalidate(reason=InvalidationReason.SPAM, now=now, dry_run=dry_run),
         applies_to=EVERYWHERE,
     ),
     Action.INVALIDATE_FRAUD: Moderation(
         label=gettext_lazy("Invalidate as fraud"),
-        audit_action=AuditEntry.Action.SIGNATURE_INVALIDATE,
+        audit_action=audit_actions.SIGNATURE_INVALIDATE,
         one=lambda signature, now: signature.invalidate(reason=InvalidationReason.FRAUD, now=now),
         many=lambda rows, now, dry_run: rows.invalidate(reason=InvalidationReason.FRAUD, now=now, dry_run=dry_run),
         applies_to=EVERYWHERE,
     ),
     Action.REINSTATE: Moderation(
         label=gettext_lazy("Reinstate (undo invalidation)"),
-        audit_action=AuditEntry.Action.SIGNATURE_REINSTATE,
+        audit_action=audit_actions.SIGNATURE_REINSTATE,
         one=lambda signature, now: signature.reinstate(now=now),
         many=lambda rows, now, dry_run: rows.reinstate(now=now, dry_run=dry_run),
         applies_to=EVERYWHERE,
@@ -134,7 +134,7 @@ ACTIONS: dict[Action, Moderation] = {
     ),
     Action.RESEND: Moderation(
         label=gettext_lazy("Re-send confirmation email"),
-        audit_action=AuditEntry.Action.SIGNATURE_RESEND,
+        audit_action=audit_actions.SIGNATURE_RESEND,
         one=_resend_one,
         many=_resend_many,
         applies_to=NOT_BY_RULE,
@@ -190,7 +190,7 @@ def signature_moderate(
         audit.record(
             by=by,
             action=moderation.audit_action,
-            petition=petition,
+            subject=petition,
             target=signature,
             reason=note,
             details={"action": str(action)},
@@ -224,7 +224,7 @@ def _bulk(
         audit.record(
             by=by,
             action=moderation.audit_action,
-            petition=petition,
+            subject=petition,
             target_type="signatures",
             reason=note,
             details={**details, "action": str(action), "changed": moved.changed, "count_change": moved.count_delta},

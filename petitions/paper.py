@@ -17,8 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from accounts.models import AuditEntry
-from petitions import counting
+from petitions import audit_actions, counting
 from petitions.models import PaperBatch, Petition
 from petitions.uploads import Document
 
@@ -97,9 +96,7 @@ def paper_batch_record(
             batch.document_type = document.content_type
         batch.save()
         counting.record_paper_change(petition_id=petition.pk, delta=count, now=now)
-        audit.record(
-            by=by, action=AuditEntry.Action.PAPER_RECORD, petition=petition, target=batch, details=_values(batch)
-        )
+        audit.record(by=by, action=audit_actions.PAPER_RECORD, subject=petition, target=batch, details=_values(batch))
         petition.forget_cached_page()
     return batch
 
@@ -143,8 +140,8 @@ def paper_batch_edit(
         after = _values(batch)
         audit.record(
             by=by,
-            action=AuditEntry.Action.PAPER_EDIT,
-            petition=petition,
+            action=audit_actions.PAPER_EDIT,
+            subject=petition,
             target=batch,
             reason=reason,
             details={"changed": changed, "before": before, "after": after},
@@ -165,8 +162,8 @@ def paper_batch_delete(*, by: User, batch: PaperBatch, reason: str, now: datetim
         before = _values(batch)
         audit.record(
             by=by,
-            action=AuditEntry.Action.PAPER_DELETE,
-            petition=petition,
+            action=audit_actions.PAPER_DELETE,
+            subject=petition,
             target=batch,
             reason=reason,
             details={"before": before},

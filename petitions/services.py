@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from accounts.models import AuditEntry
+from petitions import audit_actions
 from petitions.models import InvalidTransition, Organiser, Petition, PetitionText, PetitionUpdate
 from petitions.tasks import send_update_batch
 
@@ -54,7 +54,7 @@ def petition_create(*, by: User, fields: dict, slug: str = "", now: datetime.dat
             **{name: fields[name] for name in PETITION_FIELDS if name in fields},
         )
         Organiser.objects.create(petition=petition, user=by, role=Organiser.Role.OWNER, added_at=now)
-        audit.record(by=by, action=AuditEntry.Action.PETITION_CREATE, petition=petition, target=petition)
+        audit.record(by=by, action=audit_actions.PETITION_CREATE, subject=petition, target=petition)
     return petition
 
 
@@ -94,8 +94,8 @@ def petition_edit(
         petition.save(update_fields=update_fields)
         audit.record(
             by=by,
-            action=AuditEntry.Action.PETITION_EDIT,
-            petition=petition,
+            action=audit_actions.PETITION_EDIT,
+            subject=petition,
             target=petition,
             reason=reason,
             details={"changed": changed, "before": before},
@@ -103,7 +103,7 @@ def petition_edit(
     return changed
 
 
-def _transition(*, by: User, petition: Petition, action: AuditEntry.Action, reason: str, change) -> None:
+def _transition(*, by: User, petition: Petition, action: str, reason: str, change) -> None:
     with transaction.atomic():
         locked = Petition.objects.select_for_update().get(pk=petition.pk)
         before = locked.status
@@ -114,7 +114,7 @@ def _transition(*, by: User, petition: Petition, action: AuditEntry.Action, reas
         audit.record(
             by=by,
             action=action,
-            petition=locked,
+            subject=locked,
             target=locked,
             reason=reason,
             details={"from": before, "to": locked.status},
@@ -126,7 +126,7 @@ def petition_open(*, by: User, petition: Petition, now: datetime.datetime | None
     if petition.closes_at and petition.closes_at <= (now or timezone.now()):
         raise ActionRefused(_("The closing date has passed. Set a later one before opening."))
     _transition(
-        by=by, petition=petition, action=AuditEntry.Action.PETITION_OPEN, reason="", change=lambda p: p.open(now=now)
+        by=by, petition=petition, action=audit_actions.PETITION_OPEN, reason="", change=lambda p: p.open(now=now)
     )
 
 
@@ -134,7 +134,7 @@ def petition_close(*, by: User, petition: Petition, reason: str = "", now: datet
     _transition(
         by=by,
         petition=petition,
-        action=AuditEntry.Action.PETITION_CLOSE,
+        action=audit_actions.PETITION_CLOSE,
         reason=reason,
         change=lambda p: p.close(now=now),
     )
@@ -144,7 +144,7 @@ def petition_declare_victory(*, by: User, petition: Petition, note: str, now: da
     _transition(
         by=by,
         petition=petition,
-        action=AuditEntry.Action.PETITION_VICTORY,
+        action=audit_actions.PETITION_VICTORY,
         reason=note,
         change=lambda p: p.declare_victory(note=note, now=now),
     )
@@ -165,8 +165,8 @@ def organiser_remove(*, by: User, petition: Petition, organiser: Organiser) -> N
             raise ActionRefused(_("A petition needs at least one owner. Add another owner first."))
         audit.record(
             by=by,
-            action=AuditEntry.Action.ORGANISER_REMOVE,
-            petition=petition,
+            action=audit_actions.ORGANISER_REMOVE,
+            subject=petition,
             target=organiser,
             details={"user": organiser.user.get_username(), "role": organiser.role},
         )
@@ -183,9 +183,7 @@ def update_post(
     with transaction.atomic():
         update = PetitionUpdate.objects.create(petition=petition, title=title, body=body, posted_by=by, posted_at=now)
         petition.forget_cached_page()
-        audit.record(
-            by=by, action=AuditEntry.Action.UPDATE_POST, petition=petition, target=update, details={"title": title}
-        )
+        audit.record(by=by, action=audit_actions.UPDATE_POST, subject=petition, target=update, details={"title": title})
         transaction.on_commit(lambda: send_update_batch.enqueue(update_id=update.pk))
     return update
 
@@ -204,13 +202,13 @@ def petition_text_save(*, by: User, petition: Petition, language: str, fields: d
             if existing is not None:
                 existing.delete()
                 audit.record(
-                    by=by, action=AuditEntry.Action.PETITION_EDIT, petition=petition, target=petition,
+                    by=by, action=audit_actions.PETITION_EDIT, subject=petition, target=petition,
                     details={"translation_removed": language},
                 )  # fmt: skip
             return None
         text, _created = PetitionText.objects.update_or_create(petition=petition, language=language, defaults=fields)
         audit.record(
-            by=by, action=AuditEntry.Action.PETITION_EDIT, petition=petition, target=petition,
+            by=by, action=audit_actions.PETITION_EDIT, subject=petition, target=petition,
             details={"translation": language, "changed": sorted(fields)},
         )  # fmt: skip
     return text

@@ -16,7 +16,7 @@ AUDIT_PER_PAGE = 50
 @login_required
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_for(request, slug, roles=OWNING_ROLES)
-    entries = AuditEntry.objects.visible_to(request.user).filter(petition=petition).newest()
+    entries = AuditEntry.objects.visible_to(request.user).about(petition).newest()
     page = Paginator(entries, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "organisers/audit_log.html", {"petition": petition, "page": page})
 

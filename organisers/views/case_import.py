@@ -16,9 +16,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.audit import record
-from accounts.models import AuditEntry
 from accounts.two_factor import fresh_second_factor_required
-from cases import case_csv
+from cases import audit_actions, case_csv
 from cases.models import Case, CaseImport, InvalidTransition
 from core.csv_stream import csv_lines
 from organisers.views.case_reviews import case_editor_required
@@ -171,6 +170,6 @@ def case_import_template(request: HttpRequest) -> HttpResponse:
 @require_safe
 def case_export(request: HttpRequest) -> HttpResponse:
     """Every case, drafts and internal notes included: audited as it starts."""
-    record(by=request.user, action=AuditEntry.Action.CASE_EXPORT, details={"cases": Case.objects.count()})
+    record(by=request.user, action=audit_actions.CASE_EXPORT, details={"cases": Case.objects.count()})
     day = timezone.localdate().isoformat()
     return _csv_download(case_csv.export_rows(), f"plea-cases-for-editing-{day}.csv")

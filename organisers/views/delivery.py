@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit
-from accounts.models import AuditEntry
 from accounts.roles import OWNING_ROLES
 from organisers.access import petition_for
 from organisers.delivery_forms import (
@@ -24,7 +23,7 @@ from organisers.delivery_forms import (
     ResponseForm,
     VictoryLinkForm,
 )
-from petitions import delivery, paper
+from petitions import audit_actions, delivery, paper
 from petitions.delivery_views import file_response
 from petitions.models import Delivery, OfficialResponse, PaperBatch, Petition, PetitionUpdate
 
@@ -133,7 +132,7 @@ def paper_batch_scan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     petition = petition_for(request, slug, roles=OWNING_ROLES)
     batch = get_object_or_404(PaperBatch, pk=pk, petition=petition)
     response = file_response(batch, public=False)
-    audit.record(by=request.user, action=AuditEntry.Action.PAPER_SCAN, petition=petition, target=batch)
+    audit.record(by=request.user, action=audit_actions.PAPER_SCAN, subject=petition, target=batch)
     return response
 
 

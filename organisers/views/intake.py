@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import audit
 from accounts.models import AuditEntry
 from accounts.two_factor import fresh_second_factor_required
-from cases import intake
+from cases import audit_actions, intake
 from cases.models import Case, CaseName, InvalidTransition, Submission, SubmissionFile
 from organisers.intake_forms import AskForm, BulkCloseForm, CloseForm, DuplicateForm, QueueFilters
 from organisers.views.case_reviews import case_editor_required
@@ -80,7 +80,7 @@ def intake_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
         handle = kept.file.storage.open(kept.file.name, "rb")
     except OSError as error:
         raise Http404 from error
-    audit.record(by=request.user, action=AuditEntry.Action.SUBMISSION_FILE, target=kept.submission)
+    audit.record(by=request.user, action=audit_actions.SUBMISSION_FILE, target=kept.submission)
     is_pdf = kept.content_type == intake.PDF
     response = FileResponse(
         handle, content_type=kept.content_type, as_attachment=is_pdf, filename=kept.file.name.rsplit("/", 1)[-1]

@@ -152,7 +152,7 @@ def organisers_manage(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # The same answer whether or not the address has an account: the
         # page must not tell an organiser who has one (accounts.invitations).
-        invitations.invitation_create(by=request.user, petition=petition, **form.cleaned_data)
+        invitations.invitation_create(by=request.user, subject=petition, **form.cleaned_data)
         messages.success(
             request,
             _(
@@ -163,7 +163,7 @@ def organisers_manage(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect("organisers:organisers", slug=petition.slug)
     organisers = Organiser.objects.filter(petition=petition).select_related("user").order_by("role", "added_at")
-    invited = Invitation.objects.filter(petition=petition, accepted_at__isnull=True).order_by("-created_at")[:50]
+    invited = Invitation.objects.about(petition).filter(accepted_at__isnull=True).order_by("-created_at")[:50]
     context = {"petition": petition, "form": form, "organisers": organisers, "invited": invited}
     return render(request, "organisers/organisers_manage.html", context)
 

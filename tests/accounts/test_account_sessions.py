@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import browsers
+from accounts import audit_actions, browsers
 from accounts.models import AuditEntry, SignedInSession
 from accounts.sessions import SEEN_AT, end_other_sessions
 from tests.conftest import page_text
@@ -138,7 +138,7 @@ def test_sign_out_everywhere_else_ends_the_other_sessions_and_is_audited():
     assert SESSION_KEY not in phone.session
     assert goes_to_sign_in(tablet.get(reverse("organisers:dashboard")))
     assert laptop.get(reverse("organisers:dashboard")).status_code == 200
-    entry = AuditEntry.objects.get(action=AuditEntry.Action.SESSIONS_END_OTHERS)
+    entry = AuditEntry.objects.get(action=audit_actions.SESSIONS_END_OTHERS)
     assert entry.actor == account and entry.details == {"sessions": 2}
 
 
@@ -155,7 +155,7 @@ def test_one_session_can_be_signed_out():
     assert "Safari on iOS" not in page_text(response) and "Chrome on Android" in page_text(response)
     assert goes_to_sign_in(phone.get(reverse("organisers:dashboard")))
     assert tablet.get(reverse("organisers:dashboard")).status_code == 200
-    entry = AuditEntry.objects.get(action=AuditEntry.Action.SESSION_END)
+    entry = AuditEntry.objects.get(action=audit_actions.SESSION_END)
     assert entry.details["browser"] == "Safari" and entry.details["system"] == "iOS"
 
 

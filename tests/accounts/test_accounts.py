@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 
+from accounts import audit_actions
 from accounts.models import AuditEntry, Invitation
 from accounts.roles import CASE_EDITORS_GROUP, ORGANISERS_GROUP
 from core.rate_limits import Throttle
@@ -163,7 +164,7 @@ def test_invited_moderator_sets_a_password_and_runs_the_petition(
     assert farida.email == "farida@example.org"
     assert Organiser.objects.get(user=farida).role == "moderator"
     assert farida.groups.filter(name=ORGANISERS_GROUP).exists()
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.INVITATION_ACCEPT, actor=farida).exists()
+    assert AuditEntry.objects.filter(action=audit_actions.INVITATION_ACCEPT, actor=farida).exists()
     # The link works once.
     client.logout()
     again = client.get(path)

@@ -3,6 +3,8 @@ from django.urls import reverse
 
 from accounts import audit
 from accounts.models import AppendOnly, AuditEntry
+from cases import audit_actions as case_actions
+from petitions import audit_actions as petition_actions
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_entries_cannot_be_changed_or_deleted():
     petition = f.open_petition()
-    entry = audit.record(by=f.user(), action=AuditEntry.Action.PETITION_OPEN, petition=petition, target=petition)
+    entry = audit.record(by=f.user(), action=petition_actions.PETITION_OPEN, subject=petition, target=petition)
     entry.reason = "rewritten"
     with pytest.raises(AppendOnly):
         entry.save()
@@ -26,10 +28,11 @@ def test_entries_cannot_be_changed_or_deleted():
 def test_a_case_approval_can_be_recorded_without_a_petition():
     editor = f.case_editor()
     entry = audit.record(
-        by=editor, action=AuditEntry.Action.CASE_APPROVE, target_type="case", target_id=42, reason="Sources checked"
+        by=editor, action=case_actions.CASE_APPROVE, target_type="case", target_id=42, reason="Sources checked"
     )
-    assert (entry.petition, entry.target_type, entry.target_id, entry.actor_name) == (
-        None,
+    assert (entry.subject_type, entry.subject_id, entry.target_type, entry.target_id, entry.actor_name) == (
+        "",
+        "",
         "case",
         "42",
         editor.username,
@@ -40,8 +43,8 @@ def test_owners_see_their_petitions_log_and_nothing_else(client):
     mine, theirs = f.open_petition(), f.open_petition()
     owner = f.owner_of(mine)
     other_owner = f.owner_of(theirs)
-    audit.record(by=owner, action=AuditEntry.Action.PETITION_EDIT, petition=mine, reason="typo in my petition")
-    audit.record(by=other_owner, action=AuditEntry.Action.PETITION_EDIT, petition=theirs, reason="their secret")
+    audit.record(by=owner, action=petition_actions.PETITION_EDIT, subject=mine, reason="typo in my petition")
+    audit.record(by=other_owner, action=petition_actions.PETITION_EDIT, subject=theirs, reason="their secret")
     client.force_login(owner)
     page = client.get(reverse("organisers:audit", kwargs={"slug": mine.slug}))
     assert "typo in my petition" in page.text
@@ -52,8 +55,8 @@ def test_owners_see_their_petitions_log_and_nothing_else(client):
 
 def test_staff_see_the_whole_log(client):
     petition = f.open_petition()
-    audit.record(by=f.user(), action=AuditEntry.Action.PETITION_OPEN, petition=petition, reason="one")
-    audit.record(by=f.user(), action=AuditEntry.Action.CASE_PUBLISH, target_type="case", target_id=1, reason="two")
+    audit.record(by=f.user(), action=petition_actions.PETITION_OPEN, subject=petition, reason="one")
+    audit.record(by=f.user(), action=case_actions.CASE_PUBLISH, target_type="case", target_id=1, reason="two")
     client.force_login(f.user(staff=True))
     page = client.get(reverse("organisers:audit_all"))
     assert "one" in page.text and "two" in page.text

@@ -56,3 +56,43 @@ def test_the_database_still_refuses_to_change_the_moved_audit_log(migrate):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
     assert AuditEntry.objects.get().reason == ""
+
+
+BEFORE_SUBJECTS = [("accounts", "0010_audit_actions_registered_by_each_app")]
+
+
+def test_entries_and_invitations_about_a_petition_name_it_as_their_subject_after_the_keys_go(migrate):
+    from tests.organisers import factories as f
+
+    petition, inviter = f.open_petition(), f.user("staffer", staff=True)
+    old = migrate(BEFORE_SUBJECTS)
+    OldEntry, OldInvitation = old.get_model("accounts", "AuditEntry"), old.get_model("accounts", "Invitation")
+    OldEntry.objects.create(actor_name="staffer", action="petition.open", petition_id=petition.pk, reason="opened")
+    OldEntry.objects.create(actor_name="staffer", action="case.approve", target_type="case", target_id="7")
+    OldInvitation.objects.create(
+        email="mod@example.org", petition_id=petition.pk, role="moderator", invited_by_id=inviter.pk
+    )
+    OldInvitation.objects.create(email="editor@example.org", case_editor=True, invited_by_id=inviter.pk)
+
+    migrate()
+
+    assert list(AuditEntry.objects.about(petition).values_list("action", "reason")) == [("petition.open", "opened")]
+    assert AuditEntry.objects.get(action="case.approve").subject_type == ""
+    invited = Invitation.objects.about(petition).get()
+    assert (invited.email, invited.role, invited.subject) == ("mod@example.org", "moderator", petition)
+    assert Invitation.objects.get(email="editor@example.org").subject is None
+    if connection.vendor == "postgresql":  # the append-only trigger is back on
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE accounts_auditentry SET reason = 'rewritten'")
+
+
+def test_going_back_puts_the_petition_keys_back(migrate):
+    from tests.organisers import factories as f
+
+    petition = f.open_petition()
+    AuditEntry.objects.create(actor_name="someone", action="petition.open", subject_type="petitions.petition",
+                              subject_id=str(petition.pk))  # fmt: skip
+
+    old = migrate(BEFORE_SUBJECTS)
+
+    assert list(old.get_model("accounts", "AuditEntry").objects.values_list("petition_id", flat=True)) == [petition.pk]

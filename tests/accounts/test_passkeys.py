@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp_webauthn.models import WebAuthnCredential
 
-from accounts import two_factor
+from accounts import audit_actions, two_factor
 from accounts.models import AuditEntry, SignedInSession
 from accounts.passkeys import PasskeyHelper
 from tests.accounts.second_factors import enrolled, totp_code
@@ -269,7 +269,7 @@ def test_a_passkey_after_the_password_passes_the_second_step_through_note_verifi
     assert response.status_code == 200
     assert response.json()["redirect_url"] == "/en/organisers/"
     assert client.get(reverse("organisers:dashboard")).status_code == 200
-    entry = AuditEntry.objects.filter(action=AuditEntry.Action.SECOND_FACTOR).latest("pk")
+    entry = AuditEntry.objects.filter(action=audit_actions.SECOND_FACTOR).latest("pk")
     assert entry.details == {"kind": "passkey"} and entry.actor == account
     assert isinstance(client.session[two_factor.VERIFIED_AT], int)
 
@@ -317,7 +317,7 @@ def test_signing_in_with_a_passkey_alone(send_on_commit):
     # Signed in and verified: the organiser pages open.
     assert client.get(reverse("organisers:dashboard")).status_code == 200
     assert SignedInSession.objects.get(user=account).browser == "Chrome"
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.SECOND_FACTOR, details__kind="passkey").exists()
+    assert AuditEntry.objects.filter(action=audit_actions.SECOND_FACTOR, details__kind="passkey").exists()
     # A sign-in from a new browser is mailed, as after a password.
     assert [message.subject for message in mail.outbox if "sign-in" in message.subject.lower()]
     assert "plea_signed_in_at" in client.session
@@ -363,7 +363,7 @@ def test_adding_a_first_passkey_is_audited_mailed_and_brings_recovery_codes(send
 
     assert response.status_code == 200
     assert two_factor.has_second_factor(account)
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.SECOND_FACTOR_ADD, details__kind="passkey").exists()
+    assert AuditEntry.objects.filter(action=audit_actions.SECOND_FACTOR_ADD, details__kind="passkey").exists()
     assert any("A passkey was added" in message.body for message in mail.outbox)
     # The script goes on to the page that shows the recovery codes made with it.
     added = client.get(reverse("passkey_added"))
@@ -389,7 +389,7 @@ def test_removing_a_passkey_takes_the_password_and_is_audited_and_mailed(send_on
 
     assert "The passkey was removed." in page_text(response)
     assert not WebAuthnCredential.objects.filter(pk=key.pk).exists()
-    entry = AuditEntry.objects.filter(action=AuditEntry.Action.SECOND_FACTOR_REMOVE).latest("pk")
+    entry = AuditEntry.objects.filter(action=audit_actions.SECOND_FACTOR_REMOVE).latest("pk")
     assert entry.details == {"kind": "passkey", "two_factor_off": False}
     assert any("A passkey was removed" in message.body for message in mail.outbox)
 

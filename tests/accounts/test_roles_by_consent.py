@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts import audit_actions
 from accounts.models import AuditEntry, Invitation
 from accounts.roles import ORGANISERS_GROUP
 from petitions.models import Organiser
@@ -62,7 +63,7 @@ def test_an_existing_account_accepts_by_signing_in(client, send_on_commit, mailo
     accepted = client.post(link)
     assert accepted.status_code == 302
     assert Organiser.objects.get(user=known, petition=petition).role == "moderator"
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.INVITATION_ACCEPT, actor=known).exists()
+    assert AuditEntry.objects.filter(action=audit_actions.INVITATION_ACCEPT, actor=known).exists()
     # Holding a role on someone else's petition does not grant starting petitions.
     assert not known.groups.filter(name=ORGANISERS_GROUP).exists()
     assert client.get(reverse("organisers:dashboard")).status_code == 200

@@ -15,8 +15,11 @@ from django.utils.http import urlencode
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import audit_actions as account_actions
 from accounts import two_factor
 from accounts.models import AuditEntry
+from cases import audit_actions as case_actions
+from petitions import audit_actions as petition_actions
 from tests.accounts.second_factors import RECOVERY_CODES, enrolled, totp_code
 from tests.conftest import page_text
 from tests.organisers import factories as f
@@ -169,7 +172,7 @@ def test_sign_in_with_a_recovery_code_works_once_and_is_audited_and_mailed(clien
     done = on_commit(lambda: client.post(VERIFY, {"code": typed}))
     assert done["Location"] == reverse("organisers:dashboard")
     assert client.get(reverse("organisers:dashboard")).status_code == 200
-    entry = AuditEntry.objects.filter(action=AuditEntry.Action.RECOVERY_CODE_USE).get()
+    entry = AuditEntry.objects.filter(action=account_actions.RECOVERY_CODE_USE).get()
     assert entry.details == {"left": 9}
     (message,) = two_factor_mail()
     assert message.to == ["amina@example.org"]
@@ -233,13 +236,13 @@ def test_a_stale_second_factor_is_asked_again_before_the_email_export(client):
     # ...but the export asks for the second factor again, and nothing is exported.
     stale = client.get(export)
     assert stale["Location"] == with_next("two_factor_verify", export)
-    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT_EMAILS).exists()
+    assert not AuditEntry.objects.filter(action=petition_actions.EXPORT_EMAILS).exists()
     back = client.post(VERIFY, {"code": totp_code(device, steps_ahead=1), "next": export})
     assert back["Location"] == export
     response = client.get(export)
     assert response.status_code == 200
     assert "signer@example.org" in b"".join(response.streaming_content).decode()
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT_EMAILS, actor=owner).count() == 1
+    assert AuditEntry.objects.filter(action=petition_actions.EXPORT_EMAILS, actor=owner).count() == 1
 
 
 def test_full_addresses_on_the_signature_list_need_a_fresh_second_factor(client):
@@ -253,7 +256,7 @@ def test_full_addresses_on_the_signature_list_need_a_fresh_second_factor(client)
     assert "signer@example.org" not in masked.text
     stale = client.get(url + "?emails=full")
     assert stale["Location"] == with_next("two_factor_verify", url + "?emails=full")
-    assert not AuditEntry.objects.filter(action=AuditEntry.Action.VIEW_EMAILS).exists()
+    assert not AuditEntry.objects.filter(action=petition_actions.VIEW_EMAILS).exists()
     client.post(VERIFY, {"code": totp_code(device, steps_ahead=1)})
     assert "signer@example.org" in client.get(url + "?emails=full").text
 
@@ -267,7 +270,7 @@ def test_a_stale_post_returns_to_the_form_it_came_from_and_changes_nothing(clien
         page, {"email": "new@example.org", "role": "moderator"}, HTTP_REFERER="http://testserver" + page
     )
     assert response["Location"] == with_next("two_factor_verify", "http://testserver" + page)
-    assert not AuditEntry.objects.filter(action=AuditEntry.Action.INVITATION_CREATE).exists()
+    assert not AuditEntry.objects.filter(action=account_actions.INVITATION_CREATE).exists()
 
 
 @pytest.mark.parametrize(
@@ -400,7 +403,7 @@ def test_removing_the_last_authenticator_app_turns_2fa_off(client):
     url = reverse("two_factor_authenticator_remove", kwargs={"pk": device.pk})
     client.post(url, {"password": f.PASSWORD})
     assert not has_2fa(owner)
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.SECOND_FACTOR_REMOVE).get().details["two_factor_off"]
+    assert AuditEntry.objects.filter(action=account_actions.SECOND_FACTOR_REMOVE).get().details["two_factor_off"]
 
 
 def test_staff_reset_a_lost_phone_audited_and_mailed(client, on_commit):
@@ -413,7 +416,7 @@ def test_staff_reset_a_lost_phone_audited_and_mailed(client, on_commit):
     )
     assert response.status_code == 302
     assert not has_2fa(organiser)
-    entry = AuditEntry.objects.filter(action=AuditEntry.Action.SECOND_FACTOR_RESET).get()
+    entry = AuditEntry.objects.filter(action=account_actions.SECOND_FACTOR_RESET).get()
     assert (entry.actor, entry.target_id, entry.reason) == (staff, str(organiser.pk), "Lost phone; called her.")
     (message,) = two_factor_mail()
     assert message.to == ["amina@example.org"]
@@ -507,7 +510,7 @@ def test_family_contacts_files_case_export_and_photo_approval_ask_for_a_fresh_se
     assert client.post(approve)["Location"].startswith(VERIFY)
     assert not Photo.objects.published().filter(pk=waiting.pk).exists()
     assert not AuditEntry.objects.filter(
-        action__in=[AuditEntry.Action.SUBMISSION_CONTACT, AuditEntry.Action.SUBMISSION_FILE]
+        action__in=[case_actions.SUBMISSION_CONTACT, case_actions.SUBMISSION_FILE]
     ).exists()
 
     client.post(VERIFY, {"code": totp_code(device, steps_ahead=1)})

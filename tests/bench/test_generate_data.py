@@ -2,6 +2,12 @@
 leaves the tables' indexes and constraints as it found them, even when it
 fails halfway (it drops them for the load and builds them again)."""
 
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -10,6 +16,7 @@ from bench import generate_data
 from cases.models import Case, CaseName, CaseNameWord
 from petitions.models import Petition, Signature
 
+ROOT = Path(__file__).resolve().parents[2]
 TABLES = [Signature._meta.db_table, Case._meta.db_table, CaseName._meta.db_table, CaseNameWord._meta.db_table]
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes are dropped on PostgreSQL only")
 
@@ -73,3 +80,30 @@ def test_a_failed_load_leaves_nothing_half_built(monkeypatch):
     assert not Signature.objects.exists()
     assert not Case.objects.exists()
     assert not Petition.objects.exists()
+
+
+def test_the_documented_command_runs(tmp_path):
+    """`python -m bench.generate_data …` as bench/README.md gives it, on a
+    database of its own (a subprocess cannot see the test database)."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    environment |= {"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path}/generated.sqlite3"}
+
+    def run(*command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=180)
+
+    migrated = run(sys.executable, "manage.py", "migrate", "--verbosity=0")
+    assert migrated.returncode == 0, migrated.stderr
+    generated = run(
+        *(sys.executable, "-m", "bench.generate_data", "--petitions", "2", "--signatures", "12"),
+        *("--signatures-each", "5", "--cases", "3"),
+    )
+
+    assert generated.returncode == 0, generated.stderr
+    with sqlite3.connect(tmp_path / "generated.sqlite3") as database:
+        per_petition = database.execute(
+            "SELECT p.slug, count(s.id) FROM petitions_petition p JOIN petitions_signature s ON s.petition_id = p.id"
+            " GROUP BY p.slug ORDER BY p.slug"
+        ).fetchall()
+        cases = database.execute("SELECT count(*) FROM cases_case WHERE reference LIKE 'gen-case-%'").fetchone()
+    assert per_petition == [("gen-00001", 12), ("gen-00002", 5)]
+    assert cases == (3,)

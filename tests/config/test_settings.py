@@ -71,8 +71,67 @@ def test_production_mail_works_with_a_backend_other_than_smtp():
     assert result.stdout.strip().endswith("1")
 
 
-def test_the_benchmark_hello_view_is_not_mounted_by_default(client):
+# Every view the site's URLconf mounts, by module, and whether `bench` was imported.
+LIST_VIEWS = """
+import sys
+import django
+
+django.setup()
+from django.urls import URLResolver, get_resolver
+
+
+def views(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from views(pattern.url_patterns)
+        else:
+            yield pattern.callback.__module__, str(pattern.pattern)
+
+
+for module, route in views(get_resolver().url_patterns):
+    print(module, route)
+print("bench imported:", any(name == "bench" or name.startswith("bench.") for name in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"PLEA_BENCH": "1"},
+        {"PLEA_BENCH": "1", "BENCH_QUICK": "1", "DJANGO_DEBUG": "1", "DEBUG": "1", "BENCH": "1"},
+    ],
+)
+def test_the_site_never_mounts_a_benchmark_view_whatever_the_environment(env):
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    production = {"DJANGO_SECRET_KEY": "s" * 60, "DJANGO_ALLOWED_HOSTS": "plea.example.org"}
+    result = subprocess.run(
+        [sys.executable, "-c", LIST_VIEWS],
+        cwd=ROOT,
+        env={**environment, **production, **env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    *views, imported = result.stdout.splitlines()
+    assert any(line.startswith("petitions.") for line in views)  # the listing saw the site
+    assert not [line for line in views if line.startswith("bench") or "_bench" in line]
+    assert imported == "bench imported: False"
+
+
+def test_the_benchmark_views_are_not_mounted(client):
     assert client.get("/_bench/hello/").status_code == 404
+    assert client.post("/_bench/floor/confirm/1/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_benchmark_urlconf_adds_its_views_to_the_site(client, settings):
+    settings.ROOT_URLCONF = "bench.urls"
+
+    assert client.get("/_bench/hello/").content == b"hello"
+    assert client.get("/health/").status_code == 200
 
 
 def check_deploy(**env) -> subprocess.CompletedProcess:

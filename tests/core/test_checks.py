@@ -67,3 +67,22 @@ def test_a_shared_cache_or_development_is_not_reported(settings, debug, caches):
     settings.DEBUG = debug
     settings.CACHES = caches
     assert plea_checks.limits_shared_by_every_worker() == []
+
+
+@pytest.mark.parametrize("version", ["0.12.0", "0.13.1", "1.0.0"])
+def test_another_version_of_the_task_library_stops_start_up_naming_the_tests_to_rerun(monkeypatch, version):
+    real = plea_checks.installed_version
+    monkeypatch.setattr(
+        plea_checks, "installed_version", lambda name: version if name == "django-tasks-db" else real(name)
+    )
+
+    [error] = [message for message in checks.run_checks() if message.id == "plea.E001"]
+
+    assert error.level == checks.ERROR
+    assert f"django-tasks-db {version}" in error.msg
+    assert "tests/core/test_task_worker.py" in error.hint and "tests/core/test_task_queue.py" in error.hint
+
+
+def test_the_tested_version_of_the_task_library_passes():
+    assert plea_checks.installed_version("django-tasks-db") == plea_checks.TASKS_DB_TESTED
+    assert not [message for message in checks.run_checks() if message.id == "plea.E001"]

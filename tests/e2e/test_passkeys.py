@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from accounts import audit_actions
 from accounts.models import AuditEntry
 from tests.accounts.second_factors import enrolled, totp_code
 from tests.accounts.test_passkeys import passkey
@@ -95,7 +96,7 @@ def test_add_a_passkey_then_sign_in_with_it_as_second_factor_and_alone(authentic
     password_step(page, site)
     page.get_by_role("button", name="Use a passkey or security key").click()
     expect(page.get_by_role("heading", name="My petitions")).to_be_visible()
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.SECOND_FACTOR, details__kind="passkey").count() == 1
+    assert AuditEntry.objects.filter(action=audit_actions.SECOND_FACTOR, details__kind="passkey").count() == 1
     log_out(page)
 
     # The passkey alone, from the sign-in page.
@@ -105,7 +106,7 @@ def test_add_a_passkey_then_sign_in_with_it_as_second_factor_and_alone(authentic
     expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     page.goto(f"{site}/en/organisers/")
     expect(page.get_by_role("heading", name="My petitions")).to_be_visible()
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.SECOND_FACTOR, details__kind="passkey").count() == 2
+    assert AuditEntry.objects.filter(action=audit_actions.SECOND_FACTOR, details__kind="passkey").count() == 2
 
 
 def test_without_javascript_the_verify_page_still_takes_a_code(browser, site, account):

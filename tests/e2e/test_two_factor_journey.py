@@ -9,6 +9,7 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
+from accounts import audit_actions
 from accounts.models import AuditEntry
 from tests.organisers.factories import PASSWORD, open_petition, owner_of
 
@@ -64,4 +65,4 @@ def test_enrol_an_authenticator_app_and_sign_in_with_it_without_javascript(no_js
     page.get_by_label("Code").fill(code_for(secret, steps_ahead=1))
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("link", name=petition.title)).to_be_visible()
-    assert AuditEntry.objects.filter(actor=account, action=AuditEntry.Action.SECOND_FACTOR).count() == 2
+    assert AuditEntry.objects.filter(actor=account, action=audit_actions.SECOND_FACTOR).count() == 2

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from cases import case_csv
+from cases import audit_actions, case_csv
 from cases.models import Case, CaseIdentifier, CaseImport, CaseName, Event, Source, Visibility
 from tests.cases.factories import draft_case, public_case
 from tests.conftest import page_text
@@ -102,7 +102,7 @@ def test_the_preview_shows_what_will_be_created_and_nothing_is_written_before_co
     assert list(first.sources.values_list("url", flat=True)) == ["https://example.org/v/12"]
     second = Case.objects.get(names__text="زېكرى ئەھمەت")
     assert second.reference == "case" and second.status_as_of == datetime.date(2020, 1, 5)
-    entry = AuditEntry.objects.get(action=AuditEntry.Action.CASE_IMPORT)
+    entry = AuditEntry.objects.get(action=audit_actions.CASE_IMPORT)
     assert (entry.actor, entry.details["created"], entry.details["skipped"]) == (editor, 2, 0)
     assert CaseImport.objects.get().state == CaseImport.State.IMPORTED
     # Drafts stay out of public search and pages.
@@ -153,7 +153,7 @@ def test_row_problems_are_said_in_words_and_those_rows_are_left_out(client, edit
 
     client.post(reverse("organisers:case_import_confirm", kwargs={"pk": CaseImport.objects.get().pk}))
     assert list(Case.objects.values_list("names__text", flat=True)) == ["Zqgood Row"]
-    assert AuditEntry.objects.get(action=AuditEntry.Action.CASE_IMPORT).details["skipped"] == 8
+    assert AuditEntry.objects.get(action=audit_actions.CASE_IMPORT).details["skipped"] == 8
 
 
 def test_rows_that_look_like_people_here_are_shown_and_left_out_unless_ticked(client, editor):
@@ -283,7 +283,7 @@ def test_the_export_reads_back_the_same_and_defuses_formulas(client, editor):
     text = data.decode("utf-8-sig")
     for cell in ("'=HYPERLINK", "'+cmd", "'@SUM", "'-report"):
         assert cell in text
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.CASE_EXPORT, actor=editor).exists()
+    assert AuditEntry.objects.filter(action=audit_actions.CASE_EXPORT, actor=editor).exists()
     # Read back (the reference now taken, so that row is refused as a clash, not re-created).
     (row,) = case_csv.read_upload(data)
     assert row.values["names"][0][0] == '=HYPERLINK("http://evil")'

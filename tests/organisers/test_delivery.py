@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
+from petitions import audit_actions
 from petitions.models import Delivery, OfficialResponse, PaperBatch, Petition, PetitionUpdate
 from tests.conftest import page_text
 from tests.organisers.factories import (
@@ -90,7 +91,7 @@ def test_the_scan_opens_for_owners_and_staff_only_and_each_opening_is_audited(cl
     assert response["Cache-Control"] == "private, no-store"
     assert "sandbox" in response["Content-Security-Policy"] and response["X-Content-Type-Options"] == "nosniff"
     assert b"SpyCam" not in b"".join(response.streaming_content)
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.PAPER_SCAN, target_id=str(batch.pk)).count() == 1
+    assert AuditEntry.objects.filter(action=audit_actions.PAPER_SCAN, target_id=str(batch.pk)).count() == 1
 
     client.force_login(moderator_of(campaign))
     assert client.get(scan_url).status_code == 403
@@ -137,7 +138,7 @@ def test_an_owner_edits_then_deletes_a_batch_with_reasons(client, campaign):
     client.post(url("paper_edit", campaign, pk=batch.pk), batch_form(count="95", reason="One sheet was missed"))
     campaign.refresh_from_db()
     assert campaign.paper_signature_count == 95
-    entry = AuditEntry.objects.get(action=AuditEntry.Action.PAPER_EDIT)
+    entry = AuditEntry.objects.get(action=audit_actions.PAPER_EDIT)
     assert (entry.details["before"]["count"], entry.details["after"]["count"], entry.reason) == (
         80,
         95,
@@ -224,7 +225,7 @@ def test_a_delivery_freezes_the_counts_and_shows_on_the_timeline_while_waiting_f
     client.logout()
     response = client.get(photo_url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.DELIVERY_RECORD).count() == 1
+    assert AuditEntry.objects.filter(action=audit_actions.DELIVERY_RECORD).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -342,7 +343,7 @@ def test_the_delivery_pack_names_only_those_who_chose_it_and_is_audited(client, 
     assert "And 40 signatures on paper." in text
     assert "Turkey 2" in text or "Türkiye 2" in text
     assert "The Embassy" in text
-    entry = AuditEntry.objects.get(action=AuditEntry.Action.DELIVERY_PACK)
+    entry = AuditEntry.objects.get(action=audit_actions.DELIVERY_PACK)
     assert entry.details == {"online": 3, "paper": 40, "named": 1}
 
 

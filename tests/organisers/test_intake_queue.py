@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
+from cases import audit_actions
 from cases.intake import closed_submissions_erase, submission_close
 from cases.models import Case, Submission, SubmissionFile
 from cases.models import Testimony as CaseTestimony
@@ -91,12 +92,12 @@ def test_junk_is_closed_in_bulk_each_one_audited(client, editor):
     assert response.status_code == 302
     assert set(Submission.objects.filter(state="closed").values_list("pk", flat=True)) == {s.pk for s in junk}
     assert Submission.objects.get(pk=real.pk).state == "new"
-    closes = entries(AuditEntry.Action.SUBMISSION_CLOSE)
+    closes = entries(audit_actions.SUBMISSION_CLOSE)
     assert len(closes) == 3 and {e.details["close_reason"] for e in closes} == {"junk"}
     assert {e.reason for e in closes} == {"Spam wave"}
     # Closing again changes nothing and audits nothing.
     client.post(reverse("organisers:intake_close_selected"), {"ids": [junk[0].pk], "reason": "junk"})
-    assert len(entries(AuditEntry.Action.SUBMISSION_CLOSE)) == 3
+    assert len(entries(audit_actions.SUBMISSION_CLOSE)) == 3
 
 
 def test_the_detail_shows_duplicate_candidates_by_every_name_given(client, editor):
@@ -123,7 +124,7 @@ def test_mark_a_possible_duplicate(client, editor):
     assert response.status_code == 302
     submission.refresh_from_db()
     assert (submission.state, submission.duplicate_of, submission.handled_by) == ("duplicate", case, editor)
-    (entry,) = entries(AuditEntry.Action.SUBMISSION_DUPLICATE)
+    (entry,) = entries(audit_actions.SUBMISSION_DUPLICATE)
     assert entry.details == {"case": case.reference} and entry.actor == editor
 
     unknown = client.post(action("intake_duplicate", new_case_submission()), {"reference": "no-such-case"})
@@ -165,7 +166,7 @@ def test_convert_to_a_draft_case_carrying_the_family_consent(client, editor, pub
     assert testimony.consent == consent and testimony.summary == "Taken from her home at night."
     assert testimony.relationship == "sibling"
     assert not Case.objects.public().filter(pk=case.pk).exists()
-    (entry,) = entries(AuditEntry.Action.SUBMISSION_CONVERT)
+    (entry,) = entries(audit_actions.SUBMISSION_CONVERT)
     assert entry.details == {"case": case.reference, "publication": publication}
     assert "Draft case" in page_text(client.get(detail(submission)))
 
@@ -219,7 +220,7 @@ def test_ask_for_more_information_mails_the_family_and_audits_the_message_not_th
     assert "Which county is Cherchen in?" in message.body and "Hello," in message.body
     submission.refresh_from_db()
     assert submission.state == "waiting"
-    (entry,) = entries(AuditEntry.Action.SUBMISSION_ASK)
+    (entry,) = entries(audit_actions.SUBMISSION_ASK)
     assert entry.details == {"message": "Which county is Cherchen in?"}
     assert "sister@example.org" not in str(entry.details) + entry.reason
 
@@ -241,7 +242,7 @@ def test_close_with_a_reason(client, editor):
         "withdrawn",
         "They asked us to.",
     )
-    assert entries(AuditEntry.Action.SUBMISSION_CLOSE)[0].details == {"close_reason": "withdrawn"}
+    assert entries(audit_actions.SUBMISSION_CLOSE)[0].details == {"close_reason": "withdrawn"}
     bad = client.post(action("intake_close", new_case_submission()), {"reason": "because"})
     assert bad.status_code == 400
 
@@ -254,7 +255,7 @@ def test_every_reading_of_the_contact_is_audited(client, editor):
         text = page_text(response)
         assert "sister@example.org" in text and "+90 555 000 0000" in text and "Her sister" in text
         assert response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
-    readings = entries(AuditEntry.Action.SUBMISSION_CONTACT)
+    readings = entries(audit_actions.SUBMISSION_CONTACT)
     assert len(readings) == 2 and {e.actor for e in readings} == {editor}
     assert all("sister" not in str(e.details) for e in readings)
 
@@ -268,7 +269,7 @@ def test_a_file_is_served_privately_and_each_opening_audited(client, editor):
     assert response["Content-Type"] == "image/webp" and "no-store" in response["Cache-Control"]
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert b"".join(response.streaming_content)[:4] == b"RIFF"
-    assert len(entries(AuditEntry.Action.SUBMISSION_FILE)) == 1
+    assert len(entries(audit_actions.SUBMISSION_FILE)) == 1
     other = new_case_submission()
     wrong = reverse("organisers:intake_file", kwargs={"pk": other.pk, "file_pk": kept.pk})
     assert client.get(wrong).status_code == 404

@@ -59,9 +59,10 @@ def test_single_actions(client, petition, moderator, make, action, state, hidden
     assert petition.signature_count == count
     f.assert_count_exact(petition)
     entry = AuditEntry.objects.get(action__startswith="signature.")
-    assert (entry.actor, entry.petition, entry.target_id, entry.reason) == (
+    assert (entry.actor, entry.subject_type, entry.subject_id, entry.target_id, entry.reason) == (
         moderator,
-        petition,
+        "petitions.petition",
+        str(petition.pk),
         str(signature.pk),
         "checked",
     )

@@ -2,6 +2,7 @@ import pytest
 from django.utils import translation
 
 from accounts.models import AuditEntry
+from petitions import audit_actions
 from petitions.models import Petition, PetitionText
 from tests.conftest import page_text
 from tests.organisers.factories import closed_petition, moderator_of, open_petition, owner_of
@@ -32,7 +33,7 @@ def test_an_owner_adds_a_translation_that_urdu_readers_then_see(client, petition
     response = client.post(url(petition), URDU, follow=True)
 
     assert "Translation saved." in page_text(response)
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.PETITION_EDIT, details__translation="ur").exists()
+    assert AuditEntry.objects.filter(action=audit_actions.PETITION_EDIT, details__translation="ur").exists()
     client.logout()
     urdu = client.get(f"/ur/petitions/{petition.slug}/").content.decode()
     assert '<h1 class="h2" lang="ur" dir="auto">بیویوں کو رہا کرو</h1>' in urdu

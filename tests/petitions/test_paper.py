@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from petitions import paper
+from petitions import audit_actions, paper
 from petitions.models import PaperBatch, Petition
 from tests.conftest import page_text
 from tests.organisers.factories import owner_of
@@ -39,7 +39,7 @@ def test_a_batch_moves_the_paper_total_and_not_the_online_count():
     petition.refresh_from_db()
     assert (petition.signature_count, petition.paper_signature_count, petition.total_signature_count) == (1, 80, 81)
     assert petition.paper_changed_at is not None
-    entry = AuditEntry.objects.get(action=AuditEntry.Action.PAPER_RECORD)
+    entry = AuditEntry.objects.get(action=audit_actions.PAPER_RECORD)
     assert entry.target_id == str(batch.pk) and entry.details["count"] == 80
 
 
@@ -87,7 +87,7 @@ def test_bad_batches_are_refused_and_nothing_is_stored(changes, message):
     petition.refresh_from_db()
     assert PaperBatch.objects.count() == 0
     assert petition.paper_signature_count == 0
-    assert not AuditEntry.objects.filter(action=AuditEntry.Action.PAPER_RECORD).exists()
+    assert not AuditEntry.objects.filter(action=audit_actions.PAPER_RECORD).exists()
 
 
 def test_a_draft_takes_no_paper_signatures():
@@ -120,7 +120,7 @@ def test_editing_a_batch_moves_the_total_by_the_difference_and_audits_before_and
     petition.refresh_from_db()
     assert sorted(changed) == ["count", "place"]
     assert petition.paper_signature_count == 95
-    entry = AuditEntry.objects.get(action=AuditEntry.Action.PAPER_EDIT)
+    entry = AuditEntry.objects.get(action=audit_actions.PAPER_EDIT)
     assert entry.reason == "Miscounted a sheet"
     assert (entry.details["before"]["count"], entry.details["after"]["count"]) == (80, 95)
     assert entry.details["before"]["place"] == "Mosque in Almaty"
@@ -152,7 +152,7 @@ def test_deleting_a_batch_lowers_the_total_and_keeps_its_values_in_the_audit_log
     petition.refresh_from_db()
     assert petition.paper_signature_count == 10
     assert list(PaperBatch.objects.values_list("pk", flat=True)) == [keep.pk]
-    entry = AuditEntry.objects.get(action=AuditEntry.Action.PAPER_DELETE)
+    entry = AuditEntry.objects.get(action=audit_actions.PAPER_DELETE)
     assert (entry.reason, entry.details["before"]["count"]) == ("Counted twice", 80)
 
 
