@@ -228,7 +228,7 @@ def test_resending_too_soon_sends_nothing(client, send_on_commit, petition):
         lambda token: token[:10],
         lambda token: "x" + token,
         lambda token: "not-a-token",
-        lambda token: token.replace(":", "%00"),
+            lambda token: token[:8] + "%00" + token[8:],
     ],
     ids=["tampered", "truncated", "prefixed", "garbage", "nul"],
 )
