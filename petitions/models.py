@@ -15,6 +15,7 @@ from django_countries.fields import CountryField
 
 from accounts.roles import PetitionRole
 from core.content_languages import LocalText, choose, translations_of
+from core.encryption import EncryptedTextField
 from petitions import counting, page_cache
 from petitions.goals import last_milestone, next_goal
 from petitions.uploads import private_storage
@@ -410,6 +411,15 @@ WAITING_FOR_REVIEW = Q(state=SignatureState.CONFIRMED, show_publicly=True, hidde
 )
 
 
+# The address is kept after confirmation only for updates (Signature.email);
+# counting.confirm_one writes the same in SQL.
+KEPT_AFTER_CONFIRMING = {
+    "email": models.Case(
+        models.When(wants_updates=True, then=F("email")), default=models.Value(""), output_field=models.TextField()
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Moved:
     """What a transition changed: how many signatures, and how the public
@@ -493,7 +503,13 @@ class SignatureQuerySet(models.QuerySet):
         # A new count shows on the cached page within seconds: clearing it at
         # every confirmation would defeat the cache in a surge.
         return self._move(
-            [Step(Q(state=State.PENDING), {"state": State.CONFIRMED, "confirmed_at": now}, delta=1)],
+            [
+                Step(
+                    Q(state=State.PENDING),
+                    {"state": State.CONFIRMED, "confirmed_at": now, **KEPT_AFTER_CONFIRMING},
+                    delta=1,
+                )
+            ],
             now=now,
             dry_run=dry_run,
             forget_page=False,
@@ -649,9 +665,13 @@ class Signature(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
     state = models.CharField(_("state"), max_length=16, choices=State, default=State.PENDING)
     full_name = models.CharField(_("full name"), max_length=120, blank=True)
-    email = models.EmailField(_("email"), max_length=254, blank=True)
-    # Normalised address (see petitions.email_keys); NULL once withdrawn so the
-    # person may sign again. NULLs never collide in a unique constraint.
+    # Sealed at rest (core.encryption), and kept only while mail needs it:
+    # until confirmation, and after it only for a signer who asked for
+    # updates (erased when they unsubscribe or withdraw, or by retention).
+    email = EncryptedTextField(_("email"), blank=True)
+    # The keyed HMAC of the normalised address (petitions.email_keys.keyed);
+    # NULL once withdrawn so the person may sign again. NULLs never collide in
+    # a unique constraint.
     email_key = models.CharField(max_length=254, null=True, blank=True, editable=False)  # noqa: DJ001
     country = CountryField(_("country"), blank=True)
     reason = models.TextField(_("reason for signing"), max_length=500, blank=True)
@@ -660,7 +680,8 @@ class Signature(models.Model):
     hidden = models.BooleanField(_("hidden by an organiser"), default=False)
     # Set when an organiser hides, restores or approves the public name and reason.
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True, editable=False)
-    # The part of email_key after the @, for moderating by domain at speed.
+    # The domain of the normalised address, for moderating by domain at
+    # speed; with ip_hash, a fraud signal cleared after PLEA_FRAUD_REVIEW_DAYS.
     email_domain = models.CharField(max_length=254, blank=True, editable=False)
     invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True, editable=False)
     invalidation_reason = models.CharField(
@@ -738,6 +759,8 @@ class Signature(models.Model):
                 raise CountIsFinal(_("This petition has closed and its count is final."))
             raise error
         self.state, self.confirmed_at = self.State.CONFIRMED, now
+        if not self.wants_updates:
+            self.email = ""
         petition = self._meta.get_field("petition")
         if petition.is_cached(self):  # its count moved: read it again if asked
             petition.delete_cached_value(self)
@@ -803,7 +826,7 @@ class Signature(models.Model):
 
 class SignatureTombstone(models.Model):
     """What is left of a signature that was invalidated and then withdrawn: a
-    keyed hash of its email key, so that the same mailbox signing again is held
+    keyed hash of its (keyed) email key, so that the same mailbox signing again is held
     for review instead of counted (petitions.signing). The withdrawn row, its
     personal data erased, keeps when and why it was invalidated."""
 
