@@ -464,6 +464,24 @@ class SignatureQuerySet(models.QuerySet):
             keeps |= Q(**{f"{name}__isnull": False}) if erased is None else ~Q(**{name: erased})
         return self.filter(keeps)
 
+    def with_expired_fraud_signals(self, *, now: datetime.datetime | None = None) -> SignatureQuerySet:
+        """Signatures signed longer than PLEA_FRAUD_REVIEW_DAYS ago that still
+        hold a network hash or an email domain."""
+        cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.PLEA_FRAUD_REVIEW_DAYS)
+        return self.filter(created_at__lt=cutoff).exclude(ip_hash="", email_domain="")
+
+    def unsubscribe(self) -> int:
+        """No more updates, and so no address once confirmed: a signature still
+        waiting for confirmation keeps it for its link and reminders."""
+        return self.update(
+            wants_updates=False,
+            email=models.Case(
+                models.When(state=SignatureState.PENDING, then=F("email")),
+                default=models.Value(""),
+                output_field=models.TextField(),
+            ),
+        )
+
     def public_signers(self) -> models.QuerySet:
         """What the public may see of counted signatures, newest first.
 
@@ -738,6 +756,15 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} on {self.petition_id} ({self.state})"
+
+    @property
+    def fraud_signals_expire_at(self) -> datetime.datetime:
+        """When the retention job clears this signature's network hash and email domain."""
+        return self.created_at + datetime.timedelta(days=settings.PLEA_FRAUD_REVIEW_DAYS)
+
+    @property
+    def fraud_signals_expired(self) -> bool:
+        return self.fraud_signals_expire_at <= timezone.now()
 
     # One signature's transitions: the queryset's, for this row, raising
     # InvalidTransition (with a message for people) when it does not apply.
