@@ -43,7 +43,8 @@ SIGNED_BEFORE = [
 
 @pytest.fixture
 def migrate(transactional_db):
-    if ("petitions", "0011_signer_addresses_sealed_and_keyed") not in MigrationRecorder(
+    applied = MigrationRecorder(connection).applied_migrations()
+    if ("petitions", "0011_signer_addresses_sealed_and_keyed") not in applied:
         connection
     ).applied_migrations():
         pytest.skip("the test database was built without migrations")
