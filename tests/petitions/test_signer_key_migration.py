@@ -45,8 +45,6 @@ SIGNED_BEFORE = [
 def migrate(transactional_db):
     applied = MigrationRecorder(connection).applied_migrations()
     if ("petitions", "0011_signer_addresses_sealed_and_keyed") not in applied:
-        connection
-    ).applied_migrations():
         pytest.skip("the test database was built without migrations")
 
     def to(targets=None):
