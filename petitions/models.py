@@ -17,6 +17,7 @@ from accounts.roles import PetitionRole
 from core.content_languages import LocalText, choose, translations_of
 from core.encryption import EncryptedTextField
 from petitions import counting, page_cache
+from petitions.export_keys import validate_age_recipient
 from petitions.goals import last_milestone, next_goal
 from petitions.uploads import private_storage
 
@@ -202,6 +203,17 @@ class Petition(models.Model):
     # When an organiser last changed the public text; the page says so when
     # that happened after opening, so signers know what they signed may differ.
     text_changed_at = models.DateTimeField(_("text last changed"), null=True, blank=True, editable=False)
+    # An age public key of the owner's: the export of signers' addresses is
+    # encrypted to it (petitions.export_keys). Empty: exported as plain CSV.
+    export_recipient = models.CharField(
+        _("age public key for address exports"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",  # bulk loaders (bench/generate_data) need not know the column
+        validators=[validate_age_recipient],
+        help_text=_("Starts with age1. The export of signers' addresses is encrypted to it."),
+    )
     organisers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Organiser", related_name="organised_petitions", blank=True
     )
