@@ -161,6 +161,7 @@ check-deploy: $(STAMP)
 	DJANGO_DEBUG=0 \
 	DJANGO_SECRET_KEY="$$secret" \
 	PLEA_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	PLEA_EMAIL_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
 	DJANGO_ALLOWED_HOSTS=plea.example.org \
 	SITE_URL=https://plea.example.org \
 	REDIS_URL=redis://127.0.0.1:6379/0 \

@@ -41,7 +41,9 @@ from django.utils import timezone
 
 from cases.models import Case, CaseName, CaseNameWord, NameWord, Visibility
 from cases.search_keys import key_words, name_search_key
+from core.encryption import seal
 from petitions import counting
+from petitions.email_keys import keyed
 from petitions.models import Petition, Signature
 
 PREFIX = "gen-"
@@ -96,6 +98,10 @@ def signature_rows(*, petition_id: int, count: int, start: datetime.datetime, rn
     networks = [hashlib.sha256(f"{petition_id}-{n}".encode()).hexdigest() for n in range(500)]
     choice, randrange, random_ = rng.choice, rng.randrange, rng.random
     confirmed_state, pending_state = Signature.State.CONFIRMED, Signature.State.PENDING
+    # Stored as the site stores it (Signature.email): sealed while mail needs
+    # it, else erased. A pool of sealed addresses, as sealing every row would
+    # cost more than the rest of the generator; the keys stay unique.
+    sealed = [seal(f"pool{n}@{DOMAINS[n % len(DOMAINS)]}") for n in range(64)]
     for n in range(count):
         created = start + n * step
         roll = randrange(100)
@@ -117,9 +123,11 @@ def signature_rows(*, petition_id: int, count: int, start: datetime.datetime, rn
         hidden = random_() < 0.01
         reason = choice(REASONS)
         reviewed = created + 3600 * step if hidden or (reason and random_() < 0.5) else None
+        public, updates = random_() < 0.5, random_() < 0.3
+        kept = sealed[n % len(sealed)] if state == pending_state or updates else ""
         yield (
-            petition_id, state, f"{choice(GIVEN)} {choice(FAMILY)}", email, email, email.rpartition("@")[2],
-            choice(COUNTRIES), reason, random_() < 0.5, random_() < 0.3, hidden, reviewed, invalidated_at,
+            petition_id, state, f"{choice(GIVEN)} {choice(FAMILY)}", kept, keyed(email), email.rpartition("@")[2],
+            choice(COUNTRIES), reason, public, updates, hidden, reviewed, invalidated_at,
             invalidation_reason, choice(networks), "en", created, confirmed, None, created,
         )  # fmt: skip
 

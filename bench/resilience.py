@@ -57,6 +57,13 @@ RESTART_SECONDS = 6.0
 problems: list[str] = []
 
 
+def email_hash(email: str) -> str:
+    """What a signature keeps of its address (petitions.email_keys), to find it by."""
+    from petitions.email_keys import email_hash as keyed
+
+    return keyed(email)
+
+
 def log(message: str) -> None:
     print(f"[resilience {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -217,7 +224,7 @@ def signed_and_confirmed(petition, *, name: str, ip: str = "192.0.2.1"):
         petition=petition, full_name=name, email=email, country="KZ", reason="", show_publicly=True,
         wants_updates=False, ip_address=ip, language="en",
     )  # fmt: skip
-    signature = Signature.objects.get(petition=petition, email=email)
+    signature = Signature.objects.get(petition=petition, email_key=email_hash(email))
     signature.confirm()
     return signature
 
@@ -286,7 +293,9 @@ def spread_signing(one: Gunicorn, two: Gunicorn, *, petition, count: int = 40) -
     check(statuses == Counter({302: count}), f"{count} signers spread over both servers all signed ({dict(statuses)})")
 
     pending = list(
-        Signature.objects.filter(petition=petition, email__in=[e for e, _a in emails]).values_list("pk", flat=True)
+        Signature.objects.filter(petition=petition, email_key__in=[email_hash(e) for e, _a in emails]).values_list(
+            "pk", flat=True
+        )
     )
     visitors = [Visitor.arrive(server.port, {}) for server in servers]
     confirmed: Counter = Counter()
@@ -348,7 +357,7 @@ def database_restart(one: Gunicorn, two: Gunicorn, *, petition) -> None:
             petition=petition, full_name="Waiting Signer", email=email, country="KZ", reason="", show_publicly=False,
             wants_updates=False, ip_address=address, language="en",
         )  # fmt: skip
-        to_confirm.append(Signature.objects.get(petition=petition, email=email).pk)
+        to_confirm.append(Signature.objects.get(petition=petition, email_key=email_hash(email)).pk)
     visitors = {server.port: Visitor.arrive(server.port, {}) for server in (one, two)}
     connections.close_all()  # this process's own connection would break too
 
@@ -418,7 +427,12 @@ def database_restart(one: Gunicorn, two: Gunicorn, *, petition) -> None:
     )
     signed = [o[1] for o in outcomes if o[0] == "sign" and o[2] == 302 and o[3].endswith("/signed/")]
     confirmed = [int(o[1]) for o in outcomes if o[0] == "confirm" and o[2] == 302]
-    stored = set(Signature.objects.filter(petition=petition, email__in=signed).values_list("email", flat=True))
+    keys = set(
+        Signature.objects.filter(petition=petition, email_key__in=[email_hash(e) for e in signed]).values_list(
+            "email_key", flat=True
+        )
+    )
+    stored = {email for email in signed if email_hash(email) in keys}
     check(set(signed) == stored, f"every acknowledged signature is stored ({len(stored)} of {len(signed)})")
     now_confirmed = Signature.objects.filter(pk__in=confirmed, state=Signature.State.CONFIRMED).count()
     check(

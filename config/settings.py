@@ -356,6 +356,11 @@ PLEA_REMAIL_INTERVAL = env_int("PLEA_REMAIL_INTERVAL_MINUTES", default=10) * 60
 PLEA_CONFIRM_GRACE_HOURS = env_int("PLEA_CONFIRM_GRACE_HOURS", default=24)
 # IP addresses are kept only as an HMAC under this key; rotating it unlinks old hashes.
 PLEA_IP_HASH_KEY = os.environ.get("PLEA_IP_HASH_KEY", "") or SECRET_KEY
+# Signers' normalised addresses are kept only as an HMAC under this key
+# (petitions/email_keys.py). Empty: derived from the secret key, and
+# `check --deploy` warns. Rotating it costs one-per-person on petitions still
+# signing (SECURITY.md, "Rotating the signer email key").
+PLEA_EMAIL_KEY = os.environ.get("PLEA_EMAIL_KEY", "")
 # Keys that seal family contacts and testimonies at rest (core/encryption.py):
 # the first encrypts, all decrypt. Empty: derived from the secret key.
 PLEA_ENCRYPTION_KEYS = env_list("PLEA_ENCRYPTION_KEYS", default=[])
@@ -469,3 +474,10 @@ PLEA_INTAKE_REPLY_TO = os.environ.get("PLEA_INTAKE_REPLY_TO", "") or DEFAULT_FRO
 # IP hash, or from one email domain, at or above these numbers are flagged.
 PLEA_FRAUD_IP_PER_HOUR = env_int("PLEA_FRAUD_IP_PER_HOUR", default=10)
 PLEA_FRAUD_DOMAIN_PER_HOUR = env_int("PLEA_FRAUD_DOMAIN_PER_HOUR", default=50)
+# A signature's fraud signals (its network hash and email domain) are kept
+# this long after signing, then cleared by the retention job: long enough for
+# organisers to review a surge after a holiday, and for the confirmation
+# window (7 days) and the count's grace to have passed twice over; short
+# enough that a small organisation's domain (which names its people) does
+# not sit next to a name for the campaign's whole life.
+PLEA_FRAUD_REVIEW_DAYS = env_int("PLEA_FRAUD_REVIEW_DAYS", default=30)

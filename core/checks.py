@@ -172,3 +172,21 @@ def task_library_is_the_tested_one(app_configs=None, **kwargs) -> list[Error]:
             id="plea.E001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def email_key_set_apart(app_configs=None, **kwargs) -> list[Warning]:
+    """Signers' keyed addresses under a key derived from the secret key fall
+    with it: whoever holds a dump and the secret key could test candidate
+    addresses against every signature."""
+    if settings.PLEA_EMAIL_KEY:
+        return []
+    return [
+        Warning(
+            "PLEA_EMAIL_KEY is not set: signers' addresses are keyed with a key derived from DJANGO_SECRET_KEY.",
+            hint="Set PLEA_EMAIL_KEY to a long random string (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))') before the first signature, and keep it with your other "
+            "secrets, outside the database and its backups (SECURITY.md).",
+            id="plea.W010",
+        )
+    ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.validators import reject_control_characters, reject_control_characters_multiline
-from petitions.email_keys import email_key
+from petitions.email_keys import email_hash
 from petitions.models import Organiser, Petition
 from petitions.moderation import RULE_ACTIONS, Action
 
@@ -164,7 +164,7 @@ class SignatureFilterForm(forms.Form):
         if not email:
             return ""
         try:
-            return email_key(email)
+            return email_hash(email)
         except ValueError:
             raise forms.ValidationError(_("Enter a whole email address, or search by domain instead.")) from None
 

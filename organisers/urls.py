@@ -28,6 +28,7 @@ urlpatterns = [
     path("petitions/<slug:slug>/signatures/<int:pk>/<str:action>/", views.signature_action, name="signature_action"),
     path("petitions/<slug:slug>/export/signatures.csv", views.export_signatures, name="export_signatures"),
     path("petitions/<slug:slug>/export/update-emails.csv", views.export_emails, name="export_emails"),
+    path("petitions/<slug:slug>/export/key/", views.export_key, name="export_key"),
     path("petitions/<slug:slug>/audit/", views.audit_log, name="audit"),
     path("petitions/<slug:slug>/signals/", views.fraud_signals, name="fraud_signals"),
     # Paper signatures, deliveries, responses (organisers/views/delivery.py)

@@ -50,7 +50,10 @@ def confirm_one(*, signature_id: int, now: datetime.datetime) -> str | None:
     # on every confirmation cost more than the rest of this function
     # (tests/petitions/test_counting_sql.py holds the two to the same answers).
     published = ", ".join(["%s"] * len(Petition.PUBLISHED_STATES))
-    confirm = f"""UPDATE petitions_signature SET state = %s, confirmed_at = %s
+    # The address goes at confirmation unless the signer asked for updates
+    # (Signature.email): no mail but updates needs it after this.
+    confirm = f"""UPDATE petitions_signature SET state = %s, confirmed_at = %s,
+                  email = CASE WHEN wants_updates THEN email ELSE '' END
                   WHERE id = %s AND state = %s AND petition_id IN (
                       SELECT id FROM petitions_petition WHERE status IN ({published})
                       AND NOT (coalesce(closed_at <= %s, false) OR coalesce(closes_at <= %s, false)))

@@ -25,8 +25,16 @@ Quoted local parts (`"victim"@gmail.com`) and domain literals
 out, and each could key one mailbox several ways: they are refused.
 """
 
+import base64
+import hashlib
+import hmac
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 
 
 class UnsupportedAddress(ValueError):
@@ -125,6 +133,31 @@ def email_key(email: str) -> str:
         domain = provider.domains[0]
         local = local.translate(str.maketrans(provider.login_equivalents)) or local
     return f"{local}@{domain}"
+
+
+@cache
+def _hash_key(configured: str, secret_key: str) -> bytes:
+    if configured:
+        return configured.encode()
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"plea.email-key")
+    return base64.urlsafe_b64encode(hkdf.derive(secret_key.encode()))
+
+
+def keyed(key: str) -> str:
+    """What a signature stores of a normalised address (`Signature.email_key`):
+    HMAC-SHA256 under PLEA_EMAIL_KEY, a key kept in the environment and out
+    of the database and its backups. One mailbox gives one value, so
+    one-per-person holds; whoever holds a dump but not the key cannot test a
+    list of candidate addresses against it, as they could an unkeyed hash.
+    Without the setting the key is derived from DJANGO_SECRET_KEY, and
+    `check --deploy` warns (plea.W010)."""
+    secret = _hash_key(settings.PLEA_EMAIL_KEY, settings.SECRET_KEY)
+    return hmac.new(secret, key.encode(), hashlib.sha256).hexdigest()
+
+
+def email_hash(email: str) -> str:
+    """The keyed key of the mailbox an address reaches: `keyed(email_key(email))`."""
+    return keyed(email_key(email))
 
 
 def email_domain(key: str) -> str:

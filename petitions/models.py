@@ -15,7 +15,9 @@ from django_countries.fields import CountryField
 
 from accounts.roles import PetitionRole
 from core.content_languages import LocalText, choose, translations_of
+from core.encryption import EncryptedTextField
 from petitions import counting, page_cache
+from petitions.export_keys import validate_age_recipient
 from petitions.goals import last_milestone, next_goal
 from petitions.uploads import private_storage
 
@@ -201,6 +203,17 @@ class Petition(models.Model):
     # When an organiser last changed the public text; the page says so when
     # that happened after opening, so signers know what they signed may differ.
     text_changed_at = models.DateTimeField(_("text last changed"), null=True, blank=True, editable=False)
+    # An age public key of the owner's: the export of signers' addresses is
+    # encrypted to it (petitions.export_keys). Empty: exported as plain CSV.
+    export_recipient = models.CharField(
+        _("age public key for address exports"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",  # bulk loaders (bench/generate_data) need not know the column
+        validators=[validate_age_recipient],
+        help_text=_("Starts with age1. The export of signers' addresses is encrypted to it."),
+    )
     organisers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Organiser", related_name="organised_petitions", blank=True
     )
@@ -410,6 +423,15 @@ WAITING_FOR_REVIEW = Q(state=SignatureState.CONFIRMED, show_publicly=True, hidde
 )
 
 
+# The address is kept after confirmation only for updates (Signature.email);
+# counting.confirm_one writes the same in SQL.
+KEPT_AFTER_CONFIRMING = {
+    "email": models.Case(
+        models.When(wants_updates=True, then=F("email")), default=models.Value(""), output_field=models.TextField()
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Moved:
     """What a transition changed: how many signatures, and how the public
@@ -454,6 +476,24 @@ class SignatureQuerySet(models.QuerySet):
             keeps |= Q(**{f"{name}__isnull": False}) if erased is None else ~Q(**{name: erased})
         return self.filter(keeps)
 
+    def with_expired_fraud_signals(self, *, now: datetime.datetime | None = None) -> SignatureQuerySet:
+        """Signatures signed longer than PLEA_FRAUD_REVIEW_DAYS ago that still
+        hold a network hash or an email domain."""
+        cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.PLEA_FRAUD_REVIEW_DAYS)
+        return self.filter(created_at__lt=cutoff).exclude(ip_hash="", email_domain="")
+
+    def unsubscribe(self) -> int:
+        """No more updates, and so no address once confirmed: a signature still
+        waiting for confirmation keeps it for its link and reminders."""
+        return self.update(
+            wants_updates=False,
+            email=models.Case(
+                models.When(state=SignatureState.PENDING, then=F("email")),
+                default=models.Value(""),
+                output_field=models.TextField(),
+            ),
+        )
+
     def public_signers(self) -> models.QuerySet:
         """What the public may see of counted signatures, newest first.
 
@@ -493,7 +533,13 @@ class SignatureQuerySet(models.QuerySet):
         # A new count shows on the cached page within seconds: clearing it at
         # every confirmation would defeat the cache in a surge.
         return self._move(
-            [Step(Q(state=State.PENDING), {"state": State.CONFIRMED, "confirmed_at": now}, delta=1)],
+            [
+                Step(
+                    Q(state=State.PENDING),
+                    {"state": State.CONFIRMED, "confirmed_at": now, **KEPT_AFTER_CONFIRMING},
+                    delta=1,
+                )
+            ],
             now=now,
             dry_run=dry_run,
             forget_page=False,
@@ -652,9 +698,13 @@ class Signature(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
     state = models.CharField(_("state"), max_length=16, choices=State, default=State.PENDING)
     full_name = models.CharField(_("full name"), max_length=120, blank=True)
-    email = models.EmailField(_("email"), max_length=254, blank=True)
-    # Normalised address (see petitions.email_keys); NULL once withdrawn so the
-    # person may sign again. NULLs never collide in a unique constraint.
+    # Sealed at rest (core.encryption), and kept only while mail needs it:
+    # until confirmation, and after it only for a signer who asked for
+    # updates (erased when they unsubscribe or withdraw, or by retention).
+    email = EncryptedTextField(_("email"), blank=True)
+    # The keyed HMAC of the normalised address (petitions.email_keys.keyed);
+    # NULL once withdrawn so the person may sign again. NULLs never collide in
+    # a unique constraint.
     email_key = models.CharField(max_length=254, null=True, blank=True, editable=False)  # noqa: DJ001
     country = CountryField(_("country"), blank=True)
     reason = models.TextField(_("reason for signing"), max_length=500, blank=True)
@@ -663,7 +713,8 @@ class Signature(models.Model):
     hidden = models.BooleanField(_("hidden by an organiser"), default=False)
     # Set when an organiser hides, restores or approves the public name and reason.
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True, editable=False)
-    # The part of email_key after the @, for moderating by domain at speed.
+    # The domain of the normalised address, for moderating by domain at
+    # speed; with ip_hash, a fraud signal cleared after PLEA_FRAUD_REVIEW_DAYS.
     email_domain = models.CharField(max_length=254, blank=True, editable=False)
     invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True, editable=False)
     invalidation_reason = models.CharField(
@@ -721,6 +772,15 @@ class Signature(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} on {self.petition_id} ({self.state})"
 
+    @property
+    def fraud_signals_expire_at(self) -> datetime.datetime:
+        """When the retention job clears this signature's network hash and email domain."""
+        return self.created_at + datetime.timedelta(days=settings.PLEA_FRAUD_REVIEW_DAYS)
+
+    @property
+    def fraud_signals_expired(self) -> bool:
+        return self.fraud_signals_expire_at <= timezone.now()
+
     # One signature's transitions: the queryset's, for this row, raising
     # InvalidTransition (with a message for people) when it does not apply.
 
@@ -741,6 +801,8 @@ class Signature(models.Model):
                 raise CountIsFinal(_("This petition has closed and its count is final."))
             raise error
         self.state, self.confirmed_at = self.State.CONFIRMED, now
+        if not self.wants_updates:
+            self.email = ""
         petition = self._meta.get_field("petition")
         if petition.is_cached(self):  # its count moved: read it again if asked
             petition.delete_cached_value(self)
@@ -806,7 +868,7 @@ class Signature(models.Model):
 
 class SignatureTombstone(models.Model):
     """What is left of a signature that was invalidated and then withdrawn: a
-    keyed hash of its email key, so that the same mailbox signing again is held
+    keyed hash of its (keyed) email key, so that the same mailbox signing again is held
     for review instead of counted (petitions.signing). The withdrawn row, its
     personal data erased, keeps when and why it was invalidated."""
 

@@ -16,6 +16,7 @@ class WipeReport:
     petitions: int
     signatures_wiped: int
     unconfirmed_deleted: int
+    fraud_signals_cleared: int = 0
 
 
 def petitions_past_retention(*, now: datetime.datetime, days: int) -> PetitionQuerySet:
@@ -26,8 +27,8 @@ def petitions_past_retention(*, now: datetime.datetime, days: int) -> PetitionQu
 
 def signer_data_wipe(*, now: datetime.datetime | None = None, days: int | None = None) -> WipeReport:
     """Erase the personal data of signatures (Signature.PERSONAL_FIELDS, as
-    withdrawal does) on petitions that stopped `days` ago, and delete the
-    confirmations never made.
+    withdrawal does) on petitions that stopped `days` ago, delete the
+    confirmations never made, and clear fraud signals past their window.
 
     Confirmed signatures stay, anonymous, so counts and public totals do not move.
     """
@@ -40,11 +41,29 @@ def signer_data_wipe(*, now: datetime.datetime | None = None, days: int | None =
         wiped = signatures.with_personal_data().update(**Signature.PERSONAL_FIELDS)
         # Hashes of invalidated signers' addresses guard only a petition still signing.
         SignatureTombstone.objects.filter(petition_id__in=petition_ids).delete()
-    return WipeReport(petitions=len(petition_ids), signatures_wiped=wiped, unconfirmed_deleted=deleted)
+        cleared = fraud_signals_clear(now=now)
+    return WipeReport(
+        petitions=len(petition_ids),
+        signatures_wiped=wiped,
+        unconfirmed_deleted=deleted,
+        fraud_signals_cleared=cleared,
+    )
+
+
+def fraud_signals_clear(*, now: datetime.datetime | None = None) -> int:
+    """Clear the network hash and email domain of every signature past the
+    fraud-review window (PLEA_FRAUD_REVIEW_DAYS), on any petition: after it
+    they serve no review, and a small organisation's domain names its people."""
+    return Signature.objects.with_expired_fraud_signals(now=now).update(ip_hash="", email_domain="")
 
 
 @task
 def wipe_signer_data() -> dict:
     """For a scheduler: enqueue daily (the command does the same from cron)."""
     report = signer_data_wipe()
-    return {"petitions": report.petitions, "wiped": report.signatures_wiped, "deleted": report.unconfirmed_deleted}
+    return {
+        "petitions": report.petitions,
+        "wiped": report.signatures_wiped,
+        "deleted": report.unconfirmed_deleted,
+        "signals_cleared": report.fraud_signals_cleared,
+    }

@@ -11,7 +11,8 @@ from django.utils.crypto import salted_hmac
 
 from core import task_queue
 from core.client_ip import ip_hash
-from petitions.email_keys import email_domain, email_key
+from core.encryption import seal
+from petitions.email_keys import email_domain, email_key, keyed
 from petitions.models import Petition, Signature, SignatureTombstone
 from petitions.tasks import SignerMail, mail_after_signing, send_signer_mail
 
@@ -77,8 +78,12 @@ def existing_signature(*, petition: Petition, key: str) -> Signature | None:
 
 def tombstone_hash(key: str) -> str:
     """The keyed hash a withdrawn, invalidated signature leaves of its email
-    key. Keyed like IP hashes (PLEA_IP_HASH_KEY), so the table alone does not
-    say which addresses it holds."""
+    key (itself keyed: email_keys.keyed). Keyed again like IP hashes
+    (PLEA_IP_HASH_KEY), so a tombstone and a live signature's key differ.
+
+    Tombstones made while email keys were the normalised address in the
+    clear hashed that address; signing tests both until retention deletes
+    the last of them with its petition's signer data."""
     return salted_hmac(
         "plea.signature-tombstone", key, secret=settings.PLEA_IP_HASH_KEY, algorithm="sha256"
     ).hexdigest()
@@ -113,13 +118,14 @@ def signature_create(
     now = now or timezone.now()
     if not petition.accepts_signatures(now=now):
         raise PetitionNotAccepting
-    key = email_key(email)
+    normalised = email_key(email)
+    key = keyed(normalised)
     signature = Signature(
         petition=petition,
         full_name=full_name,
         email=email.strip(),
         email_key=key,
-        email_domain=email_domain(key),
+        email_domain=email_domain(normalised),
         country=country,
         reason=reason,
         show_publicly=show_publicly,
@@ -131,11 +137,15 @@ def signature_create(
     )
     with transaction.atomic():
         signature_id, queued = _insert_unless_signed(
-            signature, held_fields=_held_for_review(now), key_hash=tombstone_hash(key)
+            signature,
+            held_fields=_held_for_review(now),
+            key_hashes=(tombstone_hash(key), tombstone_hash(normalised)),
         )
         if signature_id is None:  # signed here already: the reminder path
             existing = existing_signature(petition=petition, key=key)
-            _queue_after_signing(signature_id=existing.pk if existing else None, fresh=False)
+            _queue_after_signing(
+                signature_id=existing.pk if existing else None, fresh=False, sealed_address=seal(email.strip())
+            )
             return SignOutcome.QUEUED
         if not queued:
             _queue_after_signing(signature_id=signature_id, fresh=True)
@@ -147,7 +157,9 @@ def _held_for_review(now: datetime.datetime) -> dict:
     return {"state": Signature.State.INVALIDATED, "invalidated_at": now, "review_flag": Signature.Flag.SIGNED_AGAIN}
 
 
-def _insert_unless_signed(signature: Signature, *, held_fields: dict, key_hash: str) -> tuple[int | None, bool]:
+def _insert_unless_signed(
+    signature: Signature, *, held_fields: dict, key_hashes: tuple[str, str]
+) -> tuple[int | None, bool]:
     """INSERT … ON CONFLICT (petition, email_key) DO NOTHING RETURNING id: the
     new signature's id, or None if this address has signed this petition;
     and whether its mail task was queued by the same statement.
@@ -172,14 +184,14 @@ def _insert_unless_signed(signature: Signature, *, held_fields: dict, key_hash: 
     tombstone = SignatureTombstone._meta
     held = (
         f"EXISTS (SELECT 1 FROM {quote(tombstone.db_table)} WHERE {quote(tombstone.get_field('petition').column)} = %s"
-        f" AND {quote(tombstone.get_field('key_hash').column)} = %s)"
+        f" AND {quote(tombstone.get_field('key_hash').column)} IN (%s, %s))"
     )
     values, params = [], []
     for field in fields:
         value = field.get_db_prep_save(getattr(signature, field.attname), connection)
         if field.name in held_fields:
             values.append(f"CASE WHEN {held} THEN %s ELSE %s END")
-            params += [signature.petition_id, key_hash,
+            params += [signature.petition_id, *key_hashes,
                        field.get_db_prep_save(held_fields[field.name], connection), value]  # fmt: skip
         else:
             values.append("%s")
@@ -209,14 +221,17 @@ def _insert_unless_signed(signature: Signature, *, held_fields: dict, key_hash: 
     return (row[0], queued) if row else (None, False)
 
 
-def _queue_after_signing(*, signature_id: int | None, fresh: bool) -> None:
+def _queue_after_signing(*, signature_id: int | None, fresh: bool, sealed_address: str = "") -> None:
     """With the database queue, the task row is written in the signature's
     own transaction: one commit, and a mail is queued exactly when its
     signature is stored. Any other backend is called once that commits."""
+    kwargs = {"signature_id": signature_id, "fresh": fresh}
+    if sealed_address:
+        kwargs["sealed_address"] = sealed_address
     if task_queue.is_database_queue(mail_after_signing):
-        task_queue.enqueue_row(mail_after_signing, kwargs={"signature_id": signature_id, "fresh": fresh})
+        task_queue.enqueue_row(mail_after_signing, kwargs=kwargs)
     else:
-        transaction.on_commit(lambda: mail_after_signing.enqueue(signature_id=signature_id, fresh=fresh))
+        transaction.on_commit(lambda: mail_after_signing.enqueue(**kwargs))
 
 
 def signature_withdraw(*, signature: Signature, now: datetime.datetime | None = None) -> None:

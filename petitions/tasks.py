@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core import mail
 from core.content_languages import choose
+from core.encryption import unseal
 from petitions.tokens import Purpose, make_token
 
 
@@ -87,17 +88,24 @@ def _title_in(language: str, *, petition_id: int, original_language: str, origin
 
 
 @task
-def send_signer_mail(*, signature_id: int, kind: str, attempt: int = 0) -> None:
+def send_signer_mail(*, signature_id: int, kind: str, attempt: int = 0, sealed_address: str = "") -> None:
     """Mail a signer their confirmation link (or a note that they already
     signed). If it cannot be handed over after every retry, the signature is
     marked so organisers see it, and the signer may ask again at once: signing
-    again re-sends the link without waiting for the usual interval."""
+    again re-sends the link without waiting for the usual interval.
+
+    A confirmed signature keeps no address unless its signer wanted updates:
+    a note that it is already signed then goes to the address just typed
+    (`sealed_address`, the same mailbox by its key), sealed in the task's row."""
     from petitions.models import Signature
 
     found = _recipient(signature_id)
-    if found is None or not found[0] or kind not in SignerMail.TEMPLATES:
+    if found is None or kind not in SignerMail.TEMPLATES:
+        return
+    stored, language, mail_failed, petition_id, petition_language, title = found
+    email = unseal(stored) if stored else unseal(sealed_address) if sealed_address else ""
+    if not email:
         return  # withdrawn (and wiped) before the mail went out: nothing to send
-    email, language, mail_failed, petition_id, petition_language, title = found
     language = language or settings.LANGUAGE_CODE
     title = _title_in(language, petition_id=petition_id, original_language=petition_language, original_title=title)
     delivery = mail.send(
@@ -107,7 +115,7 @@ def send_signer_mail(*, signature_id: int, kind: str, attempt: int = 0) -> None:
         language=language,
         task=send_signer_mail,
         attempt=attempt,
-        task_kwargs={"signature_id": signature_id, "kind": kind},
+        task_kwargs={"signature_id": signature_id, "kind": kind, "sealed_address": sealed_address},
     )
     if delivery is mail.Delivery.FAILED:
         Signature.objects.filter(pk=signature_id).update(mail_failed_at=timezone.now(), last_mailed_at=None)
@@ -116,7 +124,7 @@ def send_signer_mail(*, signature_id: int, kind: str, attempt: int = 0) -> None:
 
 
 @task
-def mail_after_signing(*, signature_id: int | None, fresh: bool) -> None:
+def mail_after_signing(*, signature_id: int | None, fresh: bool, sealed_address: str = "") -> None:
     """Queued by every signing request, whatever happened in it, so that no
     request does more work than another (petitions.signing.signature_create).
     A new signature gets its confirmation link; an address that had already
@@ -132,7 +140,7 @@ def mail_after_signing(*, signature_id: int | None, fresh: bool) -> None:
     signature = Signature.objects.filter(pk=signature_id).first()
     kind = signing.reminder_kind(signature) if signature is not None else None
     if kind is not None and signing.claim_mail_slot(signature, now=timezone.now()):
-        send_signer_mail.call(signature_id=signature.pk, kind=kind)
+        send_signer_mail.call(signature_id=signature.pk, kind=kind, sealed_address=sealed_address)
 
 
 def unsubscribe_url(signature_id: int) -> str:

@@ -347,7 +347,7 @@ def signature_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return _invalid_link(request)
     petition = signature.petition
     if request.method == "POST":
-        Signature.objects.filter(pk=signature.pk).update(wants_updates=False)
+        Signature.objects.filter(pk=signature.pk).unsubscribe()
         messages.success(request, _("You will get no more updates about this petition."))
         return redirect(petition) if petition.status in Petition.PUBLISHED_STATES else redirect("petitions:list")
     return render(

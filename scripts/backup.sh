@@ -11,8 +11,9 @@
 # site, so that MEDIA_ROOT and PLEA_PRIVATE_ROOT are the site's.
 #
 # The secrets are NOT in the backup, on purpose: DJANGO_SECRET_KEY (signed
-# links), PLEA_IP_HASH_KEY (IP hashes) and PLEA_ENCRYPTION_KEYS (testifiers'
-# and families' contacts, encrypted at rest) live in the server's environment,
+# links), PLEA_IP_HASH_KEY (IP hashes), PLEA_EMAIL_KEY (signers' keyed
+# addresses) and PLEA_ENCRYPTION_KEYS (testifiers' and families' contacts,
+# the addresses of signers who want updates, encrypted at rest) live in the server's environment,
 # never in the database. Keep a copy of them somewhere else than the backups
 # (a password manager, a sealed envelope): a stolen backup then gives no way
 # to read what is encrypted, and a restore without PLEA_ENCRYPTION_KEYS cannot
@@ -54,4 +55,4 @@ done
 
 (cd "$dest" && sha256sum -- * > SHA256SUMS)
 echo "backup: written to $dest"
-echo "backup: the secret keys are not in it; keep DJANGO_SECRET_KEY, PLEA_IP_HASH_KEY and PLEA_ENCRYPTION_KEYS separately (see SECURITY.md)"
+echo "backup: the secret keys are not in it; keep DJANGO_SECRET_KEY, PLEA_IP_HASH_KEY, PLEA_EMAIL_KEY and PLEA_ENCRYPTION_KEYS separately (see SECURITY.md)"

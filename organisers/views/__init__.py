@@ -3,7 +3,7 @@ organisers.access.petition_for, which applies the permissions."""
 
 from organisers.views.audit import audit_log, audit_log_all
 from organisers.views.dashboard import dashboard
-from organisers.views.exports import export_emails, export_signatures
+from organisers.views.exports import export_emails, export_key, export_signatures
 from organisers.views.petitions import (
     organiser_remove,
     organisers_manage,
@@ -31,6 +31,7 @@ __all__ = [
     "audit_log_all",
     "dashboard",
     "export_emails",
+    "export_key",
     "export_signatures",
     "fraud_signals",
     "organiser_remove",

@@ -247,7 +247,7 @@ def test_a_stale_second_factor_is_asked_again_before_the_email_export(client):
 
 def test_full_addresses_on_the_signature_list_need_a_fresh_second_factor(client):
     petition, owner = owner_with_petition()
-    f.confirmed_signature(petition, email="signer@example.org")
+    f.confirmed_signature(petition, email="signer@example.org", wants_updates=True)  # so the address is kept
     device = enrolled(owner)
     verified_long_ago(client, device)
     url = reverse("organisers:signatures", kwargs={"slug": petition.slug})

@@ -48,6 +48,7 @@ def test_production_settings_pass_the_deploy_check_with_hsts_and_secure_cookies(
         # (plea.W020, plea.W021); the check connects to neither.
         REDIS_URL="redis://127.0.0.1:6379/0",
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        PLEA_EMAIL_KEY="k3VbV2rQpL9sWm0nYx7dTa1cE5fGh8jZ",
     )
     check = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

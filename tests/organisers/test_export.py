@@ -158,3 +158,33 @@ def test_copied_delivery_csv_is_the_orm_paths(client, petition, owner, monkeypat
     assert table[1] == ["Ann, of Green Gables", "South Korea", table[1][2], 'He said "no"\nthen yes']
     assert table[2][:2] == ["'=cmd|' /C calc'!A0", "Kazakhstan"] and table[2][3] == "'+1"
     assert "Hidden Person" not in orm.decode() and "Private, Person" not in orm.decode()
+
+
+def test_owner_registers_an_age_key_and_the_address_export_opens_only_with_it(client, petition, owner):
+    from pyrage import DecryptError, decrypt, x25519
+
+    identity = x25519.Identity.generate()
+    f.confirmed_signature(petition, full_name="Wants News", email="news@example.org", wants_updates=True)
+    f.confirmed_signature(petition, full_name="No News", email="quiet@example.org")
+    key_url = reverse("organisers:export_key", kwargs={"slug": petition.slug})
+
+    refused = client.post(key_url, {"export_recipient": "AGE-SECRET-KEY-1NOTAPUBLICKEY"})
+    assert refused.status_code == 200 and "not an age public key" in refused.text
+    petition.refresh_from_db()
+    assert petition.export_recipient == ""
+    saved = client.post(key_url, {"export_recipient": f"  {identity.to_public()}  "})
+    assert saved.status_code == 302
+    petition.refresh_from_db()
+    assert petition.export_recipient == str(identity.to_public())
+
+    response = client.get(reverse("organisers:export_emails", kwargs={"slug": petition.slug}))
+
+    assert response["Content-Disposition"].endswith('-update-emails.csv.age"')
+    assert b"news@example.org" not in response.content
+    text = decrypt(response.content, [identity]).decode("utf-8").lstrip("\ufeff")
+    table = list(csv.reader(io.StringIO(text)))
+    assert [row[:2] for row in table[1:]] == [["Wants News", "news@example.org"]]
+    actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
+    assert actions == [AuditEntry.Action.PETITION_EDIT, AuditEntry.Action.EXPORT_EMAILS]
+    with pytest.raises(DecryptError):
+        decrypt(response.content, [x25519.Identity.generate()])

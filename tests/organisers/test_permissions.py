@@ -258,6 +258,8 @@ CASES = [
     ),
     ("export_signatures", "get", petition_url("export_signatures"), None, OWNERS),
     ("export_emails", "get", petition_url("export_emails"), None, OWNERS),
+    ("export_key form", "get", petition_url("export_key"), None, OWNERS),
+    ("export_key", "post", petition_url("export_key"), lambda w: {"export_recipient": ""}, OWNERS),
     ("audit", "get", petition_url("audit"), None, OWNERS),
     ("paper form", "get", petition_url("paper"), None, OWNERS),
     ("paper", "post", petition_url("paper"), lambda w: batch_form(), OWNERS),

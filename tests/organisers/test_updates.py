@@ -87,7 +87,12 @@ def test_unsubscribe_link_needs_a_post(client, petition, mailoutbox, django_capt
     assert "no more updates" in done.text
     signature.refresh_from_db()
     assert not signature.wants_updates and signature.state == Signature.State.CONFIRMED
+    assert signature.email == "", "no updates, so no reason left to keep the address"
     f.assert_count_exact(petition)
+    # The withdraw link of the same mail still works without the address.
+    withdraw = re.search(r"http\S+/signatures/withdraw/\S+", mailoutbox[0].body).group(0).split("8000", 1)[1]
+    assert client.post(withdraw).status_code == 302
+    assert Signature.objects.get(pk=signature.pk).state == Signature.State.WITHDRAWN
     mailoutbox.clear()
     client.force_login(f.moderator_of(petition))
     post_update(client, petition, django_capture_on_commit_callbacks, title="Second")

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from petitions import signing
-from petitions.email_keys import email_key
+from petitions.email_keys import email_hash
 from petitions.models import InvalidTransition, Signature
 from petitions.moderation import RULE_ACTIONS, ModerationRefused, Rule, rule_preview, signatures_moderate_by_rule
 from tests.organisers.factories import moderator_of
@@ -150,7 +150,7 @@ class Signing(RuleBasedStateMachine):
         """The attack: a fraud signature withdrawn, the same mailbox signing
         again. The new signature must be held, whatever state the old was in."""
         self.sign(email=email)
-        [signature] = [s for s in self.signatures() if s.email_key == email_key(email)]
+        [signature] = [s for s in self.signatures() if s.email_key == email_hash(email)]
         try:
             signature.invalidate(reason="fraud")
         except InvalidTransition:
@@ -158,7 +158,7 @@ class Signing(RuleBasedStateMachine):
         counted_before = self.counted()
         signing.signature_withdraw(signature=signature)
         self.sign(email=email)
-        again = Signature.objects.get(petition=self.petition, email_key=email_key(email))
+        again = Signature.objects.get(petition=self.petition, email_key=email_hash(email))
         assert again.state == Signature.State.INVALIDATED
         assert again.review_flag == Signature.Flag.SIGNED_AGAIN
         assert self.counted() == counted_before

@@ -17,11 +17,13 @@ recompute = importlib.import_module("petitions.migrations.0010_recompute_email_k
 
 
 def signed_with_old_key(petition, email: str, old_key: str, *, minutes_ago: int, confirmed: bool = True):
-    """A signature as the old normalisation keyed it."""
+    """A signature as the old normalisation keyed it (wanting updates, so a
+    confirmed one keeps its address for the recomputation to read)."""
     make = confirmed_signature if confirmed else pending_signature
     return make(
         petition,
         email=email,
+        wants_updates=True,
         email_key=old_key,
         email_domain=old_key.rpartition("@")[2],
         created_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),

@@ -86,3 +86,29 @@ def test_quoted_local_parts_and_domain_literals_are_refused(typed):
 def test_what_is_not_an_address_is_refused(typed):
     with pytest.raises(ValueError):
         email_key(typed)
+
+
+def test_the_stored_key_is_keyed_so_a_candidate_address_cannot_be_tested_without_the_key(settings):
+    import hashlib
+
+    from django.core import checks
+
+    from core import checks as plea_checks
+    from petitions.email_keys import email_hash, keyed
+
+    settings.PLEA_EMAIL_KEY = "one key"
+    stored = email_hash("Amina.Yusuf+x@googlemail.com")
+    assert stored == keyed("aminayusuf@gmail.com") == email_hash("aminayusuf@gmail.com")
+    assert "amina" not in stored and "@" not in stored
+    assert stored not in {
+        hashlib.sha256(b"aminayusuf@gmail.com").hexdigest(),
+        hashlib.md5(b"aminayusuf@gmail.com").hexdigest(),
+    }
+    settings.PLEA_EMAIL_KEY = "another key"
+    assert email_hash("aminayusuf@gmail.com") != stored
+    assert plea_checks.email_key_set_apart() == []
+    settings.PLEA_EMAIL_KEY = ""
+    [warning] = plea_checks.email_key_set_apart()
+    assert warning.id == "plea.W010"
+    assert email_hash("aminayusuf@gmail.com") not in {stored, ""}, "derived from the secret key when unset"
+    assert plea_checks.email_key_set_apart in checks.registry.registry.get_checks(include_deployment_checks=True)

@@ -119,3 +119,41 @@ def test_a_recent_victory_keeps_its_signers():
     petition.declare_victory(note="They were released.", now=timezone.now() - timedelta(days=7))
 
     assert signer_data_wipe().signatures_wiped == 0
+
+
+def test_fraud_signals_go_after_the_review_window_on_a_petition_still_open(client, settings):
+    settings.PLEA_FRAUD_REVIEW_DAYS = 30
+    petition = open_petition()
+    now = timezone.now()
+    old = confirmed_signature(petition, email="old@smallngo.example", ip_hash="b" * 64)
+    Signature.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=31))
+    recent = confirmed_signature(petition, email="new@smallngo.example", ip_hash="c" * 64)
+
+    report = signer_data_wipe(now=now)
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert report.fraud_signals_cleared == 1
+    assert (old.ip_hash, old.email_domain) == ("", "")
+    assert old.state == Signature.State.CONFIRMED and old.full_name, "only the signals go"
+    assert (recent.ip_hash, recent.email_domain) == ("c" * 64, "smallngo.example")
+    assert signer_data_wipe(now=now).fraud_signals_cleared == 0
+
+
+def test_the_signature_list_says_when_signals_were_cleared(client, settings):
+    from tests.organisers.factories import moderator_of
+
+    settings.PLEA_FRAUD_REVIEW_DAYS = 30
+    petition = open_petition()
+    old = confirmed_signature(petition, full_name="Old Signer")
+    signed = timezone.now() - timedelta(days=40)
+    Signature.objects.filter(pk=old.pk).update(created_at=signed)
+    signer_data_wipe()
+    client.force_login(moderator_of(petition))
+
+    page = client.get(f"/en/organisers/petitions/{petition.slug}/signatures/")
+    signals = client.get(f"/en/organisers/petitions/{petition.slug}/signals/")
+
+    cleared = (signed + timedelta(days=30)).date().isoformat()
+    assert f"network and domain cleared {cleared}" in page_text(page)
+    assert "kept for 30 days after it was signed" in page_text(signals)
