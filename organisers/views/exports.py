@@ -9,12 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from accounts.models import AuditEntry
 from accounts.roles import OWNING_ROLES
 from accounts.two_factor import fresh_second_factor_required
 from organisers.access import petition_for
 from organisers.export_forms import ExportKeyForm
-from petitions import exports
+from petitions import audit_actions, exports
 from petitions.export_keys import encrypted_for
 
 
@@ -64,8 +63,8 @@ def export_key(request: HttpRequest, slug: str) -> HttpResponse:
             type(petition).objects.filter(pk=petition.pk).update(export_recipient=key)
             audit.record(
                 by=request.user,
-                action=AuditEntry.Action.PETITION_EDIT,
-                petition=petition,
+                action=audit_actions.PETITION_EDIT,
+                subject=petition,
                 target=petition,
                 details={"export_recipient": key},
             )

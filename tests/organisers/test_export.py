@@ -185,6 +185,6 @@ def test_owner_registers_an_age_key_and_the_address_export_opens_only_with_it(cl
     table = list(csv.reader(io.StringIO(text)))
     assert [row[:2] for row in table[1:]] == [["Wants News", "news@example.org"]]
     actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
-    assert actions == [AuditEntry.Action.PETITION_EDIT, AuditEntry.Action.EXPORT_EMAILS]
+    assert actions == [audit_actions.PETITION_EDIT, audit_actions.EXPORT_EMAILS]
     with pytest.raises(DecryptError):
         decrypt(response.content, [x25519.Identity.generate()])
