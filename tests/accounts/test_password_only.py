@@ -69,7 +69,7 @@ def build_world(kind: str) -> World:
     elsewhere = Client()
     elsewhere.force_login(account)
     staff = f.user("inviter", staff=True)
-    invitation = invitation_create(by=staff, email="new@example.org", petition=None, role="", organiser=True)
+    invitation = invitation_create(by=staff, email="new@example.org", subject=None, role="", organiser=True)
     return World(
         account=account,
         elsewhere=elsewhere,

@@ -82,8 +82,8 @@ def test_the_public_page_and_data_show_a_public_persons_entries(client):
     identifier(person, database="other", database_name="Zq family list", number="A-7")
 
     text = page_text(client.get(person.get_absolute_url()))
-    assert "Also documented in Zq family list : entry A-7" in text
-    assert "Xinjiang Victims Database (shahit.biz) : entry 4521 · view the entry" in text
+    assert "Also documented in Zq family list: entry A-7" in text
+    assert "Xinjiang Victims Database (shahit.biz): entry 4521 · view the entry" in text
 
     api = client.get(reverse("api:case", kwargs={"reference": "kali-maolai"})).json()
     assert {(entry["database_name"], entry["number"]) for entry in api["other_databases"]} == {
