@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.case_csv import case_import_create, read_upload
+from cases.csv_import import case_import_create, read_upload
 from cases.models import CaseIdentifier, CaseLink, Statistic, Visibility
 from cases.models import TestifierContact as Contact
 from cases.models import Testimony as CaseTestimony

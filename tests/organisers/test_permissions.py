@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from cases.case_csv import case_import_create, read_upload
+from cases.csv_import import case_import_create, read_upload
 from cases.models import Case, CaseImport, CaseRevision, Photo, Submission
 from cases.photos import photo_add
 from cases.publication import case_approve, case_submit
