@@ -20,7 +20,7 @@ from django_countries.fields import CountryField
 
 from cases.models.events import Event, Source
 from cases.models.photos import Photo
-from cases.models.publication import ReviewedPublication, Visibility
+from cases.models.publication import ReviewedPublication, Visibility, content_fingerprint
 from cases.models.testimonies import Testimony
 from cases.partial_dates import DatePrecision, format_partial_date, last_heard_phrase
 from cases.search_keys import key_words, name_search_key
@@ -105,7 +105,6 @@ class Case(ReviewedPublication):
         "public": _("This case is already public."),
         "waiting": _("This case is already waiting for approval."),
         "not_submitted": _("Only a case submitted for publication can be approved."),
-        "own": _("A second person must approve a case: you cannot approve your own."),
         "not_public": _("Only a public case can be unpublished."),
     }
 
@@ -218,6 +217,13 @@ class Case(ReviewedPublication):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})
+
+    def review_fingerprint(self) -> str:
+        """Everything the case's page can show, as the database holds it now
+        (cases.revisions.snapshot), fingerprinted."""
+        from cases.revisions import snapshot  # the snapshot reads every part of a case
+
+        return content_fingerprint(snapshot(self))
 
     def unpublish(self, *, now: datetime.datetime | None = None) -> None:
         super().unpublish(now=now)

@@ -54,9 +54,10 @@ class Photo(ReviewedPublication):
         "public": _("This photo is already public."),
         "waiting": _("This photo is already waiting for approval."),
         "not_submitted": _("Only a photo submitted for publication can be approved."),
-        "own": _("A second case editor must approve a photo: you cannot approve your own."),
         "not_public": _("Only a public photo can be taken down."),
     }
+
+    REVIEWED_FIELDS = ("case_id", "testimony_id", "consent", "alt", "caption", "portrait", "variants")
 
     class Consent(models.TextChoices):
         PUBLIC = "public", _("May be shown publicly")

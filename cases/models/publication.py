@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +15,21 @@ from django.utils.translation import gettext_lazy as _
 
 class InvalidTransition(Exception):
     """A publication step asked of a case in the wrong state, or by the wrong person."""
+
+
+def refuse_own_review(*, author_id: int | None, by) -> None:
+    """Every review of case content (a case's publication or change, a
+    photo, a figure) takes a second person: the one rule, said once."""
+    if author_id is None or author_id == by.pk:
+        raise InvalidTransition(_("You may not review your own change: a second case editor must."))
+
+
+def content_fingerprint(content: object) -> str:
+    """The SHA-256 of `content` as canonical JSON: what a review page shows
+    is sent back with the approval, and an approval of anything else is
+    refused."""
+    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
 
 
 class Visibility(models.TextChoices):
@@ -66,11 +83,21 @@ class ReviewedPublication(models.Model):
         self.submitted_by, self.submitted_at = by, now or timezone.now()
         self.save(update_fields=["submitted_by", "submitted_at", *self._touched()])
 
-    def approve_publication(self, *, by, now: datetime.datetime | None = None) -> None:
+    # The fields a reviewer sees and approves (review_fingerprint).
+    REVIEWED_FIELDS: tuple[str, ...] = ()
+
+    def review_fingerprint(self) -> str:
+        """What the review page shows of this row, fingerprinted."""
+        return content_fingerprint({name: getattr(self, name) for name in self.REVIEWED_FIELDS})
+
+    def approve_publication(self, *, by, shown: str, now: datetime.datetime | None = None) -> None:
+        """`shown` is the fingerprint of what the reviewer saw: an edit since
+        (which also clears the submission) makes it stale."""
         if not self.awaiting_approval:
             raise InvalidTransition(self.REFUSALS["not_submitted"])
-        if self.submitted_by_id is None or by.pk == self.submitted_by_id:
-            raise InvalidTransition(self.REFUSALS["own"])
+        refuse_own_review(author_id=self.submitted_by_id, by=by)
+        if shown != self.review_fingerprint():
+            raise InvalidTransition(_("This changed after you opened it: review it again."))
         self.visibility, self.approved_by, self.approved_at = Visibility.PUBLIC, by, now or timezone.now()
         self.save(update_fields=["visibility", "approved_by", "approved_at", *self._touched()])
 

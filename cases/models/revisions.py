@@ -1,4 +1,4 @@
-"""Versions of a public case: proposed, approved or rejected."""
+"""Versions of a case: saved to a draft, or proposed, approved, rejected or superseded."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.models.publication import content_fingerprint
+
 
 class CaseRevisionQuerySet(models.QuerySet):
     def approved(self) -> CaseRevisionQuerySet:
@@ -18,19 +20,32 @@ class CaseRevisionQuerySet(models.QuerySet):
     def proposed(self) -> CaseRevisionQuerySet:
         return self.filter(state=CaseRevision.State.PROPOSED)
 
+    def waiting_for(self, user) -> CaseRevisionQuerySet:
+        """What `user` may review: proposed by someone else."""
+        return self.proposed().exclude(proposed_by=user).exclude(proposed_by__isnull=True)
+
+    def rejected_for(self, user) -> CaseRevisionQuerySet:
+        """`user`'s own changes a reviewer sent back, with the reason."""
+        return self.filter(state=CaseRevision.State.REJECTED, proposed_by=user)
+
 
 class CaseRevision(models.Model):
-    """One version of everything about a public case that its page can show:
-    the case's fields, names, translations, events, testimonies (with their
-    consent), family links and sources (cases.revisions.snapshot). Once a
-    case is public, an editor's change is stored here as a proposal and
-    reaches the case only when a second case editor approves it; approved
-    versions stay as its history and can be proposed again to restore one."""
+    """One version of everything about a case that its page can show: the
+    case's fields, names, translations, events, testimonies (with their
+    consent), family links and sources (cases.revisions.snapshot). Every
+    change made on the case desk is one: to a case not yet public it is
+    saved at once (`saved`); a submission for publication and every change
+    to a public case is `proposed` and reaches the public only when a second
+    case editor approves exactly this content (`content_hash`); a later
+    change to the same case supersedes it. Approved versions stay as the
+    case's history and can be proposed again to restore one."""
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Waiting for review")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+        SUPERSEDED = "superseded", _("Replaced by a later change before review")
+        SAVED = "saved", _("Saved to a case not yet public")
 
     class Origin(models.TextChoices):
         PUBLICATION = "publication", _("First publication")
@@ -39,6 +54,9 @@ class CaseRevision(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="revisions", verbose_name=_("case"))
     content = models.JSONField(_("content"))
+    # The fingerprint of `content` (cases.models.publication.content_fingerprint):
+    # the review page sends it back with an approval, which holds only for it.
+    content_hash = models.CharField(_("fingerprint of the content"), max_length=64, default="", editable=False)
     state = models.CharField(_("state"), max_length=16, choices=State, default=State.PROPOSED)
     origin = models.CharField(_("origin"), max_length=16, choices=Origin, default=Origin.EDIT)
     # The approved version this one changes: approving it after another
@@ -77,9 +95,9 @@ class CaseRevision(models.Model):
             # A version counts as approved only with a review on record; the
             # first published version's review is the publication's approval.
             models.CheckConstraint(
-                condition=Q(state="proposed", reviewed_at__isnull=True)
+                condition=Q(state__in=["proposed", "saved", "superseded"], reviewed_at__isnull=True)
                 | (
-                    ~Q(state="proposed")
+                    Q(state__in=["approved", "rejected"])
                     & Q(reviewed_at__isnull=False)
                     & (Q(origin="publication") | Q(reviewed_by__isnull=False))
                 ),
@@ -89,3 +107,9 @@ class CaseRevision(models.Model):
 
     def __str__(self) -> str:
         return gettext("Version #%(pk)s of %(case)s") % {"pk": self.pk, "case": self.case}
+
+    def save(self, *args, **kwargs) -> None:
+        self.content_hash = content_fingerprint(self.content)
+        if kwargs.get("update_fields") is not None and "content" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "content_hash"}
+        super().save(*args, **kwargs)

@@ -48,11 +48,12 @@ class Statistic(ReviewedPublication):
 
     objects = StatisticQuerySet.as_manager()
 
+    REVIEWED_FIELDS = ("label", "value", "qualifier", "out_of", "scope", "place", "stated_by", "as_of", "source_id")
+
     REFUSALS = {
         "public": _("This figure is already public."),
         "waiting": _("This figure is already waiting for approval."),
         "not_submitted": _("Only a figure submitted for publication can be approved."),
-        "own": _("A second person must approve a figure: you cannot approve your own."),
         "not_public": _("Only a public figure can be unpublished."),
     }
 

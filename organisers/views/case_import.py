@@ -149,7 +149,7 @@ def case_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(refusal))
         return redirect("organisers:case_import")
     messages.success(request, csv_import.import_summary(len(cases), len(upload.rows) - len(cases)))
-    return redirect(reverse("admin:cases_case_changelist") + "?visibility__exact=draft")
+    return redirect(reverse("organisers:desk_cases") + "?visibility=draft")
 
 
 @case_editor_required

@@ -471,7 +471,7 @@ def test_approving_a_case_for_publication_or_a_change_asks_for_a_fresh_second_fa
     client.post(changelist, {"action": "approve_publication", "_selected_action": [case.pk]})
     case.refresh_from_db()
     assert case.visibility == Visibility.PUBLIC
-    client.post(approve)
+    client.post(approve, {"shown": waiting.review_fingerprint()})
     revision.refresh_from_db()
     assert revision.state == "approved"
 
@@ -513,5 +513,5 @@ def test_family_contacts_files_case_export_and_photo_approval_ask_for_a_fresh_se
     client.post(VERIFY, {"code": totp_code(device, steps_ahead=1)})
     for url in reads:
         assert client.get(url).status_code == 200
-    client.post(approve)
+    client.post(approve, {"shown": waiting.review_fingerprint()})
     assert Photo.objects.published().filter(pk=waiting.pk).exists()
