@@ -1,10 +1,11 @@
 """Publishing a case or a figure takes two people, and every step is audited."""
 
 from django.db import models, transaction
+from django.utils.translation import gettext
 
 from accounts.audit import record
 from accounts.models import AuditEntry
-from cases.models import Case, InvalidTransition, Statistic
+from cases.models import Case, InvalidTransition, Statistic, Visibility
 from cases.revisions import case_submit_content, publication_proposal, revision_approve
 
 
@@ -70,4 +71,22 @@ def statistic_unpublish(*, statistic: Statistic, by, reason: str = "") -> Statis
             by=by, action=AuditEntry.Action.STATISTIC_UNPUBLISH, target=statistic, target_type="statistic",
             reason=reason,
         )  # fmt: skip
+    return statistic
+
+
+def statistic_edit(*, statistic: Statistic, by, changes: dict) -> Statistic:
+    """A figure not public takes the change at once; one waiting for
+    approval goes back to unsubmitted, since its reviewer would otherwise
+    approve a figure they never saw. A public figure is unpublished,
+    corrected and submitted again."""
+    with transaction.atomic():
+        statistic = _locked(statistic)
+        if statistic.visibility == Visibility.PUBLIC:
+            raise InvalidTransition(
+                gettext("A public figure is not edited: unpublish it, correct it, submit it again.")
+            )
+        for name, value in changes.items():
+            setattr(statistic, name, value)
+        statistic.submitted_by = statistic.submitted_at = None
+        statistic.save()
     return statistic

@@ -7,7 +7,7 @@ from django import forms
 from django.forms import formset_factory, modelform_factory
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, CaseName, Source
+from cases.models import Case, CaseName, Source, Statistic
 from cases.revisions import CASE_FIELDS, SECTIONS, Content, Section, restored_row, stored_row
 from core.validators import reject_control_characters_multiline
 
@@ -136,3 +136,11 @@ def section_formset(section: Section, content: Content, data=None) -> RowFormSet
     formset.section = section
     initial = [{"row_id": row["id"], **{name: row.get(name) for name in names}} for row in content[section.key]]
     return formset(data=data, initial=initial, prefix=section.key)
+
+
+class FigureForm(forms.ModelForm):
+    class Meta:
+        model = Statistic
+        fields = ["label", "value", "qualifier", "out_of", "scope", "place", "stated_by", "as_of", "source",
+                  "internal_notes"]  # fmt: skip
+        widgets = {"as_of": DateInput(), "internal_notes": forms.Textarea(attrs={"rows": 2})}

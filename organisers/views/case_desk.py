@@ -10,14 +10,24 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import two_factor
 from cases.models import Case, CaseRevision, InvalidTransition, Photo, Statistic, Submission, Visibility
-from cases.publication import case_submit, case_unpublish
+from cases.publication import (
+    case_submit,
+    case_unpublish,
+    statistic_approve,
+    statistic_edit,
+    statistic_submit,
+    statistic_unpublish,
+)
 from cases.revisions import case_change, case_create, compare, latest_content, publication_proposal, snapshot
 from organisers.desk_forms import (
     EDITABLE_SECTIONS,
     CaseFieldsForm,
+    FigureForm,
     NewCaseForm,
     NewSourceForm,
     NoteForm,
@@ -243,3 +253,68 @@ def desk_source_create(request: HttpRequest) -> HttpResponse:
         return redirect("organisers:desk")
     status = 400 if form.errors else 200
     return render(request, "organisers/desk_source_new.html", {"form": form, "back": back}, status=status)
+
+
+@case_editor_required
+@require_http_methods(["GET", "POST"])
+def desk_figures(request: HttpRequest) -> HttpResponse:
+    """Published figures (Atajurt's county estimates …), each with its
+    source: added here, published by two people."""
+    form = FigureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The figure is added. Submit it for publication when it is ready."))
+        return redirect("organisers:desk_figures")
+    figures = Statistic.objects.select_related("source", "submitted_by").order_by("-pk")[:LISTED]
+    context = {"form": form, "figures": figures, "reason_form": ReasonForm()}
+    return render(request, "organisers/desk_figures.html", context, status=400 if form.errors else 200)
+
+
+@case_editor_required
+@require_http_methods(["GET", "POST"])
+def desk_figure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    figure = get_object_or_404(Statistic, pk=pk)
+    form = FigureForm(request.POST or None, instance=Statistic.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            statistic_edit(statistic=figure, by=request.user, changes=form.cleaned_data)
+        except InvalidTransition as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Saved. Submit it for publication again when it is ready."))
+            return redirect("organisers:desk_figures")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "organisers/desk_figure_edit.html", {"figure": figure, "form": form}, status=status)
+
+
+FIGURE_STEPS = {
+    "submit": (statistic_submit, gettext_lazy("Submitted: a second case editor must approve the figure.")),
+    "approve": (statistic_approve, gettext_lazy("Approved: the figure is public.")),
+    "unpublish": (statistic_unpublish, gettext_lazy("The figure is no longer public.")),
+}
+
+
+@case_editor_required
+@require_POST
+def desk_figure_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    figure = get_object_or_404(Statistic, pk=pk)
+    if action not in FIGURE_STEPS:
+        raise Http404
+    if action == "approve" and not two_factor.is_fresh(request):
+        return two_factor.ask_again(request)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The note could not be saved: %(errors)s") % {"errors": form.errors.as_text()})
+        return redirect("organisers:desk_figures")
+    step, done = FIGURE_STEPS[action]
+    extra = {
+        "approve": {"shown": request.POST.get("shown", "")},
+        "unpublish": {"reason": form.cleaned_data["note"]},
+    }.get(action, {})
+    try:
+        step(statistic=figure, by=request.user, **extra)
+    except InvalidTransition as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, str(done))
+    return redirect("organisers:desk_figures")

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.models import CaseIdentifier, CaseRevision, cases_with_identifier
-from tests.cases.factories import draft_case, public_case
+from tests.cases.factories import draft_case, public_case, shown_for_publication
 from tests.cases.test_revisions import admin_form_data, change_url
 from tests.conftest import page_text
 from tests.organisers.factories import case_editor
@@ -136,7 +136,7 @@ def test_a_public_cases_new_entry_waits_for_a_second_editor(client):
     alice, bilal = case_editor("alice"), case_editor("bilal")
     person = draft_case(reference="kali-maolai")
     case_submit(case=person, by=alice)
-    case_approve(case=person, by=bilal)
+    case_approve(case=person, by=bilal, shown=shown_for_publication(person))
     client.force_login(alice)
     data = admin_form_data(client.get(change_url(person))) | {
         "identifiers-TOTAL_FORMS": "1",
@@ -152,7 +152,7 @@ def test_a_public_cases_new_entry_waits_for_a_second_editor(client):
     assert "Entries in other databases" in review
     assert "4521" in review
 
-    revision_approve(revision=revision, by=bilal)
+    revision_approve(revision=revision, by=bilal, shown=revision.content_hash)
     assert list(person.identifiers.values_list("number", flat=True)) == ["4521"]
     client.logout()
     assert "entry 4521" in page_text(client.get(person.get_absolute_url()))

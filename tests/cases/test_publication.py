@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import AuditEntry
 from cases.models import Case, InvalidTransition, Visibility
 from cases.publication import case_approve, case_submit, case_unpublish
-from tests.cases.factories import draft_case, public_case
+from tests.cases.factories import draft_case, public_case, shown_for_publication
 from tests.conftest import page_text
 from tests.organisers.factories import case_editor, organiser_user, user
 
@@ -61,7 +61,7 @@ def test_one_editor_can_unpublish_at_once_and_republishing_needs_approval_again(
     alice, bilal = admin_editor("alice"), admin_editor("bilal")
     case = draft_case()
     case_submit(case=case, by=alice)
-    case_approve(case=case, by=bilal)
+    case_approve(case=case, by=bilal, shown=shown_for_publication(case))
 
     page = act(client, alice, "unpublish", case)
 
@@ -73,7 +73,7 @@ def test_one_editor_can_unpublish_at_once_and_republishing_needs_approval_again(
     assert client.get(case.get_absolute_url()).status_code == 410
     assert AuditEntry.objects.filter(action=AuditEntry.Action.CASE_UNPUBLISH, actor=alice).exists()
     with pytest.raises(InvalidTransition):
-        case_approve(case=case, by=bilal)
+        case_approve(case=case, by=bilal, shown=shown_for_publication(case))
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,7 @@ def propose_private_changes(person, *, by, reviewer) -> None:
     revision_propose(case=person, content=content, by=by, note=MARKERS["proposal_note"])
     rejected = snapshot(person)
     rejected["case"]["summary"] = MARKERS["rejected_summary"]
-    revision_reject(revision=revision_propose(case=person, content=rejected, by=by), by=reviewer)
+    revision_reject(revision=revision_propose(case=person, content=rejected, by=by), by=reviewer, note="No source")
 
 
 @pytest.fixture

@@ -166,9 +166,7 @@ def test_two_editors_publish_a_draft_through_the_desk(client, editors):
     assert (case.visibility, case.submitted_by, case.approved_by) == (Visibility.PUBLIC, alice, bilal)
     assert "Detained in 2018." in public_text(client, case)
     trail = AuditEntry.objects.filter(target_type="case", target_id=str(case.pk)).values_list("action", flat=True)
-    assert {AuditEntry.Action.CASE_SUBMIT, AuditEntry.Action.CASE_APPROVE, AuditEntry.Action.CASE_PUBLISH} <= set(
-        trail
-    )
+    assert {AuditEntry.Action.CASE_SUBMIT, AuditEntry.Action.CASE_APPROVE, AuditEntry.Action.CASE_PUBLISH} <= set(trail)
 
 
 # --- Changes to a public case ------------------------------------------------------

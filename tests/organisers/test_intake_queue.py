@@ -15,7 +15,7 @@ from cases.intake import closed_submissions_erase, submission_close
 from cases.models import Case, Submission, SubmissionFile
 from cases.models import Testimony as CaseTestimony
 from cases.publication import case_approve, case_submit
-from tests.cases.factories import draft_case, public_case
+from tests.cases.factories import draft_case, public_case, shown_for_publication
 from tests.cases.intake_factories import case_request, new_case_submission, photo
 from tests.conftest import page_text
 from tests.organisers.factories import case_editor
@@ -172,8 +172,8 @@ def test_convert_to_a_draft_case_carrying_the_family_consent(client, editor, pub
     # Publishing still takes a second person.
     case_submit(case=case, by=editor)
     with pytest.raises(Exception, match="second person"):
-        case_approve(case=case, by=editor)
-    case_approve(case=case, by=case_editor("second"))
+        case_approve(case=case, by=editor, shown=shown_for_publication(case))
+    case_approve(case=case, by=case_editor("second"), shown=shown_for_publication(case))
     assert Case.objects.public().filter(pk=case.pk).exists()
 
 
