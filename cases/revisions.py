@@ -527,6 +527,16 @@ def is_out_of_date(revision: CaseRevision) -> bool:
     return revision.state == CaseRevision.State.PROPOSED and latest is not None and latest.pk != revision.base_id
 
 
+def refuse_unwritten_testimony(content: Content) -> None:
+    """A testimony the family lets us publish needs the public text an
+    editor wrote: the family's own words are a source, never the copy."""
+    for row in content.get("testimonies", []):
+        if row["consent"] in Testimony.PUBLIC_CONSENTS and not (row.get("summary") or "").strip():
+            raise InvalidTransition(
+                gettext("Write the public text of every testimony that may be published before approving it.")
+            )
+
+
 def revision_approve(
     *, revision: CaseRevision, by, shown: str, note: str = "", now: datetime.datetime | None = None
 ) -> CaseRevision:
@@ -537,6 +547,7 @@ def revision_approve(
         refuse_own_review(author_id=revision.proposed_by_id, by=by)
         if shown != revision.content_hash:
             raise InvalidTransition(gettext("This change is not the one you were shown: review it again."))
+        refuse_unwritten_testimony(revision.content)
         if revision.origin == CaseRevision.Origin.PUBLICATION:
             _approve_publication(revision, by=by, now=now)
         else:

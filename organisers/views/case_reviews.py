@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import is_case_editor
 from accounts.two_factor import fresh_second_factor_required
-from cases.models import Case, CaseRevision, InvalidTransition, Photo, Statistic
+from cases.models import Case, CaseRevision, InvalidTransition, Photo, Statistic, Submission
 from cases.revisions import compare, is_out_of_date, revision_approve, revision_reject, revision_restore
 from organisers.forms import ReasonForm
 
@@ -85,6 +85,8 @@ def case_revision(request: HttpRequest, pk: int) -> HttpResponse:
         "is_current": current is not None and current.pk == revision.pk,
         "out_of_date": is_out_of_date(revision),
         "own": revision.proposed_by_id == request.user.pk,
+        # What the family sent, beside the text an editor wrote for the public.
+        "family_accounts": Submission.objects.filter(draft=revision.case_id).exclude(account="").order_by("pk"),
         "form": ReasonForm(),
     }
     return render(request, "organisers/case_revision.html", context)

@@ -365,3 +365,40 @@ def test_the_admin_changes_no_case(client, editors, who):
     case.refresh_from_db()
     assert case.summary == "Detained in 2018."
     assert CaseName.objects.filter(case=case).count() == 1
+
+
+# --- A family's words are a source, not the copy ------------------------------------
+
+
+def test_a_familys_account_is_shown_beside_the_text_an_editor_writes(client, editors):
+    from cases.intake import submission_convert
+    from tests.cases.intake_factories import new_case_submission
+
+    alice, bilal = editors
+    submission = new_case_submission(name_latin="Mihrigul Tursun", publication="named")
+    case = submission_convert(submission=submission, by=alice)
+    client.force_login(alice)
+    client.post(desk_case(case, "desk_case_submit"))
+    proposal = publication_proposal(case)
+
+    client.force_login(bilal)
+    page = review(client, proposal)
+    assert "What the family told us" in page_text(page) and "Taken from her home at night." in page_text(page)
+    refused = approve(client, proposal, shown=shown_hash(page))
+    assert "Write the public text of every testimony" in page_text(refused)
+
+    client.force_login(alice)
+    data = section_form(client, case, "testimonies")
+    data["testimonies-0-summary"] = "Her sister says police took her in 2018."
+    client.post(section_url(case, "testimonies"), data)
+    client.post(desk_case(case, "desk_case_submit"))
+    proposal = publication_proposal(case)
+
+    client.force_login(bilal)
+    page = review(client, proposal)
+    text = page_text(page)
+    assert "Taken from her home at night." in text and "Her sister says police took her in 2018." in text
+    approve(client, proposal, shown=shown_hash(page))
+    public = public_text(client, case)
+    assert "Her sister says police took her in 2018." in public
+    assert "Taken from her home at night." not in public
