@@ -443,7 +443,9 @@ def _supersede_waiting(case: Case, *, origins: list[str]) -> None:
     case.revisions.proposed().filter(origin__in=origins).update(state=CaseRevision.State.SUPERSEDED)
 
 
-def case_change(*, case: Case, content: Content, by, note: str = "", now: datetime.datetime | None = None):
+def case_change(
+    *, case: Case, content: Content, by, note: str = "", public_reason: str = "", now: datetime.datetime | None = None
+):
     """Every edit of a case and its parts made on the desk. A case the
     public does not see takes the change at once, kept as a saved version;
     a submission waiting for approval is withdrawn, because the reviewer
@@ -453,7 +455,7 @@ def case_change(*, case: Case, content: Content, by, note: str = "", now: dateti
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.visibility == Visibility.PUBLIC:
-            return revision_propose(case=case, content=content, by=by, note=note, now=now)
+            return revision_propose(case=case, content=content, by=by, note=note, public_reason=public_reason, now=now)
         if not compare(snapshot(case), content):
             return None
         try:
@@ -487,6 +489,7 @@ def revision_propose(
     note: str = "",
     origin: str = CaseRevision.Origin.EDIT,
     restores: CaseRevision | None = None,
+    public_reason: str = "",
     now: datetime.datetime | None = None,
 ) -> CaseRevision | None:
     """A change to a public case, waiting for a second case editor; any
@@ -502,7 +505,7 @@ def revision_propose(
         _supersede_waiting(case, origins=[CaseRevision.Origin.EDIT, CaseRevision.Origin.RESTORE])
         revision = CaseRevision.objects.create(
             case=case, content=content, base=base, restores=restores, note=note, origin=origin, proposed_by=by,
-            proposed_at=now or timezone.now(),
+            proposed_at=now or timezone.now(), public_reason=public_reason,
         )  # fmt: skip
         action = AuditEntry.Action.CASE_REVISION_RESTORE if restores else AuditEntry.Action.CASE_REVISION_PROPOSE
         _audit(revision, by=by, action=action, reason=note)
@@ -525,6 +528,38 @@ def is_out_of_date(revision: CaseRevision) -> bool:
         return False
     latest = revision.case.revisions.approved().last()
     return revision.state == CaseRevision.State.PROPOSED and latest is not None and latest.pk != revision.base_id
+
+
+FIELD_PARTS = {"status": "status", "status_as_of": "status", "summary": "summary", "sources": "sources"}
+SECTION_PARTS = {
+    "names": "names",
+    "identifiers": "identifiers",
+    "texts": "translations",
+    "events": "timeline",
+    "testimonies": "testimonies",
+    "links": "links",
+}
+
+
+def changed_parts(before: Content | None, after: Content) -> list[str]:
+    """What kinds of thing `after` changes, as the public correction log names them."""
+    before = before or {"case": {}}
+    parts = set()
+    for name in [*CASE_FIELDS, "sources"]:
+        if name == "internal_notes" or before["case"].get(name) == after["case"].get(name):
+            continue
+        parts.add(
+            name if name in ("status", "summary", "sources") else "status" if name == "status_as_of" else "details"
+        )
+    for section in SECTIONS:
+        old = before.get(section.key, [])
+        new = after.get(section.key, [])
+        public = [name for name in section.fields if name != "internal_notes"]
+        if [{k: row.get(k) for k in public} for row in old] != [{k: row.get(k) for k in public} for row in new]:
+            parts.add(SECTION_PARTS[section.key])
+        if {row["id"] for row in old} - {row["id"] for row in new}:
+            parts.add("removal")
+    return sorted(parts)
 
 
 def refuse_unwritten_testimony(content: Content) -> None:
@@ -558,7 +593,7 @@ def revision_approve(
             now or timezone.now(),
         )
         revision.review_note = note
-        revision.save(update_fields=["content", "state", "reviewed_by", "reviewed_at", "review_note"])
+        revision.save(update_fields=["content", "state", "reviewed_by", "reviewed_at", "review_note", "changed_parts"])
         if revision.origin != CaseRevision.Origin.PUBLICATION:
             _audit(revision, by=by, action=AuditEntry.Action.CASE_REVISION_APPROVE, reason=note)
     return revision
@@ -592,6 +627,7 @@ def _approve_change(revision: CaseRevision, *, by) -> None:
         raise InvalidTransition(
             gettext("This version no longer fits the case (a name or reference is now taken): propose it again.")
         ) from clash
+    revision.changed_parts = changed_parts(revision.base.content if revision.base else None, revision.content)
     # As the database now holds it: rows the proposal added have their ids.
     revision.content = snapshot(revision.case)
 

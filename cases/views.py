@@ -9,6 +9,7 @@ from cases.filtering import CaseFilters
 from cases.models import FILTER_OPTIONS_CACHE_KEY, FILTER_OPTIONS_SECONDS, Case, RetiredCaseAddress, Statistic
 
 CASES_PER_PAGE = 24
+CORRECTIONS_SHOWN = 50
 
 
 def filter_options() -> tuple[list[str], set[str]]:
@@ -63,6 +64,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "case": case,
         "relatives": case.related_public_cases(),
         "petitions": case.petitions.published().most_signed().prefetch_related("texts"),
+        "corrections": case.revisions.corrections()[:CORRECTIONS_SHOWN],
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -44,6 +44,16 @@ class NoteForm(forms.Form):
         validators=[reject_control_characters_multiline],
         help_text=_("For the case editor who reviews this change."),
     )
+    public_reason = forms.CharField(
+        label=_("Public reason (for a public case)"),
+        required=False,
+        max_length=300,
+        validators=[reject_control_characters_multiline],
+        help_text=_(
+            "One short sentence for the case's public correction log, e.g. “Date of detention corrected from a"
+            " new report.” Never name a source who must stay unnamed."
+        ),
+    )
 
 
 class CaseFieldsForm(forms.ModelForm):

@@ -24,6 +24,14 @@ class CaseRevisionQuerySet(models.QuerySet):
         """What `user` may review: proposed by someone else."""
         return self.proposed().exclude(proposed_by=user).exclude(proposed_by__isnull=True)
 
+    def corrections(self) -> CaseRevisionQuerySet:
+        """Approved changes to a case once public, newest first: its public
+        correction log (when, what kind of thing, the editor's public reason;
+        nothing else of the change)."""
+        return self.filter(
+            state=CaseRevision.State.APPROVED, origin__in=[CaseRevision.Origin.EDIT, CaseRevision.Origin.RESTORE]
+        ).order_by("-reviewed_at", "-pk")
+
     def rejected_for(self, user) -> CaseRevisionQuerySet:
         """`user`'s own changes a reviewer sent back, with the reason."""
         return self.filter(state=CaseRevision.State.REJECTED, proposed_by=user)
@@ -46,6 +54,21 @@ class CaseRevision(models.Model):
         REJECTED = "rejected", _("Rejected")
         SUPERSEDED = "superseded", _("Replaced by a later change before review")
         SAVED = "saved", _("Saved to a case not yet public")
+
+    # What kind of thing a change touched, as the public correction log says it.
+    PART_LABELS = {
+        "status": _("status"),
+        "details": _("details of the person"),
+        "summary": _("summary"),
+        "names": _("names"),
+        "timeline": _("timeline"),
+        "testimonies": _("testimonies"),
+        "translations": _("translations"),
+        "identifiers": _("entries in other databases"),
+        "links": _("family links"),
+        "sources": _("sources"),
+        "removal": _("removal of information"),
+    }
 
     class Origin(models.TextChoices):
         PUBLICATION = "publication", _("First publication")
@@ -79,6 +102,12 @@ class CaseRevision(models.Model):
     )  # fmt: skip
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_note = models.TextField(_("reviewer's note"), max_length=2_000, blank=True)
+    public_reason = models.CharField(
+        _("public reason"), max_length=300, blank=True,
+        help_text=_("Shown in the case's public correction log once approved."),
+    )  # fmt: skip
+    # The kinds of thing an approved change touched (PART_LABELS keys).
+    changed_parts = models.JSONField(_("what changed"), default=list, blank=True)
 
     objects = CaseRevisionQuerySet.as_manager()
 
@@ -113,3 +142,7 @@ class CaseRevision(models.Model):
         if kwargs.get("update_fields") is not None and "content" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "content_hash"}
         super().save(*args, **kwargs)
+
+    @property
+    def changed_parts_display(self) -> str:
+        return ", ".join(str(self.PART_LABELS.get(part, part)) for part in self.changed_parts)

@@ -170,7 +170,11 @@ def desk_case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and note.is_valid():
         try:
             result = case_change(
-                case=case, content=form.updated(content), by=request.user, note=note.cleaned_data["note"]
+                case=case,
+                content=form.updated(content),
+                by=request.user,
+                note=note.cleaned_data["note"],
+                public_reason=note.cleaned_data["public_reason"],
             )
         except InvalidTransition as refusal:
             form.add_error(None, str(refusal))
@@ -195,6 +199,7 @@ def desk_case_section(request: HttpRequest, reference: str, section: str) -> Htt
             result = case_change(
                 case=case, content={**content, section: formset.rows()}, by=request.user,
                 note=note.cleaned_data["note"],
+                public_reason=note.cleaned_data["public_reason"],
             )  # fmt: skip
         except InvalidTransition as refusal:
             messages.error(request, str(refusal))

@@ -402,3 +402,32 @@ def test_a_familys_account_is_shown_beside_the_text_an_editor_writes(client, edi
     public = public_text(client, case)
     assert "Her sister says police took her in 2018." in public
     assert "Taken from her home at night." not in public
+
+
+# --- The public correction log ---------------------------------------------------------
+
+
+def test_an_approved_change_leaves_a_public_correction_and_nothing_private(client, editors):
+    alice, bilal = editors
+    case = published(editors, summary="Detained in 2018.", status="camp")
+    client.force_login(alice)
+    edit_case(
+        client, case, status="sentenced", note="Zqinternal: the cousin in Ghulja told us",
+        public_reason="Sentence reported by RFA.",
+    )  # fmt: skip
+    revision = CaseRevision.objects.get(state=CaseRevision.State.PROPOSED)
+    assert "Sentence reported by RFA." not in public_text(client, case)
+
+    client.force_login(bilal)
+    approve(client, revision, shown=shown_hash(review(client, revision)))
+
+    page = public_text(client, case)
+    assert "Corrections" in page and "status: Sentence reported by RFA." in page
+    assert "Zqinternal" not in page
+    feed = client.get(reverse("cases:corrections_feed", kwargs={"reference": case.reference})).content.decode()
+    assert "Sentence reported by RFA." in feed and "Zqinternal" not in feed and "alice" not in feed
+
+
+def test_a_case_not_public_has_no_correction_feed(client, editors):
+    case = draft_case()
+    assert client.get(reverse("cases:corrections_feed", kwargs={"reference": case.reference})).status_code == 404
