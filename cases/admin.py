@@ -73,7 +73,10 @@ class CaseLinkInline(ReadOnly, admin.TabularInline):
 class CaseAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["reference", "status", "visibility", "updated_at"]
     list_filter = ["visibility", "status", "ethnicity", "gender"]
-    search_fields = ["reference", "names__text", "names__search_key"]
+    search_fields = [
+        "reference", "names__text", "names__search_key", "unnamed_description", "hometown_county",
+        "identifiers__number",
+    ]  # fmt: skip
     inlines = [CaseNameInline, CaseIdentifierInline, CaseTextInline, EventInline, TestimonyInline, CaseLinkInline]
 
 

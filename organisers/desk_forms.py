@@ -121,8 +121,11 @@ class RowFormSet(forms.BaseFormSet):
             data = form.cleaned_data
             if not data or data.get("DELETE") or (not form.has_changed() and data.get("row_id") is None):
                 continue
+            # The model's clean() has normalised the instance (an entry's
+            # number read from its address, spaces collapsed): keep that.
+            values = {**data, **{name: getattr(form.instance, name) for name in self.section.fields}}
             row = {"id": data.get("row_id")}
-            row.update(stored_row(self.section.model, data, self.section.fields, many=self.section.many))
+            row.update(stored_row(self.section.model, values, self.section.fields, many=self.section.many))
             rows.append(row)
         return rows
 
