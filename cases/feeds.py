@@ -4,11 +4,12 @@ URL's prefix). Only public cases; the date is when publication was approved."""
 import datetime
 
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from cases.models import Case
+from cases.models import Case, CaseRevision
 from core.markdown import render_markdown
 
 FEED_ITEMS = 20
@@ -40,3 +41,37 @@ class NewCasesFeed(Feed):
 
     def item_pubdate(self, case: Case) -> datetime.datetime | None:
         return case.approved_at
+
+
+class CaseCorrectionsFeed(Feed):
+    """A public case's correction log: when, what kind of thing changed,
+    and the editor's public reason. Nothing else of a change."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, reference: str) -> Case:
+        return get_object_or_404(Case.objects.public().with_names(), reference=reference)
+
+    def title(self, case: Case) -> str:
+        return _("Corrections to the page of %(name)s") % {"name": case.display_name}
+
+    def link(self, case: Case) -> str:
+        return case.get_absolute_url() + "#corrections-title"
+
+    def feed_url(self, case: Case) -> str:
+        return reverse("cases:corrections_feed", kwargs={"reference": case.reference})
+
+    def items(self, case: Case):
+        return case.revisions.corrections()[:FEED_ITEMS]
+
+    def item_title(self, revision: CaseRevision) -> str:
+        return revision.changed_parts_display or _("Correction")
+
+    def item_description(self, revision: CaseRevision) -> str:
+        return revision.public_reason
+
+    def item_link(self, revision: CaseRevision) -> str:
+        return revision.case.get_absolute_url() + f"#correction-{revision.pk}"
+
+    def item_pubdate(self, revision: CaseRevision) -> datetime.datetime | None:
+        return revision.reviewed_at

@@ -32,6 +32,7 @@ from cases.models import (
     CaseName,
     Event,
     InvalidTransition,
+    Source,
     Submission,
     SubmissionFile,
     Testimony,
@@ -207,10 +208,12 @@ def _partial_date(year: int | None, month: int | None) -> tuple[datetime.date, s
 
 
 def submission_convert(*, submission: Submission, by: User, now: datetime.datetime | None = None) -> Case:
-    """A draft case prefilled from the submission: its names, hometown,
-    dates and (where the family wants anything published) summary, with the
-    family's account as a testimony carrying their consent. The draft is
-    published only through the usual review by a second case editor."""
+    """A draft case prefilled from the submission: its names, hometown and
+    dates, and a testimony carrying the family's consent. The family's own
+    words are its source, never its text: they stay in the submission
+    (sealed at rest) and an editor writes what the public may read, which
+    the reviewer sees beside them. The draft is published only through the
+    usual review by a second case editor."""
     now = now or timezone.now()
     with transaction.atomic():
         submission = _locked(submission)
@@ -220,12 +223,10 @@ def submission_convert(*, submission: Submission, by: User, now: datetime.dateti
             raise InvalidTransition(gettext("This submission is no longer open."))
         if not submission.names:
             raise InvalidTransition(gettext("A draft case needs a name: this submission gives none."))
-        wants_published = submission.publication != Submission.Publication.NOTHING
         case = Case.objects.create(
             reference=_unique_reference(submission),
             visibility=Visibility.DRAFT,
             hometown_place=submission.hometown[:100],
-            summary=submission.account[:10_000] if wants_published else "",
             language=submission.language,
             internal_notes=gettext("From intake submission #%(pk)s (%(publication)s).")
             % {"pk": submission.pk, "publication": submission.get_publication_display()},
@@ -241,13 +242,21 @@ def submission_convert(*, submission: Submission, by: User, now: datetime.dateti
                 Event.objects.create(case=case, kind=kind, date=date[0], date_precision=date[1])
         _add_identifier(case, submission)
         relationship = submission.relationship or Testimony.Relationship.FAMILY
+        account = Source.objects.create(
+            kind=Source.Kind.FAMILY,
+            publisher=gettext("The family, through Plea's form"),
+            title=gettext("Their account (intake submission #%(pk)s)") % {"pk": submission.pk},
+            published_on=timezone.localdate(submission.created_at),
+            internal_notes=gettext("Never published as it is: the words are in the submission."),
+        )
         Testimony.objects.create(
             case=case,
             testifier_label=Testimony.Relationship(relationship).label,
             relationship=relationship,
             given_on=timezone.localdate(submission.created_at),
             collected_by="Plea",
-            summary=submission.account[:10_000],
+            summary="",
+            source=account,
             consent=Submission.TESTIMONY_CONSENT[submission.publication],
             internal_notes=gettext("The family asked for: %(publication)s.")
             % {"publication": submission.get_publication_display()},

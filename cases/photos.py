@@ -210,14 +210,14 @@ def photo_submit(*, photo: Photo, by) -> Photo:
     return photo
 
 
-def photo_approve(*, photo: Photo, by) -> Photo:
+def photo_approve(*, photo: Photo, by, shown: str) -> Photo:
     """The photo is published: its files are copied to the public storage."""
     with transaction.atomic():
         photo = _locked(photo)
         if photo.consent != Photo.Consent.PUBLIC or not photo.alt.strip():
             raise InvalidTransition(gettext("Only a photo with consent and alt text can be approved."))
         submitter = photo.submitted_by.get_username() if photo.submitted_by else ""
-        photo.approve_publication(by=by)
+        photo.approve_publication(by=by, shown=shown)
         _copy_to_public(photo)
         _audit(photo, by=by, action=audit_actions.PHOTO_APPROVE, details={"submitted_by": submitter})
     return photo

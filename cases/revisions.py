@@ -8,10 +8,8 @@ below (`revision_propose`, `revision_approve`, `revision_reject`,
 `revision_restore`) are the only writers of revisions, each audited in the
 transaction of its change.
 
-Editors keep their usual form: the admin saves a public case's changes
-inside a savepoint, takes the snapshot and rolls the savepoint back
-(cases.admin), so a proposal passed every check the form makes and the
-public page never saw it."""
+The desk's edit pages (organisers) build the next version from the latest
+one and hand it to `case_change`; nothing else writes a case's content."""
 
 from __future__ import annotations
 
@@ -43,6 +41,7 @@ from cases.models import (
     Testimony,
     Visibility,
 )
+from cases.models.publication import refuse_own_review
 
 Content = dict[str, Any]
 
@@ -134,6 +133,32 @@ def _restored(model: type[models.Model], name: str, value: Any) -> Any:
     return model_field.to_python(value)
 
 
+def stored_row(model: type[models.Model], values: dict, fields: list[str], *, many: list[str] = ()) -> dict:
+    """A form's cleaned values as a version stores them: ids for rows,
+    ISO dates, sorted ids for many-to-many fields."""
+    row: dict[str, Any] = {}
+    for name in fields:
+        value = values.get(name)
+        model_field = model._meta.get_field(name)
+        if isinstance(value, models.Model):
+            value = value.pk
+        elif isinstance(model_field, CountryField):
+            value = str(value or "")
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        elif value is None and not model_field.null:
+            value = model_field.get_default()
+        row[name] = value
+    for name in many:
+        row[name] = sorted(item.pk for item in values.get(name) or [])
+    return row
+
+
+def restored_row(model: type[models.Model], row: dict, fields: list[str]) -> dict:
+    """A stored row's values by attribute name, to build an unsaved instance."""
+    return {model._meta.get_field(name).attname: _restored(model, name, row.get(name)) for name in fields}
+
+
 def snapshot(case: Case, *, new_after: Content | None = None) -> Content:
     """Everything the case's page can show (and its internal notes), as the
     database holds it now. Rows that are not in `new_after` are marked new
@@ -159,11 +184,20 @@ class Part:
     changed: bool
 
 
+# Changes a reviewer must not miss: who may be named or shown, and where.
+CALLED_OUT = {"consent", "testifier_name", "reference", "name_unknown"}
+
+
 @dataclass
 class FieldChange:
     label: str
     before: str
     after: str
+    name: str = ""
+
+    @property
+    def called_out(self) -> bool:
+        return self.name in CALLED_OUT
 
     def _parts(self) -> tuple[list[Part], list[Part]]:
         """Both sides cut into runs of words, each marked when it differs
@@ -241,7 +275,7 @@ class _Labels:
 
 def _row_label(section: Section, row: dict, labels: _Labels) -> str:
     if section.key == "names":
-        return row["text"]
+        return f"{row['text']} ({labels.value(CaseName, 'script', row['script'])})"
     if section.key == "texts":
         return labels.value(CaseText, "language", row["language"])
     if section.key == "events":
@@ -267,6 +301,7 @@ def compare(before: Content | None, after: Content) -> list[RowChange]:
             labels.label(Case, name),
             labels.value(Case, name, before["case"].get(name)),
             labels.value(Case, name, after["case"].get(name)),
+            name,
         )
         for name in case_fields
         if before["case"].get(name) != after["case"].get(name)
@@ -285,6 +320,7 @@ def compare(before: Content | None, after: Content) -> list[RowChange]:
                     labels.label(section.model, name),
                     labels.value(section.model, name, previous.get(name)) if previous else "",
                     labels.value(section.model, name, row.get(name)),
+                    name,
                 )
                 for name in names
                 if previous is None or previous.get(name) != row.get(name)
@@ -296,7 +332,9 @@ def compare(before: Content | None, after: Content) -> list[RowChange]:
         for row_id, row in old.items():
             if row_id not in new_ids:
                 fields = [
-                    FieldChange(labels.label(section.model, name), labels.value(section.model, name, row.get(name)), "")
+                    FieldChange(
+                        labels.label(section.model, name), labels.value(section.model, name, row.get(name)), "", name
+                    )
                     for name in names
                     if row.get(name) not in (None, "", [])
                 ]
@@ -373,19 +411,73 @@ def current_version(case: Case) -> CaseRevision | None:
     return version
 
 
-def record_publication(*, case: Case) -> CaseRevision:
-    """The version a first publication made public: the start of its history."""
-    return CaseRevision.objects.create(
-        case=case, content=snapshot(case), state=CaseRevision.State.APPROVED,
-        origin=CaseRevision.Origin.PUBLICATION, proposed_by=case.submitted_by,
-        proposed_at=case.submitted_at or timezone.now(), reviewed_by=case.approved_by, reviewed_at=case.approved_at,
-    )  # fmt: skip
+def latest_content(case: Case) -> Content:
+    """Where an editor's next change starts: the change still waiting for
+    review if there is one (a later change supersedes it, so it carries it
+    on), else the case as it is."""
+    waiting = case.revisions.proposed().exclude(origin=CaseRevision.Origin.PUBLICATION).first()
+    return waiting.content if waiting is not None else snapshot(case)
+
+
+def publication_proposal(case: Case) -> CaseRevision | None:
+    """The version a submitted case would publish. A case submitted before
+    submissions kept their content gets it now, from what the case holds:
+    the reviewer sees exactly that and approves only that."""
+    proposal = case.revisions.proposed().filter(origin=CaseRevision.Origin.PUBLICATION).first()
+    if proposal is None and case.awaiting_approval:
+        proposal = CaseRevision.objects.create(
+            case=case, content=snapshot(case), origin=CaseRevision.Origin.PUBLICATION,
+            proposed_by=case.submitted_by, proposed_at=case.submitted_at,
+        )  # fmt: skip
+    return proposal
 
 
 def _audit(revision: CaseRevision, *, by, action: str, reason: str = "") -> None:
     record(
         by=by, action=action, target=revision.case, target_type="case", reason=reason,
         details={"revision": revision.pk, "case": revision.case.reference},
+    )  # fmt: skip
+
+
+def _supersede_waiting(case: Case, *, origins: list[str]) -> None:
+    case.revisions.proposed().filter(origin__in=origins).update(state=CaseRevision.State.SUPERSEDED)
+
+
+def case_change(
+    *, case: Case, content: Content, by, note: str = "", public_reason: str = "", now: datetime.datetime | None = None
+):
+    """Every edit of a case and its parts made on the desk. A case the
+    public does not see takes the change at once, kept as a saved version;
+    a submission waiting for approval is withdrawn, because the reviewer
+    would otherwise approve what they never saw. A public case gets a
+    proposal for a second case editor (revision_propose). None when nothing
+    changes."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.visibility == Visibility.PUBLIC:
+            return revision_propose(case=case, content=content, by=by, note=note, public_reason=public_reason, now=now)
+        if not compare(snapshot(case), content):
+            return None
+        try:
+            with transaction.atomic():
+                apply(case, content)
+        except IntegrityError as clash:
+            raise InvalidTransition(gettext("Another case already has this reference.")) from clash
+        if case.awaiting_approval:
+            _supersede_waiting(case, origins=[CaseRevision.Origin.PUBLICATION])
+            case.submitted_by = case.submitted_at = None
+            case.save(update_fields=["submitted_by", "submitted_at", "updated_at"])
+        return CaseRevision.objects.create(
+            case=case, content=snapshot(case), state=CaseRevision.State.SAVED, note=note, proposed_by=by,
+            proposed_at=now or timezone.now(),
+        )  # fmt: skip
+
+
+def case_submit_content(*, case: Case, by, now: datetime.datetime | None = None) -> CaseRevision:
+    """The submission of a case for publication keeps what it submits."""
+    return CaseRevision.objects.create(
+        case=case, content=snapshot(case), origin=CaseRevision.Origin.PUBLICATION, proposed_by=by,
+        proposed_at=now or timezone.now(),
     )  # fmt: skip
 
 
@@ -397,9 +489,11 @@ def revision_propose(
     note: str = "",
     origin: str = CaseRevision.Origin.EDIT,
     restores: CaseRevision | None = None,
+    public_reason: str = "",
     now: datetime.datetime | None = None,
 ) -> CaseRevision | None:
-    """A change to a public case, waiting for a second case editor. None when
+    """A change to a public case, waiting for a second case editor; any
+    change still waiting is superseded (the edit started from it). None when
     it changes nothing."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -408,9 +502,10 @@ def revision_propose(
         base = current_version(case)
         if not compare(base.content, content):
             return None
+        _supersede_waiting(case, origins=[CaseRevision.Origin.EDIT, CaseRevision.Origin.RESTORE])
         revision = CaseRevision.objects.create(
             case=case, content=content, base=base, restores=restores, note=note, origin=origin, proposed_by=by,
-            proposed_at=now or timezone.now(),
+            proposed_at=now or timezone.now(), public_reason=public_reason,
         )  # fmt: skip
         action = audit_actions.CASE_REVISION_RESTORE if restores else audit_actions.CASE_REVISION_PROPOSE
         _audit(revision, by=by, action=action, reason=note)
@@ -420,64 +515,131 @@ def revision_propose(
 def _locked_proposal(revision: CaseRevision) -> CaseRevision:
     Case.objects.select_for_update().filter(pk=revision.case_id).first()
     revision = CaseRevision.objects.select_for_update().select_related("case").get(pk=revision.pk)
+    if revision.state == CaseRevision.State.SUPERSEDED:
+        raise InvalidTransition(gettext("A later change to this case replaced this one: review that one instead."))
     if revision.state != CaseRevision.State.PROPOSED:
         raise InvalidTransition(gettext("This change has already been reviewed."))
     return revision
 
 
-def _refuse_own(revision: CaseRevision, by) -> None:
-    if revision.proposed_by_id is None or revision.proposed_by_id == by.pk:
-        raise InvalidTransition(gettext("A second case editor must review a change: you cannot review your own."))
-
-
 def is_out_of_date(revision: CaseRevision) -> bool:
     """Another change was approved since this one was proposed."""
+    if revision.origin == CaseRevision.Origin.PUBLICATION:
+        return False
     latest = revision.case.revisions.approved().last()
     return revision.state == CaseRevision.State.PROPOSED and latest is not None and latest.pk != revision.base_id
 
 
+FIELD_PARTS = {"status": "status", "status_as_of": "status", "summary": "summary", "sources": "sources"}
+SECTION_PARTS = {
+    "names": "names",
+    "identifiers": "identifiers",
+    "texts": "translations",
+    "events": "timeline",
+    "testimonies": "testimonies",
+    "links": "links",
+}
+
+
+def changed_parts(before: Content | None, after: Content) -> list[str]:
+    """What kinds of thing `after` changes, as the public correction log names them."""
+    before = before or {"case": {}}
+    parts = set()
+    for name in [*CASE_FIELDS, "sources"]:
+        if name == "internal_notes" or before["case"].get(name) == after["case"].get(name):
+            continue
+        parts.add(
+            name if name in ("status", "summary", "sources") else "status" if name == "status_as_of" else "details"
+        )
+    for section in SECTIONS:
+        old = before.get(section.key, [])
+        new = after.get(section.key, [])
+        public = [name for name in section.fields if name != "internal_notes"]
+        if [{k: row.get(k) for k in public} for row in old] != [{k: row.get(k) for k in public} for row in new]:
+            parts.add(SECTION_PARTS[section.key])
+        if {row["id"] for row in old} - {row["id"] for row in new}:
+            parts.add("removal")
+    return sorted(parts)
+
+
+def refuse_unwritten_testimony(content: Content) -> None:
+    """A testimony the family lets us publish needs the public text an
+    editor wrote: the family's own words are a source, never the copy."""
+    for row in content.get("testimonies", []):
+        if row["consent"] in Testimony.PUBLIC_CONSENTS and not (row.get("summary") or "").strip():
+            raise InvalidTransition(
+                gettext("Write the public text of every testimony that may be published before approving it.")
+            )
+
+
 def revision_approve(
-    *, revision: CaseRevision, by, note: str = "", now: datetime.datetime | None = None
+    *, revision: CaseRevision, by, shown: str, note: str = "", now: datetime.datetime | None = None
 ) -> CaseRevision:
-    """The change goes live."""
+    """The change goes live, if it is exactly what the reviewer was shown
+    (`shown`, the fingerprint the review page sent)."""
     with transaction.atomic():
         revision = _locked_proposal(revision)
-        _refuse_own(revision, by)
-        if revision.case.visibility != Visibility.PUBLIC:
-            raise InvalidTransition(gettext("This case is no longer public: edit it directly."))
-        if is_out_of_date(revision):
-            raise InvalidTransition(
-                gettext(
-                    "Another change to this case was approved since: propose this one again from the current version."
-                )
-            )
-        try:
-            with transaction.atomic():
-                apply(revision.case, revision.content)
-        except IntegrityError as clash:
-            raise InvalidTransition(
-                gettext("This version no longer fits the case (a name or reference is now taken): propose it again.")
-            ) from clash
-        # As the database now holds it: rows the proposal added have their ids.
-        revision.content = snapshot(revision.case)
+        refuse_own_review(author_id=revision.proposed_by_id, by=by)
+        if shown != revision.content_hash:
+            raise InvalidTransition(gettext("This change is not the one you were shown: review it again."))
+        refuse_unwritten_testimony(revision.content)
+        if revision.origin == CaseRevision.Origin.PUBLICATION:
+            _approve_publication(revision, by=by, now=now)
+        else:
+            _approve_change(revision, by=by)
         revision.state, revision.reviewed_by, revision.reviewed_at = (
             CaseRevision.State.APPROVED,
             by,
             now or timezone.now(),
         )
         revision.review_note = note
-        revision.save(update_fields=["content", "state", "reviewed_by", "reviewed_at", "review_note"])
-        _audit(revision, by=by, action=audit_actions.CASE_REVISION_APPROVE, reason=note)
+        revision.save(update_fields=["content", "state", "reviewed_by", "reviewed_at", "review_note", "changed_parts"])
+        if revision.origin != CaseRevision.Origin.PUBLICATION:
+            _audit(revision, by=by, action=audit_actions.CASE_REVISION_APPROVE, reason=note)
     return revision
 
 
-def revision_reject(
-    *, revision: CaseRevision, by, note: str = "", now: datetime.datetime | None = None
-) -> CaseRevision:
-    """The change is dropped; the case stays as it is."""
+def _approve_publication(revision: CaseRevision, *, by, now: datetime.datetime | None) -> None:
+    case = revision.case
+    if case.visibility == Visibility.PUBLIC:
+        raise InvalidTransition(Case.REFUSALS["public"])
+    submitter = case.submitted_by.get_username() if case.submitted_by else ""
+    # The case as it is now must still be what was submitted and shown.
+    case.approve_publication(by=by, shown=revision.content_hash, now=now)
+    record(
+        by=by, action=audit_actions.CASE_APPROVE, target=case, target_type="case",
+        details={"submitted_by": submitter, "revision": revision.pk},
+    )  # fmt: skip
+    record(by=by, action=audit_actions.CASE_PUBLISH, target=case, target_type="case")
+
+
+def _approve_change(revision: CaseRevision, *, by) -> None:
+    if revision.case.visibility != Visibility.PUBLIC:
+        raise InvalidTransition(gettext("This case is no longer public: edit it directly."))
+    if is_out_of_date(revision):
+        raise InvalidTransition(
+            gettext("Another change to this case was approved since: propose this one again from the current version.")
+        )
+    try:
+        with transaction.atomic():
+            apply(revision.case, revision.content)
+    except IntegrityError as clash:
+        raise InvalidTransition(
+            gettext("This version no longer fits the case (a name or reference is now taken): propose it again.")
+        ) from clash
+    revision.changed_parts = changed_parts(revision.base.content if revision.base else None, revision.content)
+    # As the database now holds it: rows the proposal added have their ids.
+    revision.content = snapshot(revision.case)
+
+
+def revision_reject(*, revision: CaseRevision, by, note: str, now: datetime.datetime | None = None) -> CaseRevision:
+    """The change is dropped and the case stays as it is; the author reads
+    why (`note`, required) among their rejected changes."""
+    if not note.strip():
+        raise InvalidTransition(gettext("Say why the change is rejected: its author reads it."))
     with transaction.atomic():
         revision = _locked_proposal(revision)
-        _refuse_own(revision, by)
+        refuse_own_review(author_id=revision.proposed_by_id, by=by)
         revision.state, revision.reviewed_by, revision.reviewed_at = (
             CaseRevision.State.REJECTED,
             by,
@@ -485,6 +647,10 @@ def revision_reject(
         )
         revision.review_note = note
         revision.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
+        if revision.origin == CaseRevision.Origin.PUBLICATION:
+            case = revision.case
+            case.submitted_by = case.submitted_at = None
+            case.save(update_fields=["submitted_by", "submitted_at", "updated_at"])
         _audit(revision, by=by, action=audit_actions.CASE_REVISION_REJECT, reason=note)
     return revision
 
@@ -497,3 +663,15 @@ def revision_restore(*, revision: CaseRevision, by, note: str = "") -> CaseRevis
         case=revision.case, content=revision.content, by=by, note=note, origin=CaseRevision.Origin.RESTORE,
         restores=revision,
     )  # fmt: skip
+
+
+def case_create(*, by, fields: dict, name: str = "", script: str = CaseName.Script.LATIN) -> Case:
+    """A draft case, started on the desk: its first version is saved with it."""
+    with transaction.atomic():
+        case = Case.objects.create(**fields)
+        if name:
+            CaseName.objects.create(case=case, text=name, script=script, preferred=True)
+        CaseRevision.objects.create(
+            case=case, content=snapshot(case), state=CaseRevision.State.SAVED, proposed_by=by, note=gettext("Started")
+        )
+    return case

@@ -11,6 +11,7 @@ from cases.partial_dates import chronological
 from cases.petition_links import petitions_for
 
 CASES_PER_PAGE = 24
+CORRECTIONS_SHOWN = 50
 
 
 def filter_options() -> tuple[list[str], set[str]]:
@@ -66,6 +67,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "relatives": case.related_public_cases(),
         "timeline": chronological(case.events.all()),
         "petitions": petitions_for(case, with_texts=True),
+        "corrections": case.revisions.corrections()[:CORRECTIONS_SHOWN],
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from organisers import views
-from organisers.views import case_import, case_photos, case_reviews
+from organisers.views import case_desk, case_import, case_photos, case_reviews
 from organisers.views import delivery as delivery_views
 from organisers.views import intake as intake_views
 
@@ -41,6 +41,19 @@ urlpatterns = [
     path("petitions/<slug:slug>/responses/new/", delivery_views.response_create, name="response_create"),
     path("petitions/<slug:slug>/victory/link/", delivery_views.victory_link, name="victory_link"),
     path("petitions/<slug:slug>/delivery-pack/", delivery_views.delivery_pack, name="delivery_pack"),
+    # The case desk (organisers/views/case_desk.py): the one way cases change
+    path("desk/", case_desk.desk, name="desk"),
+    path("desk/cases/", case_desk.desk_cases, name="desk_cases"),
+    path("desk/cases/new/", case_desk.desk_case_create, name="desk_case_create"),
+    path("desk/figures/", case_desk.desk_figures, name="desk_figures"),
+    path("desk/figures/<int:pk>/", case_desk.desk_figure_edit, name="desk_figure_edit"),
+    path("desk/figures/<int:pk>/<str:action>/", case_desk.desk_figure_action, name="desk_figure_action"),
+    path("desk/sources/new/", case_desk.desk_source_create, name="desk_source_create"),
+    path("desk/cases/<slug:reference>/", case_desk.desk_case, name="desk_case"),
+    path("desk/cases/<slug:reference>/edit/", case_desk.desk_case_edit, name="desk_case_edit"),
+    path("desk/cases/<slug:reference>/submit/", case_desk.desk_case_submit, name="desk_case_submit"),
+    path("desk/cases/<slug:reference>/unpublish/", case_desk.desk_case_unpublish, name="desk_case_unpublish"),
+    path("desk/cases/<slug:reference>/<slug:section>/", case_desk.desk_case_section, name="desk_case_section"),
     path("cases/reviews/", case_reviews.case_reviews, name="case_reviews"),
     path("cases/import/", case_import.case_import, name="case_import"),
     path("cases/import/template.csv", case_import.case_import_template, name="case_import_template"),

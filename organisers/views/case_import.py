@@ -1,4 +1,4 @@
-"""Case editors import people from a CSV file (cases.case_csv): upload, a
+"""Case editors import people from a CSV file (cases.csv_import): upload, a
 preview of exactly what will be created and which rows look like people
 already here, then confirm; and export every case in the same columns."""
 
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.audit import record
 from accounts.two_factor import fresh_second_factor_required
-from cases import audit_actions, case_csv
+from cases import audit_actions, case_csv, csv_export, csv_import
 from cases.models import Case, CaseImport, InvalidTransition
 from core.csv_stream import csv_lines
 from organisers.views.case_reviews import case_editor_required
@@ -50,7 +50,7 @@ class SizeLimitedUpload(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        if self.received > case_csv.MAX_BYTES:
+        if self.received > csv_import.MAX_BYTES:
             self.request.plea_upload_too_large = True
             raise StopUpload(connection_reset=False)
         return raw_data
@@ -73,16 +73,16 @@ def _case_import(request: HttpRequest) -> HttpResponse:
     if getattr(request, "plea_upload_too_large", False):
         form.is_valid()
         form.errors.pop("file", None)  # "no file": the handler stopped taking it
-        form.add_error("file", str(case_csv.too_large()))
+        form.add_error("file", str(csv_import.too_large()))
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             # One byte past the limit is enough to refuse a larger file.
-            rows = case_csv.read_upload(upload.read(case_csv.MAX_BYTES + 1))
-        except case_csv.UploadRefused as refusal:
+            rows = csv_import.read_upload(upload.read(csv_import.MAX_BYTES + 1))
+        except csv_import.UploadRefused as refusal:
             form.add_error("file", str(refusal))
         else:
-            kept = case_csv.case_import_create(by=request.user, file_name=upload.name or "", rows=rows)
+            kept = csv_import.case_import_create(by=request.user, file_name=upload.name or "", rows=rows)
             return redirect("organisers:case_import_preview", pk=kept.pk)
     waiting = CaseImport.objects.waiting_for(request.user).only("pk", "file_name", "uploaded_at")
     status = 400 if form.errors else 200
@@ -143,12 +143,12 @@ def case_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     upload = get_object_or_404(CaseImport.objects.waiting_for(request.user), pk=pk)
     include = {int(line) for line in request.POST.getlist("include") if line.isdigit() and len(line) < 10}
     try:
-        cases = case_csv.case_import_confirm(upload=upload, by=request.user, include_lookalikes=include)
+        cases = csv_import.case_import_confirm(upload=upload, by=request.user, include_lookalikes=include)
     except InvalidTransition as refusal:
         messages.error(request, str(refusal))
         return redirect("organisers:case_import")
-    messages.success(request, case_csv.import_summary(len(cases), len(upload.rows) - len(cases)))
-    return redirect(reverse("admin:cases_case_changelist") + "?visibility__exact=draft")
+    messages.success(request, csv_import.import_summary(len(cases), len(upload.rows) - len(cases)))
+    return redirect(reverse("organisers:desk_cases") + "?visibility=draft")
 
 
 @case_editor_required
@@ -172,4 +172,4 @@ def case_export(request: HttpRequest) -> HttpResponse:
     """Every case, drafts and internal notes included: audited as it starts."""
     record(by=request.user, action=audit_actions.CASE_EXPORT, details={"cases": Case.objects.count()})
     day = timezone.localdate().isoformat()
-    return _csv_download(case_csv.export_rows(), f"plea-cases-for-editing-{day}.csv")
+    return _csv_download(csv_export.export_rows(), f"plea-cases-for-editing-{day}.csv")

@@ -123,6 +123,8 @@ def photo_action(request: HttpRequest, reference: str, key: str, action: str) ->
         messages.error(request, _("The note could not be saved: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect(reverse_photos(case))
     extra = {"reason": form.cleaned_data["note"]} if action in WITH_REASON else {}
+    if action == "approve":
+        extra["shown"] = request.POST.get("shown", "")
     try:
         step(photo=photo, by=request.user, **extra)
     except InvalidTransition as refusal:

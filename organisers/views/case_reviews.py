@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import is_case_editor
 from accounts.two_factor import fresh_second_factor_required
-from cases.models import Case, CaseRevision, InvalidTransition, Photo, Statistic
+from cases.models import Case, CaseRevision, InvalidTransition, Photo, Statistic, Submission
 from cases.revisions import compare, is_out_of_date, revision_approve, revision_reject, revision_restore
 from organisers.forms import ReasonForm
 
@@ -67,7 +67,10 @@ def case_revision(request: HttpRequest, pk: int) -> HttpResponse:
     revision = get_object_or_404(_revisions(), pk=pk)
     approved = revision.case.revisions.approved()
     current = approved.last()
-    if revision.state == CaseRevision.State.PROPOSED:
+    if revision.origin == CaseRevision.Origin.PUBLICATION:
+        # A first publication: everything in it is new to the public.
+        compared_with = None
+    elif revision.state == CaseRevision.State.PROPOSED:
         # What approving would change in what the public sees now.
         compared_with = current
     elif revision.state == CaseRevision.State.APPROVED:
@@ -82,19 +85,21 @@ def case_revision(request: HttpRequest, pk: int) -> HttpResponse:
         "is_current": current is not None and current.pk == revision.pk,
         "out_of_date": is_out_of_date(revision),
         "own": revision.proposed_by_id == request.user.pk,
+        # What the family sent, beside the text an editor wrote for the public.
+        "family_accounts": Submission.objects.filter(draft=revision.case_id).exclude(account="").order_by("pk"),
         "form": ReasonForm(),
     }
     return render(request, "organisers/case_revision.html", context)
 
 
-def _review_step(request: HttpRequest, pk: int, step, done: str) -> HttpResponse:
+def _review_step(request: HttpRequest, pk: int, step, done: str, **extra) -> HttpResponse:
     revision = get_object_or_404(CaseRevision, pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The note could not be saved: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("organisers:case_revision", pk=revision.pk)
     try:
-        result = step(revision=revision, by=request.user, note=form.cleaned_data["note"])
+        result = step(revision=revision, by=request.user, note=form.cleaned_data["note"], **extra)
     except InvalidTransition as refusal:
         messages.error(request, str(refusal))
         return redirect("organisers:case_revision", pk=revision.pk)
@@ -109,7 +114,10 @@ def _review_step(request: HttpRequest, pk: int, step, done: str) -> HttpResponse
 @fresh_second_factor_required
 @require_POST
 def case_revision_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _review_step(request, pk, revision_approve, _("Approved: the public page now shows this version."))
+    return _review_step(
+        request, pk, revision_approve, _("Approved: the public page now shows this version."),
+        shown=request.POST.get("shown", ""),
+    )  # fmt: skip
 
 
 @case_editor_required

@@ -445,6 +445,7 @@ def test_the_admin_offers_no_way_around_someone_elses_second_factor(client):
 def test_approving_a_case_for_publication_or_a_change_asks_for_a_fresh_second_factor(client):
     from cases.models import Visibility
     from cases.publication import case_submit
+    from cases.revisions import publication_proposal
     from tests.cases.factories import draft_case
     from tests.organisers.test_permissions import proposed_change
 
@@ -455,26 +456,22 @@ def test_approving_a_case_for_publication_or_a_change_asks_for_a_fresh_second_fa
     device = enrolled(approver)
     case = draft_case()
     case_submit(case=case, by=proposer)
+    publication = publication_proposal(case)
     revision = proposed_change()
     verified_long_ago(client, device)
-    changelist = reverse("admin:cases_case_changelist")
-    refused = client.post(
-        changelist,
-        {"action": "approve_publication", "_selected_action": [case.pk]},
-        HTTP_REFERER="http://testserver" + changelist,
-    )
-    assert refused["Location"] == with_next("two_factor_verify", "http://testserver" + changelist)
+    publish = reverse("organisers:case_revision_approve", kwargs={"pk": publication.pk})
+    approve = reverse("organisers:case_revision_approve", kwargs={"pk": revision.pk})
+    for url in (publish, approve):
+        assert client.post(url, {"shown": "x"})["Location"].startswith(VERIFY)
     case.refresh_from_db()
     assert case.visibility == Visibility.DRAFT
-    approve = reverse("organisers:case_revision_approve", kwargs={"pk": revision.pk})
-    assert client.post(approve)["Location"].startswith(VERIFY)
     revision.refresh_from_db()
     assert revision.state == "proposed"
     client.post(VERIFY, {"code": totp_code(device, steps_ahead=1)})
-    client.post(changelist, {"action": "approve_publication", "_selected_action": [case.pk]})
+    client.post(publish, {"shown": publication.content_hash})
     case.refresh_from_db()
     assert case.visibility == Visibility.PUBLIC
-    client.post(approve)
+    client.post(approve, {"shown": revision.content_hash})
     revision.refresh_from_db()
     assert revision.state == "approved"
 
@@ -516,5 +513,5 @@ def test_family_contacts_files_case_export_and_photo_approval_ask_for_a_fresh_se
     client.post(VERIFY, {"code": totp_code(device, steps_ahead=1)})
     for url in reads:
         assert client.get(url).status_code == 200
-    client.post(approve)
+    client.post(approve, {"shown": waiting.review_fingerprint()})
     assert Photo.objects.published().filter(pk=waiting.pk).exists()

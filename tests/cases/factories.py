@@ -51,3 +51,11 @@ def add_testimony(case: Case, **fields) -> CaseTestimony:
     fields.setdefault("summary", "She told us what happened.")
     fields.setdefault("consent", CaseTestimony.Consent.NAMED)
     return CaseTestimony.objects.create(case=case, **fields)
+
+
+def shown_for_publication(case: Case) -> str:
+    """The fingerprint the review page of a submitted case shows ("" if none)."""
+    from cases.revisions import publication_proposal
+
+    proposal = publication_proposal(case)
+    return proposal.content_hash if proposal else ""

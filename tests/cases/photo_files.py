@@ -42,4 +42,4 @@ def waiting_photo(case: Case, *, by, **fields) -> Photo:
 
 def published_photo(case: Case, *, by, approver, **fields) -> Photo:
     photo = waiting_photo(case, by=by, **fields)
-    return photos.photo_approve(photo=photo, by=approver)
+    return photos.photo_approve(photo=photo, by=approver, shown=photo.review_fingerprint())

@@ -16,8 +16,8 @@ from accounts.models import AuditEntry
 from cases import audit_actions
 from cases.models import TestifierContact as Contact
 from core.encryption import TOKEN_PREFIX, DecryptionFailed
+from tests.cases.admin_forms import admin_form_data
 from tests.cases.factories import add_testimony, draft_case
-from tests.cases.test_revisions import admin_form_data
 from tests.conftest import page_text
 from tests.organisers.factories import case_editor, organiser_user
 

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.models import CaseIdentifier, CaseRevision, cases_with_identifier
-from tests.cases.factories import draft_case, public_case
-from tests.cases.test_revisions import admin_form_data, change_url
+from tests.cases.factories import draft_case, public_case, shown_for_publication
 from tests.conftest import page_text
 from tests.organisers.factories import case_editor
+from tests.organisers.test_case_desk import section_form, section_url
 
 pytestmark = pytest.mark.django_db
 
@@ -101,30 +101,30 @@ def test_a_drafts_entries_are_nowhere_public(client):
     assert "Zqhiddenlist" not in b"".join(client.get(reverse("cases:data_csv")).streaming_content).decode()
 
 
-def test_editors_add_an_entry_in_the_admin_to_a_draft_directly(client):
+def test_editors_add_an_entry_on_the_desk_to_a_draft_directly(client):
     alice = case_editor("alice")
     case = draft_case()
     client.force_login(alice)
-    data = admin_form_data(client.get(change_url(case))) | {
+    data = section_form(client, case, "identifiers") | {
         "identifiers-TOTAL_FORMS": "1",
         "identifiers-0-database": SHAHIT,
         "identifiers-0-url": "https://shahit.biz/eng/viewentry.php?entryno=77",
     }
-    client.post(change_url(case), data)
+    client.post(section_url(case, "identifiers"), data)
     assert list(case.identifiers.values_list("number", flat=True)) == ["77"]
 
 
-def test_the_admin_says_when_another_case_holds_the_entry(client):
+def test_the_desk_says_when_another_case_holds_the_entry(client):
     identifier(draft_case(), database=SHAHIT, number="77")
     case = draft_case()
     client.force_login(case_editor("alice"))
-    data = admin_form_data(client.get(change_url(case))) | {
+    data = section_form(client, case, "identifiers") | {
         "identifiers-TOTAL_FORMS": "1",
         "identifiers-0-database": SHAHIT,
         "identifiers-0-number": "77",
     }
-    answer = client.post(change_url(case), data)
-    assert answer.status_code == 200
+    answer = client.post(section_url(case, "identifiers"), data)
+    assert answer.status_code == 400
     assert "Another case already has this entry number in this database." in page_text(answer)
     assert not case.identifiers.exists()
 
@@ -136,14 +136,14 @@ def test_a_public_cases_new_entry_waits_for_a_second_editor(client):
     alice, bilal = case_editor("alice"), case_editor("bilal")
     person = draft_case(reference="kali-maolai")
     case_submit(case=person, by=alice)
-    case_approve(case=person, by=bilal)
+    case_approve(case=person, by=bilal, shown=shown_for_publication(person))
     client.force_login(alice)
-    data = admin_form_data(client.get(change_url(person))) | {
+    data = section_form(client, person, "identifiers") | {
         "identifiers-TOTAL_FORMS": "1",
         "identifiers-0-database": SHAHIT,
         "identifiers-0-number": "4521",
     }
-    client.post(change_url(person), data)
+    client.post(section_url(person, "identifiers"), data)
 
     assert not person.identifiers.exists()
     revision = CaseRevision.objects.proposed().get()
@@ -152,7 +152,7 @@ def test_a_public_cases_new_entry_waits_for_a_second_editor(client):
     assert "Entries in other databases" in review
     assert "4521" in review
 
-    revision_approve(revision=revision, by=bilal)
+    revision_approve(revision=revision, by=bilal, shown=revision.content_hash)
     assert list(person.identifiers.values_list("number", flat=True)) == ["4521"]
     client.logout()
     assert "entry 4521" in page_text(client.get(person.get_absolute_url()))

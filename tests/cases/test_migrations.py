@@ -82,3 +82,41 @@ def test_existing_contacts_are_sealed_and_opened_again_going_back(migrate):
     migrate(BEFORE_ENCRYPTION)
 
     assert _raw_contacts() == [("+7 701 Zqold", "zq@example.org", "")]
+
+
+BEFORE_DESK = [("cases", "0015_intake_submissions")]
+
+
+def test_versions_kept_before_the_desk_get_the_fingerprint_of_what_they_hold(migrate):
+    """Approved, rejected and waiting versions keep their state, their
+    reviewer and their history; each gets the fingerprint an approval is
+    bound to, so a change waiting from before can be approved only as it
+    was shown. A case submitted before submissions kept their content gets
+    its proposal from what it holds when the desk first lists it."""
+    from cases.models import Case, CaseRevision
+    from cases.models.publication import content_fingerprint
+    from cases.revisions import publication_proposal
+
+    old = migrate(BEFORE_DESK)
+    users = old.get_model("auth", "User").objects
+    alice, bilal = users.create(username="zq-alice"), users.create(username="zq-bilal")
+    cases = old.get_model("cases", "Case").objects
+    public = cases.create(reference="zq-public", visibility="public", approved_at="2026-01-01T00:00:00Z")
+    cases.create(reference="zq-submitted", visibility="draft", submitted_by=alice, submitted_at="2026-01-02T00:00:00Z")
+    revisions = old.get_model("cases", "CaseRevision").objects
+    first = revisions.create(
+        case=public, content={"case": {"summary": "First"}}, state="approved", origin="publication",
+        proposed_by=alice, reviewed_by=bilal, reviewed_at="2026-01-01T00:00:00Z",
+    )  # fmt: skip
+    revisions.create(case=public, content={"case": {"summary": "Waiting"}}, base=first, proposed_by=alice)
+
+    migrate()
+
+    kept = {r.content["case"]["summary"]: r for r in CaseRevision.objects.all()}
+    assert kept["First"].state == "approved" and kept["First"].reviewed_by.username == "zq-bilal"
+    assert kept["Waiting"].state == "proposed"
+    for revision in kept.values():
+        assert revision.content_hash == content_fingerprint(revision.content)
+    submitted = Case.objects.get(reference="zq-submitted")
+    proposal = publication_proposal(submitted)
+    assert (proposal.state, proposal.proposed_by.username) == ("proposed", "zq-alice")

@@ -13,41 +13,13 @@ from cases.models import Case, CaseRevision, Statistic, Visibility
 from cases.models import Testimony as CaseTestimony
 from cases.publication import case_approve, case_submit
 from cases.revisions import FieldChange, compare, revision_approve, revision_propose, snapshot
-from tests.cases.factories import add_testimony, draft_case, source
+from tests.cases.factories import add_testimony, draft_case, shown_for_publication, source
 from tests.conftest import page_text
 from tests.hostile import RAW_QUERY, SCRIPT_MARKERS, TEXT
 from tests.organisers.factories import case_editor, organiser_user
+from tests.organisers.test_case_desk import case_form, desk_case, section_form, section_url
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_form_data(response) -> dict:
-    """What the admin change form would send back unchanged: the main form's
-    and every inline's current values, with the management forms."""
-    data = {}
-
-    def add(form):
-        for name, bound in form.fields.items():
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if isinstance(value, bool) or type(bound).__name__ == "BooleanField":
-                if value:
-                    data[key] = "on"
-            elif isinstance(value, list | tuple):
-                data[key] = [str(item) for item in value]
-            elif value is not None:
-                data[key] = str(value)
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        data[management.add_prefix("TOTAL_FORMS")] = len(formset.initial_forms)  # no blank extra rows
-        for form in formset.initial_forms:
-            add(form)
-    return data
 
 
 @pytest.fixture
@@ -61,17 +33,31 @@ def person(editors):
     case = draft_case(name="Kali Maolai", summary="Detained in 2018.", reference="kali-maolai")
     add_testimony(case, summary="Her husband spoke.", testifier_name="Zqtestifier", consent="anonymous")
     case_submit(case=case, by=alice)
-    return case_approve(case=case, by=bilal)
+    return case_approve(case=case, by=bilal, shown=shown_for_publication(case))
 
 
-def change_url(case: Case) -> str:
-    return reverse("admin:cases_case_change", args=[case.pk])
-
-
-def propose_in_admin(client, account, case: Case, **changes):
+def propose_on_desk(client, account, case: Case, change_note: str = "", **changes):
+    """Edits on the case desk's pages: the case's own fields on its edit
+    page, "<section>-<n>-<field>" on that section's page."""
     client.force_login(account)
-    data = admin_form_data(client.get(change_url(case))) | changes
-    return client.post(change_url(case), data, follow=True)
+    sections = {key.split("-")[0] for key in changes if "-" in key}
+    response = None
+    for section in sorted(sections):
+        data = section_form(client, case, section) | {k: v for k, v in changes.items() if k.startswith(section)}
+        response = client.post(section_url(case, section), data | {"note": change_note}, follow=True)
+    fields = {key: value for key, value in changes.items() if "-" not in key}
+    if fields or response is None:
+        response = client.post(
+            desk_case(case, "desk_case_edit"), case_form(client, case, **fields) | {"note": change_note}, follow=True
+        )
+    return response
+
+
+def approve_post(client, pk: int, **kwargs):
+    revision = CaseRevision.objects.get(pk=pk)
+    return client.post(
+        reverse("organisers:case_revision_approve", kwargs={"pk": pk}), {"shown": revision.content_hash}, **kwargs
+    )
 
 
 def public_page(client, case: Case) -> str:
@@ -82,7 +68,7 @@ def public_page(client, case: Case) -> str:
 def test_a_public_edit_is_invisible_until_a_second_editor_approves_it(client, editors, person):
     alice, bilal = editors
 
-    proposed = propose_in_admin(
+    proposed = propose_on_desk(
         client, alice, person, summary="Sentenced to 10 years in 2019.", change_note="A new report"
     )
 
@@ -98,7 +84,7 @@ def test_a_public_edit_is_invisible_until_a_second_editor_approves_it(client, ed
     review = page_text(client.get(reverse("organisers:case_revision", kwargs={"pk": revision.pk})))
     assert "Public summary Detained in 2018. Sentenced to 10 years in 2019." in review
     assert "A new report" in review
-    approved = client.post(reverse("organisers:case_revision_approve", kwargs={"pk": revision.pk}), follow=True)
+    approved = approve_post(client, revision.pk, follow=True)
 
     assert "the public page now shows this version" in page_text(approved)
     assert "Sentenced to 10 years in 2019." in public_page(client, person)
@@ -115,7 +101,7 @@ def test_a_public_edit_is_invisible_until_a_second_editor_approves_it(client, ed
 
 def test_the_reviewer_sees_exactly_the_fields_that_change(client, editors, person):
     alice, bilal = editors
-    propose_in_admin(client, alice, person, hometown_place="Ghulja", **{"testimonies-0-consent": "named"})
+    propose_on_desk(client, alice, person, hometown_place="Ghulja", **{"testimonies-0-consent": "named"})
     revision = CaseRevision.objects.proposed().get()
 
     changes = compare(CaseRevision.objects.approved().get().content, revision.content)
@@ -140,20 +126,20 @@ def test_the_reviewer_sees_exactly_the_fields_that_change(client, editors, perso
     # The testifier's name stays off the public page until the consent change is approved.
     assert "Zqtestifier" not in public_page(client, person)
     client.force_login(bilal)
-    client.post(reverse("organisers:case_revision_approve", kwargs={"pk": revision.pk}))
+    approve_post(client, revision.pk)
     assert "Zqtestifier" in public_page(client, person)
 
 
 def test_an_editor_cannot_approve_their_own_change(client, editors, person):
     alice, _ = editors
-    propose_in_admin(client, alice, person, summary="Changed by Alice.")
+    propose_on_desk(client, alice, person, summary="Changed by Alice.")
     revision = CaseRevision.objects.proposed().get()
 
     page = client.get(reverse("organisers:case_revision", kwargs={"pk": revision.pk}))
-    assert "You proposed this change: a second case editor must review it." in page_text(page)
-    refused = client.post(reverse("organisers:case_revision_approve", kwargs={"pk": revision.pk}), follow=True)
+    assert "You may not review your own change: a second case editor must." in page_text(page)
+    refused = approve_post(client, revision.pk, follow=True)
 
-    assert "you cannot review your own" in page_text(refused)
+    assert "You may not review your own change" in page_text(refused)
     revision.refresh_from_db()
     person.refresh_from_db()
     assert (revision.state, person.summary) == (CaseRevision.State.PROPOSED, "Detained in 2018.")
@@ -167,7 +153,7 @@ def test_an_editor_cannot_approve_their_own_change(client, editors, person):
 def test_a_rejected_change_changes_nothing(client, editors, person):
     alice, bilal = editors
     before = snapshot(person)
-    propose_in_admin(client, alice, person, summary="Wrong.", **{"names-0-text": "Zqwrongname"})
+    propose_on_desk(client, alice, person, summary="Wrong.", **{"names-0-text": "Zqwrongname"})
     revision = CaseRevision.objects.proposed().get()
 
     client.force_login(bilal)
@@ -190,9 +176,9 @@ def test_a_rejected_change_changes_nothing(client, editors, person):
 def test_an_earlier_version_is_restored_through_review(client, editors, person):
     alice, bilal = editors
     first = CaseRevision.objects.approved().get()
-    propose_in_admin(client, alice, person, summary="Second version.")
+    propose_on_desk(client, alice, person, summary="Second version.")
     client.force_login(bilal)
-    client.post(reverse("organisers:case_revision_approve", kwargs={"pk": CaseRevision.objects.proposed().get().pk}))
+    approve_post(client, CaseRevision.objects.proposed().get().pk)
     assert "Second version." in public_page(client, person)
 
     client.force_login(bilal)
@@ -204,7 +190,7 @@ def test_an_earlier_version_is_restored_through_review(client, editors, person):
     assert "Second version." in public_page(client, person)  # not yet
 
     client.force_login(alice)
-    client.post(reverse("organisers:case_revision_approve", kwargs={"pk": restoring.pk}))
+    approve_post(client, restoring.pk)
 
     assert "Detained in 2018." in public_page(client, person)
     assert AuditEntry.objects.filter(action=audit_actions.CASE_REVISION_RESTORE, actor=bilal).exists()
@@ -224,7 +210,7 @@ def test_added_and_removed_rows_are_applied_and_kept_in_history(client, editors,
     kinds = sorted((row.section, row.kind) for row in compare(CaseRevision.objects.approved().get().content, content))
     assert kinds == [("Names", "added"), ("Testimonies", "removed"), ("The case", "changed")]
 
-    revision_approve(revision=revision, by=bilal)
+    revision_approve(revision=revision, by=bilal, shown=revision.content_hash)
 
     assert sorted(person.names.values_list("text", flat=True)) == ["Kali Maolai", "Қали Маулай"]
     assert not person.testimonies.exists()
@@ -233,69 +219,69 @@ def test_added_and_removed_rows_are_applied_and_kept_in_history(client, editors,
     assert compare(CaseRevision.objects.approved().last().content, snapshot(person)) == []
 
 
-def test_a_change_approved_since_makes_an_older_proposal_out_of_date(client, editors, person):
+def test_a_later_proposal_supersedes_an_earlier_one(client, editors, person):
     alice, bilal = editors
-    propose_in_admin(client, alice, person, summary="First proposal.")
-    propose_in_admin(client, alice, person, summary="Second proposal.")
-    first, second = CaseRevision.objects.proposed().order_by("pk")
-    revision_approve(revision=first, by=bilal)
+    propose_on_desk(client, alice, person, summary="First proposal.")
+    propose_on_desk(client, alice, person, summary="Second proposal.")
+    first, second = CaseRevision.objects.exclude(state=CaseRevision.State.APPROVED).order_by("pk")
+    assert (first.state, second.state) == (CaseRevision.State.SUPERSEDED, CaseRevision.State.PROPOSED)
 
     client.force_login(bilal)
-    assert "It cannot be approved as it stands" in page_text(
-        client.get(reverse("organisers:case_revision", kwargs={"pk": second.pk}))
+    assert "replaced this one before it was reviewed" in page_text(
+        client.get(reverse("organisers:case_revision", kwargs={"pk": first.pk}))
     )
-    refused = client.post(reverse("organisers:case_revision_approve", kwargs={"pk": second.pk}), follow=True)
-    assert "Another change to this case was approved since" in page_text(refused)
+    refused = approve_post(client, first.pk, follow=True)
+    assert "A later change to this case replaced this one" in page_text(refused)
     person.refresh_from_db()
-    assert person.summary == "First proposal."
+    assert person.summary == "Detained in 2018."
 
 
 def test_saving_a_public_case_unchanged_proposes_nothing(client, editors, person):
     alice, _ = editors
-    page = propose_in_admin(client, alice, person)
+    page = propose_on_desk(client, alice, person)
     assert "Nothing changed." in page_text(page)
     assert not CaseRevision.objects.proposed().exists()
 
 
-def test_draft_cases_are_still_edited_directly(client, editors):
+def test_draft_cases_take_a_change_at_once_kept_as_a_saved_version(client, editors):
     alice, _ = editors
     case = draft_case(name="Draft Person", summary="Old")
-    propose_in_admin(client, alice, case, summary="New")
+    propose_on_desk(client, alice, case, summary="New")
     case.refresh_from_db()
     assert case.summary == "New"
-    assert not CaseRevision.objects.exists()
+    saved = CaseRevision.objects.get()
+    assert (saved.state, saved.proposed_by, saved.content["case"]["summary"]) == ("saved", alice, "New")
 
 
-def test_a_public_cases_testimony_cannot_be_changed_or_added_on_the_testimony_page(client, editors, person):
+def test_a_testimony_is_never_changed_or_added_in_the_admin(client, editors, person):
     alice, _ = editors
     testimony = person.testimonies.get()
     client.force_login(alice)
     url = reverse("admin:cases_testimony_change", args=[testimony.pk])
     form = client.get(url)
     assert "consent" not in form.context["adminform"].form.fields
-    client.post(url, admin_form_data(form) | {"consent": "named"})
+    client.post(url, {"consent": "named", "contact-TOTAL_FORMS": 0, "contact-INITIAL_FORMS": 0})
     testimony.refresh_from_db()
     assert testimony.consent == CaseTestimony.Consent.ANONYMOUS
 
     added = client.post(
         reverse("admin:cases_testimony_add"),
-        {
-            "case": person.pk, "testifier_label": "a cousin", "relationship": "relative", "summary": "Zq added",
-            "consent": "named", "date_precision": "day", "contact-TOTAL_FORMS": 0, "contact-INITIAL_FORMS": 0,
-        },
-    )  # fmt: skip
-    assert "This case is public: add the testimony on the case" in page_text(added)
+        {"case": person.pk, "testifier_label": "a cousin", "relationship": "relative", "summary": "Zq added"},
+    )
+    assert added.status_code == 403
     assert not CaseTestimony.objects.filter(summary="Zq added").exists()
 
 
-def test_a_publicly_cited_sources_public_fields_are_read_only(client, editors, person):
+def test_sources_are_read_only_in_the_admin(client, editors, person):
     alice, _ = editors
     cited = source(title="Cited")
     person.sources.add(cited)
     client.force_login(alice)
-    form = client.get(reverse("admin:cases_source_change", args=[cited.pk]))
-    assert "title" not in form.context["adminform"].form.fields
-    assert "internal_notes" in form.context["adminform"].form.fields
+    url = reverse("admin:cases_source_change", args=[cited.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"title": "Changed"}).status_code == 403
+    cited.refresh_from_db()
+    assert cited.title == "Cited"
 
 
 @pytest.mark.parametrize("role", ["anonymous", "organiser"])
@@ -313,7 +299,7 @@ def test_only_case_editors_reach_the_review_pages(client, editors, person, role)
     ):
         response = client.get(url)
         assert response.status_code == (302 if role == "anonymous" else 403)
-    response = client.post(reverse("organisers:case_revision_approve", kwargs={"pk": revision.pk}))
+    response = approve_post(client, revision.pk)
     assert response.status_code == (302 if role == "anonymous" else 403)
     revision.refresh_from_db()
     assert revision.state == CaseRevision.State.PROPOSED
@@ -321,7 +307,7 @@ def test_only_case_editors_reach_the_review_pages(client, editors, person, role)
 
 def test_the_review_queue_lists_what_waits(client, editors, person):
     alice, bilal = editors
-    propose_in_admin(client, alice, person, summary="Queued change.", change_note="Zq queued")
+    propose_on_desk(client, alice, person, summary="Queued change.", change_note="Zq queued")
     client.force_login(bilal)
     page = page_text(client.get(reverse("organisers:case_reviews")))
     assert "kali-maolai Zq queued alice" in page
@@ -330,32 +316,33 @@ def test_the_review_queue_lists_what_waits(client, editors, person):
 # --- Figures --------------------------------------------------------------------
 
 
-def act(client, account, action: str, statistic: Statistic):
+def figure_action(client, account, action: str, statistic: Statistic, **data):
     client.force_login(account)
-    return client.post(
-        reverse("admin:cases_statistic_changelist"), {"action": action, "_selected_action": [statistic.pk]}, follow=True
-    )
+    url = reverse("organisers:desk_figure_action", kwargs={"pk": statistic.pk, "action": action})
+    return client.post(url, data, follow=True)
 
 
 def test_a_figure_goes_public_only_with_a_second_editor(client, editors):
     alice, bilal = editors
     figure = Statistic.objects.create(label="Zq figure", value=5, scope="county", source=source())
 
-    act(client, alice, "submit_for_publication", figure)
-    own = act(client, alice, "approve_publication", figure)
-    assert "you cannot approve your own" in page_text(own)
+    figure_action(client, alice, "submit", figure)
+    own = figure_action(client, alice, "approve", figure, shown=figure.review_fingerprint())
+    assert "You may not review your own change" in page_text(own)
     figure.refresh_from_db()
     assert figure.visibility == Visibility.DRAFT
     client.logout()
     assert "Zq figure" not in page_text(client.get(reverse("cases:statistics")))
 
-    act(client, bilal, "approve_publication", figure)
+    client.force_login(bilal)
+    assert "Zq figure" in page_text(client.get(reverse("organisers:desk")))
+    figure_action(client, bilal, "approve", figure, shown=figure.review_fingerprint())
     figure.refresh_from_db()
     assert (figure.visibility, figure.submitted_by, figure.approved_by) == (Visibility.PUBLIC, alice, bilal)
     client.logout()
     assert "Zq figure" in page_text(client.get(reverse("cases:statistics")))
 
-    act(client, alice, "unpublish", figure)
+    figure_action(client, alice, "unpublish", figure, note="Outdated")
     figure.refresh_from_db()
     assert figure.visibility == Visibility.INTERNAL
     trail = list(AuditEntry.objects.filter(target_type="statistic").order_by("pk").values_list("action", "actor"))
@@ -366,14 +353,21 @@ def test_a_figure_goes_public_only_with_a_second_editor(client, editors):
     ]
 
 
-def test_a_figures_visibility_is_not_editable_in_its_form(client, editors):
-    alice, _ = editors
+def test_a_figure_edited_after_submission_needs_a_new_review(client, editors):
+    alice, bilal = editors
     figure = Statistic.objects.create(label="Zq figure", value=5, scope="county", source=source())
+    figure_action(client, alice, "submit", figure)
+    seen = figure.review_fingerprint()
+
     client.force_login(alice)
-    url = reverse("admin:cases_statistic_change", args=[figure.pk])
-    form = client.get(url)
-    assert "visibility" not in form.context["adminform"].form.fields
-    client.post(url, admin_form_data(form) | {"visibility": "public"})
+    url = reverse("organisers:desk_figure_edit", kwargs={"pk": figure.pk})
+    client.post(url, {"label": "Zq figure", "value": "500", "scope": "county", "source": figure.source_id})
+    figure.refresh_from_db()
+    assert (figure.value, figure.awaiting_approval) == (500, False)
+    figure_action(client, alice, "submit", figure)
+    refused = figure_action(client, bilal, "approve", figure, shown=seen)
+
+    assert "This changed after you opened it" in page_text(refused)
     figure.refresh_from_db()
     assert figure.visibility == Visibility.DRAFT
 
@@ -409,7 +403,7 @@ def test_the_diff_marks_only_the_words_that_change(before, after, marked_before,
 
 def test_the_review_page_marks_the_changed_words(client, editors, person):
     alice, bilal = editors
-    propose_in_admin(client, alice, person, summary="Detained in 2019.")
+    propose_on_desk(client, alice, person, summary="Detained in 2019.")
     client.force_login(bilal)
     page = client.get(reverse("organisers:case_revision", kwargs={"pk": CaseRevision.objects.proposed().get().pk}))
     assert "Detained in <del>2018.</del>" in page.content.decode()

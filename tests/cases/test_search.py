@@ -12,7 +12,7 @@ from bench import generate_data
 from cases.models import Case, CaseName, CaseNameWord, NameWord
 from cases.publication import case_approve, case_submit, case_unpublish
 from cases.search_keys import name_search_key
-from tests.cases.factories import draft_case, internal_case, public_case
+from tests.cases.factories import draft_case, internal_case, public_case, shown_for_publication
 from tests.organisers.factories import case_editor
 
 
@@ -89,7 +89,7 @@ def test_publishing_and_unpublishing_adds_and_removes_the_persons_words(mailikem
     case = draft_case(name="Zqpublished Person")
     assert Case.objects.search("zqpublished").count() == 0
     case_submit(case=case, by=alice)
-    case_approve(case=case, by=bilal)
+    case_approve(case=case, by=bilal, shown=shown_for_publication(case))
     assert found("zqpublished") == ["Zqpublished Person"]
     case_unpublish(case=case, by=alice)
     assert Case.objects.search("zqpublished").count() == 0

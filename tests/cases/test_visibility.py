@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.case_csv import case_import_create, read_upload
+from cases.csv_import import case_import_create, read_upload
 from cases.models import CaseIdentifier, CaseLink, Statistic, Visibility
 from cases.models import TestifierContact as Contact
 from cases.models import Testimony as CaseTestimony
@@ -64,7 +64,7 @@ def propose_private_changes(person, *, by, reviewer) -> None:
     revision_propose(case=person, content=content, by=by, note=MARKERS["proposal_note"])
     rejected = snapshot(person)
     rejected["case"]["summary"] = MARKERS["rejected_summary"]
-    revision_reject(revision=revision_propose(case=person, content=rejected, by=by), by=reviewer)
+    revision_reject(revision=revision_propose(case=person, content=rejected, by=by), by=reviewer, note="No source")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ JavaScript; axe finds nothing on them, left to right and right to left."""
 
 import pytest
 
-from cases import case_csv
+from cases import csv_import
 from cases.models import Case, CaseImport, RetiredCaseAddress
 from tests.e2e.test_accessibility import demo, log_in, visit  # noqa: F401 - the demo fixture
 
@@ -21,10 +21,10 @@ FILE = (
 def extras(demo):  # noqa: F811 - the fixture imported above
     RetiredCaseAddress.objects.retire("a-person-no-longer-public")
     known = Case.objects.public().with_names().first()
-    rows = case_csv.read_upload(
+    rows = csv_import.read_upload(
         (FILE + f"{known.display_name},,camp,,,,\n").encode()  # a person already here
     )
-    upload = case_csv.case_import_create(by=demo["staff"], file_name="people.csv", rows=rows)
+    upload = csv_import.case_import_create(by=demo["staff"], file_name="people.csv", rows=rows)
     return {**demo, "upload": upload}
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from cases import audit_actions, case_csv
+from cases import audit_actions, case_csv, csv_import
 from cases.models import Case, CaseIdentifier, CaseImport, CaseName, Event, Source, Visibility
 from tests.cases.factories import draft_case, public_case
 from tests.conftest import page_text
@@ -224,7 +224,7 @@ def test_5000_rows_are_checked_and_imported_in_bulk(client, editor, django_asser
 
 
 def test_a_huge_file_is_refused_without_being_kept(client, editor, settings):
-    answer = upload(client, b"name_latin\n" + b"A" * (case_csv.MAX_BYTES + 10))
+    answer = upload(client, b"name_latin\n" + b"A" * (csv_import.MAX_BYTES + 10))
     assert answer.status_code == 400
     assert "This file is larger than 5 MB." in page_text(answer)
     assert not CaseImport.objects.exists()
@@ -263,7 +263,7 @@ def test_only_case_editors_reach_the_import_pages(client, name, who):
 
 def test_the_template_reads_back_as_one_example_person(client, editor):
     template = b"".join(client.get(reverse("organisers:case_import_template")).streaming_content)
-    rows = case_csv.read_upload(template)
+    rows = csv_import.read_upload(template)
     assert [row.errors for row in rows] == [[]]
     assert rows[0].values["names"][0][0] == "Example Person"
 
@@ -285,7 +285,7 @@ def test_the_export_reads_back_the_same_and_defuses_formulas(client, editor):
         assert cell in text
     assert AuditEntry.objects.filter(action=audit_actions.CASE_EXPORT, actor=editor).exists()
     # Read back (the reference now taken, so that row is refused as a clash, not re-created).
-    (row,) = case_csv.read_upload(data)
+    (row,) = csv_import.read_upload(data)
     assert row.values["names"][0][0] == '=HYPERLINK("http://evil")'
     assert row.values["summary"] == "+cmd|' /C calc'!A0"
     assert row.values["detained_on"] == ["2017-01-01", "year"]

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from cases.case_csv import case_import_create, read_upload
-from cases.models import Case, CaseImport, CaseRevision, Photo, Submission
+from cases.csv_import import case_import_create, read_upload
+from cases.models import Case, CaseImport, CaseRevision, Photo, Source, Statistic, Submission
 from cases.photos import photo_add
 from cases.publication import case_approve, case_submit
 from cases.revisions import revision_propose
@@ -24,7 +24,7 @@ from cases.revisions import snapshot as case_snapshot
 from petitions.models import Delivery, OfficialResponse, Organiser, PaperBatch, Petition, Signature
 from petitions.uploads import read_document
 from tests.accounts.second_factors import enrolled
-from tests.cases.factories import draft_case
+from tests.cases.factories import draft_case, shown_for_publication, source
 from tests.cases.intake_factories import new_case_submission
 from tests.cases.intake_factories import photo as intake_photo
 from tests.cases.photo_files import jpeg_upload
@@ -55,6 +55,7 @@ class World:
     case_import: Any = None
     photo: Any = None
     submission: Any = None
+    figure: Any = None
 
 
 @pytest.fixture
@@ -87,9 +88,10 @@ def world(client) -> World:
         by=f.case_editor("uploader"),
     )  # fmt: skip
     submission = new_case_submission(attachments=[intake_photo()])
+    figure = Statistic.objects.create(label="Zq figure", value=5, scope="county", source=source())
     return World(
         petition, signature, Organiser.objects.get(user=moderator), users, batch, response, revision, upload, photo,
-        submission,
+        submission, figure,
     )  # fmt: skip
 
 
@@ -118,7 +120,7 @@ def proposed_change() -> CaseRevision:
     proposer, approver = f.case_editor("proposer"), f.case_editor("approver")
     case = draft_case()
     case_submit(case=case, by=proposer)
-    case_approve(case=case, by=approver)
+    case_approve(case=case, by=approver, shown=shown_for_publication(case))
     content = case_snapshot(case)
     content["case"]["summary"] = "Proposed"
     return revision_propose(case=case, content=content, by=proposer)
@@ -377,6 +379,89 @@ CASES += [
 ]
 
 
+def desk_url(name, **extra):
+    def build(w: World) -> str:
+        return reverse(f"organisers:{name}", kwargs={"reference": w.revision.case.reference, **extra})
+
+    return build
+
+
+def case_fields(w: World) -> dict:
+    case = w.revision.case
+    return {
+        "reference": case.reference, "gender": "unknown", "ethnicity": "unknown", "status": "camp",
+        "language": "en", "summary": "Changed on the desk",
+    }  # fmt: skip
+
+
+CASES += [
+    ("desk", "get", plain_url("desk"), None, CASE_EDITORS),
+    ("desk_cases", "get", plain_url("desk_cases"), None, CASE_EDITORS),
+    ("desk_case_create form", "get", plain_url("desk_case_create"), None, CASE_EDITORS),
+    (
+        "desk_case_create",
+        "post",
+        plain_url("desk_case_create"),
+        lambda w: {"reference": "zq-new", "name": "Zq New", "script": "latin", "status": "unknown", "language": "en"},
+        CASE_EDITORS,
+    ),
+    ("desk_source_create form", "get", plain_url("desk_source_create"), None, CASE_EDITORS),
+    (
+        "desk_source_create",
+        "post",
+        plain_url("desk_source_create"),
+        lambda w: {"publisher": "RFA", "title": "A report", "kind": "news"},
+        CASE_EDITORS,
+    ),
+    ("desk_case", "get", desk_url("desk_case"), None, CASE_EDITORS),
+    ("desk_case_edit form", "get", desk_url("desk_case_edit"), None, CASE_EDITORS),
+    ("desk_case_edit", "post", desk_url("desk_case_edit"), case_fields, CASE_EDITORS),
+    ("desk_case_section form", "get", desk_url("desk_case_section", section="names"), None, CASE_EDITORS),
+    (
+        "desk_case_section",
+        "post",
+        desk_url("desk_case_section", section="names"),
+        lambda w: {
+            "names-TOTAL_FORMS": "1",
+            "names-INITIAL_FORMS": "0",
+            "names-0-text": "Zq Spelling",
+            "names-0-script": "latin",
+            "names-0-system": "reported",
+        },
+        CASE_EDITORS,
+    ),
+    ("desk_case_submit", "post", desk_url("desk_case_submit"), lambda w: {}, CASE_EDITORS),
+    ("desk_case_unpublish", "post", desk_url("desk_case_unpublish"), lambda w: {"note": "Risk"}, CASE_EDITORS),
+    ("desk_figures", "get", plain_url("desk_figures"), None, CASE_EDITORS),
+    (
+        "desk_figures add",
+        "post",
+        plain_url("desk_figures"),
+        lambda w: {"label": "Zq", "value": "3", "scope": "county", "source": w.figure.source_id},
+        CASE_EDITORS,
+    ),
+    ("desk_figure_edit form", "get", lambda w: figure_url("desk_figure_edit", w), None, CASE_EDITORS),
+    (
+        "desk_figure_edit",
+        "post",
+        lambda w: figure_url("desk_figure_edit", w),
+        lambda w: {"label": "Zq changed", "value": "4", "scope": "county", "source": w.figure.source_id},
+        CASE_EDITORS,
+    ),
+    (
+        "desk_figure_action",
+        "post",
+        lambda w: figure_url("desk_figure_action", w, action="submit"),
+        lambda w: {},
+        CASE_EDITORS,
+    ),
+]
+
+
+def figure_url(name: str, w: World, **extra) -> str:
+    return reverse(f"organisers:{name}", kwargs={"pk": w.figure.pk, **extra})
+
+
 def _photos_url(w: World) -> str:
     return reverse("organisers:case_photos", kwargs={"reference": w.revision.case.reference})
 
@@ -424,6 +509,9 @@ def snapshot(w: World):
         list(CaseImport.objects.order_by("pk").values_list("pk", "state")),
         list(Photo.objects.order_by("pk").values_list("pk", "visibility", "submitted_at", "source", "caption")),
         list(Submission.objects.order_by("pk").values_list("pk", "state")),
+        Source.objects.count(),
+        list(Statistic.objects.order_by("pk").values_list("pk", "label", "submitted_at")),
+        list(Case.objects.order_by("pk").values_list("pk", "visibility", "summary")),
     )
 
 
