@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.ip_hash import ip_hash
-from cases.intake import read_attachment, submission_create
+from cases.intake import submission_create
 from cases.intake_forms import CaseRequestForm, PublicForm, SubmissionForm
 from cases.models import Case, Submission
 from core import form_clock, rate_limits
 from core.client_ip import client_ip
 from core.cross_origin import cross_origin_protected
+from core.uploads import UploadBudget, UploadLimits, read_upload
 
 
 def _allowed(ip_address: str | None) -> bool:
@@ -65,17 +66,17 @@ def submission_form(request: HttpRequest) -> HttpResponse:
             form.add_error(None, refusal[0])
             status = refusal[1]
         else:
-            attachments = []
+            kept, limits, budget = [], UploadLimits.public(), UploadBudget.public()
             for upload in form.cleaned_data["files"]:
                 try:
-                    attachments.append(read_attachment(upload))
+                    kept.append(read_upload(upload, limits=limits, budget=budget))
                 except ValidationError as error:
                     form.add_error("files", f"{upload.name[:80]}: {' '.join(error.messages)}")
             if not form.errors:
                 submission_create(
                     kind=Submission.Kind.NEW_CASE,
                     fields=form.submission_fields(),
-                    attachments=attachments,
+                    uploads=kept,
                     ip_address=client_ip(request),
                     language=_language(),
                 )
@@ -108,7 +109,7 @@ def case_request(request: HttpRequest, reference: str) -> HttpResponse:
             submission_create(
                 kind=form.cleaned_data["kind"],
                 fields=form.submission_fields(),
-                attachments=[],
+                uploads=[],
                 ip_address=client_ip(request),
                 language=_language(),
                 case=case,

@@ -449,6 +449,19 @@ PLEA_SIGNER_DATA_RETENTION_DAYS = env_int("PLEA_SIGNER_DATA_RETENTION_DAYS", def
 # it was closed (`manage.py erase_closed_submissions`).
 PLEA_INTAKE_LIMITS_PER_IP = env_limits("PLEA_INTAKE_LIMITS_PER_IP", default="3/600,10/86400")
 PLEA_CLOSED_SUBMISSION_RETENTION_DAYS = env_int("PLEA_CLOSED_SUBMISSION_RETENTION_DAYS", default=90)
+# Decoding uploads (core.uploads): each file in a process of its own with
+# this much memory. A public form's files are each at most 12 megapixels (a
+# phone photo) and 40 together, and a PDF at most 10 pages, all decoded in
+# at most 1.5 s of CPU per submission; organisers, who are signed in and
+# send scans, get 40 megapixels a picture, 50 pages and 20 s a file.
+PLEA_UPLOAD_MEMORY_MB = env_int("PLEA_UPLOAD_MEMORY_MB", default=768)
+PLEA_PUBLIC_UPLOAD_MAX_PIXELS = env_int("PLEA_PUBLIC_UPLOAD_MAX_PIXELS", default=12_000_000)
+PLEA_PUBLIC_UPLOAD_PIXEL_BUDGET = env_int("PLEA_PUBLIC_UPLOAD_PIXEL_BUDGET", default=40_000_000)
+PLEA_PUBLIC_UPLOAD_MAX_PAGES = env_int("PLEA_PUBLIC_UPLOAD_MAX_PAGES", default=10)
+PLEA_PUBLIC_UPLOAD_CPU_SECONDS = float(os.environ.get("PLEA_PUBLIC_UPLOAD_CPU_SECONDS") or 1.5)
+PLEA_ORGANISER_UPLOAD_MAX_PIXELS = env_int("PLEA_ORGANISER_UPLOAD_MAX_PIXELS", default=40_000_000)
+PLEA_ORGANISER_UPLOAD_MAX_PAGES = env_int("PLEA_ORGANISER_UPLOAD_MAX_PAGES", default=50)
+PLEA_ORGANISER_UPLOAD_CPU_SECONDS = float(os.environ.get("PLEA_ORGANISER_UPLOAD_CPU_SECONDS") or 20)
 # Families answer case editors' questions by replying: a mailbox the case
 # editors read (never one person's own address).
 PLEA_INTAKE_REPLY_TO = os.environ.get("PLEA_INTAKE_REPLY_TO", "") or DEFAULT_FROM_EMAIL
