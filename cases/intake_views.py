@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.ip_hash import ip_hash
-from cases.intake import submission_create
+from cases.intake import MAX_FILES, submission_create
 from cases.intake_forms import CaseRequestForm, PublicForm, SubmissionForm
 from cases.models import Case, Submission
-from core import form_clock, rate_limits
+from core import body_limits, form_clock, rate_limits, uploads
+from core.body_limits import body_limit
 from core.client_ip import client_ip
 from core.cross_origin import cross_origin_protected
 from core.uploads import UploadBudget, UploadLimits, read_upload
@@ -51,6 +52,7 @@ def _language() -> str:
     return get_language() or settings.LANGUAGE_CODE
 
 
+@body_limit(MAX_FILES * uploads.MAX_BYTES + body_limits.MB)
 @cross_origin_protected
 @require_http_methods(["GET", "POST"])
 def submission_form(request: HttpRequest) -> HttpResponse:
@@ -89,6 +91,7 @@ def submission_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/submission_sent.html")
 
 
+@body_limit(body_limits.TEXT_FORM)
 @cross_origin_protected
 @require_http_methods(["GET", "POST"])
 def case_request(request: HttpRequest, reference: str) -> HttpResponse:

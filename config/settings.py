@@ -110,6 +110,8 @@ MIDDLEWARE = [
     # A stranger's GET of a cached petition page is answered here, before the
     # rest; it adds the headers the stack below added to that page.
     "petitions.page_cache.SharedPageMiddleware",
+    # Refuses an oversized body before anything below reads it (CSRF reads POST).
+    "core.body_limits.RequestBodyLimit",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -383,6 +385,12 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# The intake form takes five files; nothing takes more than ten.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Whole bodies, files included, refused before they are read
+# (core.body_limits): views that take files or only a few fields say their
+# own limit; this is every other view's.
+PLEA_REQUEST_BODY_MAX_BYTES = env_int("PLEA_REQUEST_BODY_MAX_BYTES", default=1024 * 1024)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.ip_hash import ip_hash
 from cases.models import Case
 from cases.search_keys import clean_query
+from core import body_limits
+from core.body_limits import body_limit
 from core.client_ip import client_ip
 from core.cross_origin import cross_origin_protected
 from petitions import abuse, counting, page_cache, signing
@@ -123,6 +125,7 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return page_cache.respond(html, slug=slug)
 
 
+@body_limit(body_limits.SMALL_FORM)
 @cross_origin_protected
 @require_http_methods(["GET", "POST"])
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:

@@ -20,6 +20,8 @@ from accounts.models import AuditEntry
 from accounts.two_factor import fresh_second_factor_required
 from cases import case_csv
 from cases.models import Case, CaseImport, InvalidTransition
+from core import body_limits
+from core.body_limits import body_limit
 from core.csv_stream import csv_lines
 from organisers.views.case_reviews import case_editor_required
 
@@ -60,6 +62,7 @@ class SizeLimitedUpload(FileUploadHandler):
         return None
 
 
+@body_limit(case_csv.MAX_BYTES + body_limits.MB)
 @csrf_exempt  # checked by _case_import, once the upload handler is in place (Django's documented way)
 @case_editor_required
 @require_http_methods(["GET", "POST"])

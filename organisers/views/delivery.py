@@ -17,7 +17,8 @@ from accounts import audit
 from accounts.models import AuditEntry
 from accounts.roles import OWNING_ROLES
 from accounts.two_factor import fresh_second_factor_required
-from core import upload_responses
+from core import body_limits, upload_responses
+from core.body_limits import body_limit
 from organisers.access import petition_for
 from organisers.delivery_forms import (
     DeleteBatchForm,
@@ -39,6 +40,7 @@ def _refused(form, error: Exception) -> None:
     form.add_error(None, str(error))
 
 
+@body_limit(body_limits.ONE_FILE)
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_batches(request: HttpRequest, slug: str) -> HttpResponse:
@@ -74,6 +76,7 @@ def _batch(petition: Petition, pk: int) -> PaperBatch | None:
 NOT_THIS_PETITIONS_BATCH = gettext_lazy("That batch does not belong to this petition. Nothing was changed.")
 
 
+@body_limit(body_limits.ONE_FILE)
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_batch_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -213,6 +216,7 @@ def _record(request: HttpRequest, slug: str, *, form_class, service, success: st
     return _delivery_page(request, petition, status=400, **{form_name: form})
 
 
+@body_limit(body_limits.ONE_FILE)
 @login_required
 @require_POST
 def delivery_create(request: HttpRequest, slug: str) -> HttpResponse:
@@ -226,6 +230,7 @@ def delivery_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@body_limit(body_limits.ONE_FILE)
 @login_required
 @require_POST
 def response_create(request: HttpRequest, slug: str) -> HttpResponse:
