@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
+from core import encryption
 from petitions.models import Delivery, OfficialResponse, PaperBatch, Petition, PetitionUpdate
 from tests.conftest import page_text
 from tests.organisers.factories import (
@@ -70,7 +71,8 @@ def test_an_owner_records_a_batch_with_a_scan_and_the_public_page_shows_the_figu
     batch = PaperBatch.objects.get()
     assert batch.document_type == "application/pdf"
     stored = Path(batch.document.path)
-    assert stored.read_bytes() == PDF_BYTES
+    assert encryption.unseal_bytes(stored.read_bytes()) == PDF_BYTES
+    assert len(batch.document_pages) == 2
     assert str(settings.PLEA_PRIVATE_ROOT) in str(stored)
     assert not str(stored).startswith(str(settings.BASE_DIR / "static"))
     text = page_text(client.get(campaign.get_absolute_url()))
@@ -86,7 +88,7 @@ def test_the_scan_opens_for_owners_and_staff_only_and_each_opening_is_audited(cl
 
     response = client.get(scan_url)
     assert response.status_code == 200
-    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Type"] == "image/webp"
     assert response["Cache-Control"] == "private, no-store"
     assert "sandbox" in response["Content-Security-Policy"] and response["X-Content-Type-Options"] == "nosniff"
     assert b"SpyCam" not in b"".join(response.streaming_content)
@@ -111,7 +113,7 @@ def test_the_scan_opens_for_owners_and_staff_only_and_each_opening_is_audited(cl
         ({"gathered_on": (TODAY - datetime.timedelta(days=90)).isoformat()}, "before the petition opened"),
         ({"gathered_on": "31/02/2026"}, "Enter a valid date"),
         ({"place": ""}, "This field is required"),
-        ({"document": SimpleUploadedFile("sheets.pdf", b"not a pdf at all")}, "Upload a PDF or an image"),
+        ({"document": SimpleUploadedFile("sheets.pdf", b"not a pdf at all")}, "PDF documents only"),
         ({"document": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024))}, "larger than 20 MB"),
     ],
     ids=["negative", "zero", "absurd", "not-a-number", "future", "before-opening", "bad-date", "no-place",
@@ -223,7 +225,7 @@ def test_a_delivery_freezes_the_counts_and_shows_on_the_timeline_while_waiting_f
     photo_url = reverse("petitions:delivery_file", kwargs={"slug": campaign.slug, "pk": delivery.pk})
     client.logout()
     response = client.get(photo_url)
-    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
     assert AuditEntry.objects.filter(action=AuditEntry.Action.DELIVERY_RECORD).count() == 1
 
 
@@ -234,7 +236,7 @@ def test_a_delivery_freezes_the_counts_and_shows_on_the_timeline_while_waiting_f
         ({"delivered_on": "2001-01-01"}, "before the petition opened"),
         ({"method": "pigeon"}, "Select a valid choice"),
         ({"addressee": ""}, "This field is required"),
-        ({"document": SimpleUploadedFile("x.png", b"MZ\x90\x00 an executable")}, "Upload a PDF or an image"),
+        ({"document": SimpleUploadedFile("x.png", b"MZ\x90\x00 an executable")}, "PDF documents only"),
     ],
 )
 def test_bad_deliveries_are_refused_and_nothing_stored(client, campaign, changes, message):
@@ -272,7 +274,7 @@ def test_a_response_shows_prominently_and_is_mailed_to_signers_who_asked_for_upd
         ({"responded_on": (TODAY + datetime.timedelta(days=5)).isoformat()}, "cannot be in the future"),
         ({"summary": ""}, "This field is required"),
         ({"link": "javascript:alert(1)"}, "Enter a valid URL"),
-        ({"document": SimpleUploadedFile("letter.pdf", b"<svg onload=alert(1)>")}, "Upload a PDF or an image"),
+        ({"document": SimpleUploadedFile("letter.pdf", b"<svg onload=alert(1)>")}, "PDF documents only"),
     ],
 )
 def test_bad_responses_are_refused_nothing_stored_nobody_mailed(client, campaign, send_on_commit, changes, message):
