@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import AuditEntry
 from core import encryption
 from petitions.models import Delivery, OfficialResponse, PaperBatch, Petition, PetitionUpdate
+from petitions.paper import paper_batch_delete
 from tests.conftest import page_text
 from tests.organisers.factories import (
     confirmed_signature,
@@ -392,3 +393,50 @@ def test_the_petition_page_reads_deliveries_and_responses_in_a_fixed_number_of_q
     with django_assert_max_num_queries(10):
         response = client.get(campaign.get_absolute_url())
     assert "Response from R4" in page_text(response)
+
+
+def test_a_scanned_pdf_is_shown_to_owners_as_its_pages_and_the_original_only_unsealed_on_request(client, campaign):
+    client.post(url("paper", campaign), batch_form(document=SimpleUploadedFile("sheets.pdf", PDF_BYTES)))
+    batch = PaperBatch.objects.get()
+
+    response = client.get(url("paper_scan", campaign, pk=batch.pk))
+    assert response.status_code == 200 and "Page 2 of 2" in page_text(response)
+    assert response["Cache-Control"] == "private, no-store"
+    page = client.get(url("paper_scan_page", campaign, pk=batch.pk, number=1))
+    assert page["Content-Type"] == "image/webp" and page["Cache-Control"] == "private, no-store"
+    original = client.get(url("paper_scan_original", campaign, pk=batch.pk))
+    assert original.content == PDF_BYTES and original["Content-Disposition"].startswith("attachment")
+    readings = AuditEntry.objects.filter(action=AuditEntry.Action.PAPER_SCAN, target_id=str(batch.pk))
+    assert [entry.details for entry in readings.order_by("pk")] == [{}, {"original_pdf": True}]
+
+
+def test_replacing_or_deleting_a_scanned_pdf_deletes_its_pages(client, campaign):
+    client.post(url("paper", campaign), batch_form(document=SimpleUploadedFile("sheets.pdf", PDF_BYTES)))
+    batch = PaperBatch.objects.get()
+    storage = batch.document.storage
+    first = [batch.document.name, *(page["name"] for page in batch.document_pages)]
+    assert len(first) == 3 and all(storage.exists(name) for name in first)
+
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        paper_batch_delete(by=owner_of(campaign), batch=batch, reason="Counted twice")
+
+    assert not any(storage.exists(name) for name in first)
+
+
+def test_a_delivered_letter_in_pdf_is_public_only_as_pictures_of_its_pages(client, campaign):
+    letter = SimpleUploadedFile("letter.pdf", PDF_BYTES)
+    assert client.post(url("delivery_create", campaign), delivery_form(document=letter)).status_code == 302
+    delivery = Delivery.objects.get()
+    client.logout()
+
+    kwargs = {"slug": campaign.slug, "pk": delivery.pk}
+    response = client.get(reverse("petitions:delivery_file", kwargs=kwargs))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "Page 1 of 2" in page_text(response) and "original" not in page_text(response)
+    page = client.get(reverse("petitions:delivery_file_page", kwargs={**kwargs, "number": 2}))
+    assert page.status_code == 200 and page["Content-Type"] == "image/webp"
+    assert page["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert b"%PDF" not in b"".join(page.streaming_content)
+    assert client.get(reverse("petitions:delivery_file_page", kwargs={**kwargs, "number": 3})).status_code == 404

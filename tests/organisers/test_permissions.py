@@ -25,8 +25,8 @@ from petitions.models import Delivery, OfficialResponse, Organiser, PaperBatch, 
 from petitions.uploads import read_document
 from tests.accounts.second_factors import enrolled
 from tests.cases.factories import draft_case
-from tests.cases.intake_factories import new_case_submission
 from tests.cases.intake_factories import document as intake_document
+from tests.cases.intake_factories import new_case_submission
 from tests.cases.intake_factories import photo as intake_photo
 from tests.cases.photo_files import jpeg_upload
 from tests.core.upload_files import pdf_bytes
