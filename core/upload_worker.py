@@ -133,8 +133,15 @@ def read_image(data: bytes, job: dict) -> tuple[dict, list[bytes]]:
     return render_image(_decode(image, widest=max(job["widths"])), widths=job["widths"])
 
 
+def _poppler(command: list[str], *, timeout: int) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+    except FileNotFoundError as error:
+        raise Refused("no_pdf_reader") from error
+
+
 def _page_count(path: str) -> int:
-    done = subprocess.run(["pdfinfo", path], capture_output=True, timeout=60, check=False)
+    done = _poppler(["pdfinfo", path], timeout=60)
     for line in done.stdout.decode("latin-1").splitlines():
         if line.startswith("Pages:"):
             return int(line.split()[1])
@@ -157,7 +164,7 @@ def read_pdf(data: bytes, job: dict) -> tuple[dict, list[bytes]]:
         size = str(job["page_size"])
         # Uncompressed pixels: poppler spends no time compressing what is read back at once.
         command = ["pdftoppm", "-scale-to", size, "-l", str(pages), source, f"{folder}/page"]
-        done = subprocess.run(command, capture_output=True, timeout=600, check=False)
+        done = _poppler(command, timeout=600)
         if done.returncode < 0:
             raise Refused("too_heavy")
         rendered = sorted(name for name in os.listdir(folder) if name.startswith("page"))

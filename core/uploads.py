@@ -21,6 +21,7 @@ budget for the whole submission (settings PLEA_*_UPLOAD_*).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import resource
 import signal
@@ -49,6 +50,7 @@ PDF = "application/pdf"
 WEBP = "image/webp"
 PDF_MAGIC = b"%PDF-"
 WORKER = Path(__file__).with_name("upload_worker.py")
+logger = logging.getLogger(__name__)
 # Past this the process is stuck waiting, not computing: its CPU limit
 # cannot end it, so the clock does.
 WALL_SECONDS_PER_CPU_SECOND = 10
@@ -58,6 +60,7 @@ NOT_ACCEPTED = _("Send photos (JPEG, PNG, WebP or GIF) or PDF documents only.")
 NOT_AN_IMAGE = _("This file is not an image we can read. Send a JPEG, PNG, WebP or GIF picture.")
 UNREADABLE_PDF = _("This PDF could not be read. Send it again, or send photos of its pages.")
 TOO_HEAVY = _("This file is too much work to read. Send a smaller or simpler copy.")
+NO_PDF_READER = _("We cannot read PDFs just now. Send photos of the pages instead.")
 OVER_BUDGET = _("Together these files are too large. Send fewer or smaller photos.")
 
 
@@ -259,6 +262,9 @@ def read_upload(
         raise ValidationError(too_many_pages(limits.max_pages), code="too_many_pages")
     if refused == "unreadable_pdf":
         raise ValidationError(UNREADABLE_PDF, code="unreadable_pdf")
+    if refused == "no_pdf_reader":
+        logger.error("An uploaded PDF was refused: poppler-utils (pdftoppm, pdfinfo) is not installed.")
+        raise ValidationError(NO_PDF_READER, code="no_pdf_reader")
     if refused or "pages" not in report:
         raise ValidationError(TOO_HEAVY, code="too_heavy")
     pictures = _pictures(report, done.blobs)

@@ -297,3 +297,15 @@ def test_a_pdf_over_twenty_megabytes_is_called_a_file_not_an_image():
 
     message = str(refused.value.messages[0])
     assert "larger than 20 MB" in message and "image" not in message
+
+
+def test_without_poppler_a_pdf_is_refused_in_words_and_the_check_says_why(monkeypatch):
+    from core.checks import pdfs_can_be_drawn
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+
+    with pytest.raises(ValidationError) as refused:
+        uploads.read_upload(file_upload(pdf_bytes(), "a.pdf"), limits=uploads.UploadLimits.public())
+
+    assert refused.value.code == "no_pdf_reader"
+    assert [warning.id for warning in pdfs_can_be_drawn()] == ["plea.W020"]
