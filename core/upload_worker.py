@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import warnings
 
 from PIL import Image, ImageCms, ImageOps
@@ -133,16 +134,43 @@ def read_image(data: bytes, job: dict) -> tuple[dict, list[bytes]]:
     return render_image(_decode(image, widest=max(job["widths"])), widths=job["widths"])
 
 
-def _poppler(command: list[str], *, timeout: int) -> subprocess.CompletedProcess:
+def _cpu_used() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds a running process has used so far (Linux /proc)."""
     try:
-        return subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime are the 14th and 15th fields, the 12th and 13th after the name.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _poppler(command: list[str], *, cpu_seconds: float) -> tuple[int, bytes]:
+    """Run a poppler tool inside what is left of this process's CPU time:
+    its own time is watched, since the profiling timer does not reach it
+    (RLIMIT_CPU, whole seconds, is the backstop where /proc is missing)."""
+    allowed = cpu_seconds - _cpu_used()
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except FileNotFoundError as error:
         raise Refused("no_pdf_reader") from error
+    while process.poll() is None:
+        if _cpu_of(process.pid) > allowed:
+            process.kill()
+            process.wait()
+            raise Refused("too_heavy")
+        time.sleep(0.01)
+    return process.returncode, process.stdout.read()
 
 
-def _page_count(path: str) -> int:
-    done = _poppler(["pdfinfo", path], timeout=60)
-    for line in done.stdout.decode("latin-1").splitlines():
+def _page_count(path: str, *, cpu_seconds: float) -> int:
+    _, out = _poppler(["pdfinfo", path], cpu_seconds=cpu_seconds)
+    for line in out.decode("latin-1").splitlines():
         if line.startswith("Pages:"):
             return int(line.split()[1])
     raise Refused("unreadable_pdf")
@@ -156,7 +184,7 @@ def read_pdf(data: bytes, job: dict) -> tuple[dict, list[bytes]]:
         source = os.path.join(folder, "in.pdf")
         with open(source, "wb") as handle:
             handle.write(data)
-        pages = _page_count(source)
+        pages = _page_count(source, cpu_seconds=job["cpu_seconds"])
         if pages < 1:
             raise Refused("unreadable_pdf")
         if pages > job["max_pages"]:
@@ -164,11 +192,11 @@ def read_pdf(data: bytes, job: dict) -> tuple[dict, list[bytes]]:
         size = str(job["page_size"])
         # Uncompressed pixels: poppler spends no time compressing what is read back at once.
         command = ["pdftoppm", "-scale-to", size, "-l", str(pages), source, f"{folder}/page"]
-        done = _poppler(command, timeout=600)
-        if done.returncode < 0:
+        returncode, _ = _poppler(command, cpu_seconds=job["cpu_seconds"])
+        if returncode < 0:
             raise Refused("too_heavy")
         rendered = sorted(name for name in os.listdir(folder) if name.startswith("page"))
-        if done.returncode != 0 or len(rendered) != pages:
+        if returncode != 0 or len(rendered) != pages:
             raise Refused("unreadable_pdf")
         report, blobs = {"pages": [], "decoded_pixels": 0}, []
         for name in rendered:

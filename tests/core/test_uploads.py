@@ -309,3 +309,12 @@ def test_without_poppler_a_pdf_is_refused_in_words_and_the_check_says_why(monkey
 
     assert refused.value.code == "no_pdf_reader"
     assert [warning.id for warning in pdfs_can_be_drawn()] == ["plea.W020"]
+
+
+def test_a_pdf_that_keeps_poppler_busy_past_the_cpu_allowance_is_refused():
+    limits = uploads.UploadLimits(max_pixels=40_000_000, max_pages=50, cpu_seconds=0.15, memory_bytes=768 * 2**20)
+
+    with pytest.raises(ValidationError) as refused:
+        uploads.read_upload(file_upload(pdf_bytes(pages=30), "long.pdf"), limits=limits)
+
+    assert refused.value.code == "too_heavy"
