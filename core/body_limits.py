@@ -44,8 +44,6 @@ def body_limit(max_bytes: int) -> Callable[[Callable], Callable]:
 def too_large(request: HttpRequest) -> HttpResponse:
     response = render(request, "413.html", status=413)
     response["Cache-Control"] = "no-store"
-    # The client may still be sending: tell it not to send more on this connection.
-    response["Connection"] = "close"
     return response
 
 

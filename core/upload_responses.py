@@ -3,13 +3,16 @@ content, a PDF as the pictures of its pages on a page of ours, and the
 original PDF only as a download, to the few views that ask for a fresh
 second factor and audit it."""
 
+import logging
 from collections.abc import Callable
 
 from django.core.files.storage import Storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core import uploads
+from core import encryption, uploads
+
+logger = logging.getLogger(__name__)
 
 # Whatever a stored file holds, a browser may run nothing in it.
 SANDBOX = "default-src 'none'; sandbox"
@@ -65,6 +68,10 @@ def original_pdf_response(storage: Storage, name: str) -> HttpResponse:
     try:
         data = uploads.original_pdf(storage, name)
     except OSError as error:
+        raise Http404 from error
+    except encryption.DecryptionFailed as error:
+        # A key dropped too early: say so in the log; the reader gets a 404, not a broken file.
+        logger.error("A sealed PDF could not be opened with PLEA_ENCRYPTION_KEYS.")
         raise Http404 from error
     response = HttpResponse(data, content_type=uploads.PDF)
     response["Content-Disposition"] = 'attachment; filename="original.pdf"'
