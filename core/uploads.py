@@ -308,12 +308,16 @@ def stored_names(name: str, pages: list[dict]) -> list[str]:
     return [name, *(page["name"] for page in pages)] if name else []
 
 
+def is_sealed(name: str) -> bool:
+    return name.endswith(".sealed")
+
+
 def original_pdf(storage: Storage, name: str) -> bytes:
     """The PDF as it was sent. Only for a person who proved a second factor
     just now; the caller audits the reading."""
     with storage.open(name, "rb") as handle:
         data = handle.read()
-    if not name.endswith(".sealed"):
+    if not is_sealed(name):
         # Kept before PDFs were sealed: as it was stored.
         return data
     return encryption.unseal_bytes(data)

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core import upload_responses
+from core.uploads import is_sealed
 from petitions.models import Delivery, OfficialResponse, Petition
 from petitions.qr import qr_svg
 from petitions.uploads import PDF
@@ -46,7 +47,7 @@ def document_response(
     if not record.document:
         raise Http404
     cache_control = PUBLIC if public else upload_responses.PRIVATE
-    if record.document_type == PDF and record.document_pages:
+    if record.document_type == PDF and is_sealed(record.document.name):
         return upload_responses.pages_page(
             request,
             title=_("Document"),

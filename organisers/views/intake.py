@@ -19,6 +19,7 @@ from accounts.two_factor import fresh_second_factor_required
 from cases import intake
 from cases.models import Case, CaseName, InvalidTransition, Submission, SubmissionFile
 from core import upload_responses
+from core.uploads import is_sealed
 from organisers.intake_forms import AskForm, BulkCloseForm, CloseForm, DuplicateForm, QueueFilters
 from organisers.views.case_reviews import case_editor_required
 
@@ -84,7 +85,7 @@ def intake_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     """A photo as kept, or a PDF as the pictures of its pages."""
     kept = _kept(pk, file_pk)
     storage = kept.file.storage
-    if kept.is_pdf and kept.pages:
+    if kept.is_pdf and is_sealed(kept.file.name):
         response = upload_responses.pages_page(
             request,
             title=_("Document sent with submission #%(pk)s") % {"pk": pk},
