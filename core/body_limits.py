@@ -24,8 +24,9 @@ KB = 1024
 MB = 1024 * KB
 # The sign form and the language switcher: a few fields of text.
 SMALL_FORM = 16 * KB
-# A public form of text only (a correction request): its longest field in any script.
-TEXT_FORM = 64 * KB
+# A public form of text only (a correction request): 5,000 characters of
+# four-byte script, percent-encoded, and the fields around them.
+TEXT_FORM = 128 * KB
 # One file of core.uploads.MAX_BYTES, with the form around it.
 ONE_FILE = 21 * MB
 READ_CHUNK = 64 * KB
