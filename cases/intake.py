@@ -24,7 +24,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import record
-from accounts.ip_hash import ip_hash
 from accounts.models import AuditEntry
 from cases.models import (
     Case,
@@ -41,6 +40,7 @@ from cases.models import (
 from cases.partial_dates import DatePrecision
 from cases.search import search_cases
 from cases.search_keys import key_words, name_search_key
+from core.client_ip import ip_hash
 from core.uploads import Upload, kept_file, save_pages, stored_names
 
 if TYPE_CHECKING:
