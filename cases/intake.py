@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -42,98 +41,63 @@ from cases.models import (
 from cases.partial_dates import DatePrecision
 from cases.search import search_cases
 from cases.search_keys import key_words, name_search_key
-from core import images
 from core.client_ip import ip_hash
+from core.uploads import Upload, kept_file, save_pages, stored_names
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 MAX_FILES = 5
-MAX_BYTES = images.MAX_BYTES
-PDF = "application/pdf"
-WEBP = "image/webp"
-# Kept large enough for the case photos made from it at conversion
-# (core.images never enlarges a smaller original).
-KEPT_IMAGE_WIDTH = 2400
 DUPLICATE_CANDIDATES = 20
 
-NOT_ACCEPTED = _("Send photos (JPEG, PNG, WebP or GIF) or PDF documents only.")
-PDF_TOO_LARGE = _("This document is larger than 20 MB. Send a smaller copy.")
 TOO_MANY_FILES = _("Send at most five photos or documents.")
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file as it will be kept: PDF bytes as sent, or a re-encoded image."""
-
-    data: bytes
-    content_type: str
-    suffix: str
-    width: int | None = None
-    height: int | None = None
-
-
-def read_attachment(upload) -> Attachment:
-    """Decide by content, never by name; images are drawn again with no
-    metadata (core.images). Raises ValidationError saying what is wrong."""
-    if upload.size is not None and upload.size > MAX_BYTES:
-        raise ValidationError(PDF_TOO_LARGE if upload.name.lower().endswith(".pdf") else images.TOO_MANY_BYTES)
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        data = upload.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise ValidationError(PDF_TOO_LARGE, code="too_large")
-        return Attachment(data=data, content_type=PDF, suffix="pdf")
-    try:
-        image = images.reencode(upload, widths=(KEPT_IMAGE_WIDTH,))
-    except ValidationError as error:
-        if error.code == "not_an_image":
-            raise ValidationError(NOT_ACCEPTED, code="type") from error
-        raise
-    width = max(image.variants)
-    return Attachment(
-        data=image.variants[width], content_type=WEBP, suffix="webp", width=width, height=image.height_at(width)
-    )
 
 
 def submission_create(
     *,
     kind: str,
     fields: dict,
-    attachments: list[Attachment],
+    uploads: list[Upload],
     ip_address: str | None,
     language: str,
     case: Case | None = None,
 ) -> Submission:
     """Keep what someone sent. A removal request is urgent: case editors are
     emailed at once (a link, never the sender's details)."""
-    if len(attachments) > MAX_FILES:
+    if len(uploads) > MAX_FILES:
         raise ValidationError(TOO_MANY_FILES)
-    with transaction.atomic():
-        submission = Submission.objects.create(
-            kind=kind,
-            urgent=kind == Submission.Kind.REMOVAL,
-            case=case,
-            language=language,
-            ip_hash=ip_hash(ip_address),
-            **fields,
-        )
-        for attachment in attachments:
-            kept = SubmissionFile(
-                submission=submission,
-                content_type=attachment.content_type,
-                width=attachment.width,
-                height=attachment.height,
-                size=len(attachment.data),
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                kind=kind,
+                urgent=kind == Submission.Kind.REMOVAL,
+                case=case,
+                language=language,
+                ip_hash=ip_hash(ip_address),
+                **fields,
             )
-            kept.file.save(f"file.{attachment.suffix}", ContentFile(attachment.data), save=False)
-            kept.save()
-        if submission.urgent:
-            from cases.tasks import notify_removal_request
+            for upload in uploads:
+                content, content_type = kept_file(upload)
+                kept = SubmissionFile(submission=submission, content_type=content_type, size=len(content))
+                if upload.image is not None:
+                    kept.width = max(upload.image.variants)
+                    kept.height = upload.image.height_at(kept.width)
+                kept.file.save(content.name, content, save=False)
+                written.append(kept.file.name)
+                kept.pages = save_pages(kept.file.storage, beside=kept.file.name, pages=upload.pages)
+                written += [page["name"] for page in kept.pages]
+                kept.save()
+            if submission.urgent:
+                from cases.tasks import notify_removal_request
 
-            transaction.on_commit(lambda: notify_removal_request.enqueue(submission_id=submission.pk))
+                transaction.on_commit(lambda: notify_removal_request.enqueue(submission_id=submission.pk))
+    except BaseException:
+        # Nothing is kept of a submission that was not: its files go too.
+        storage = SubmissionFile._meta.get_field("file").storage
+        for name in written:
+            storage.delete(name)
+        raise
     return submission
 
 
@@ -365,7 +329,8 @@ def closed_submissions_erase(*, now: datetime.datetime | None = None, days: int)
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     with transaction.atomic():
         expired = Submission.objects.filter(state=Submission.State.CLOSED, handled_at__lt=cutoff)
-        files = list(SubmissionFile.objects.filter(submission__in=expired).values_list("file", flat=True))
+        kept = SubmissionFile.objects.filter(submission__in=expired).values_list("file", "pages")
+        files = [name for file, pages in kept for name in stored_names(file, pages)]
         erased = expired.count()
         expired.delete()
         storage = SubmissionFile._meta.get_field("file").storage

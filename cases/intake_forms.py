@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from cases.intake import MAX_BYTES, MAX_FILES, TOO_MANY_FILES
+from cases.intake import MAX_FILES, TOO_MANY_FILES
 from cases.models import CaseIdentifier, Submission, Testimony
-from core.images import TOO_MANY_BYTES
+from core import uploads
 from core.public_form import GuardedForm
 from core.validators import reject_control_characters, reject_control_characters_multiline
 
@@ -138,7 +138,8 @@ class SubmissionForm(PublicForm):
         label=_("Photos or documents (optional, up to five)"),
         required=False,
         help_text=_(
-            "JPEG, PNG, WebP or GIF photos, or PDF documents, up to 20 MB each. "
+            "JPEG, PNG, WebP or GIF photos (up to 12 megapixels), or PDF documents (up to 10 pages), "
+            "up to 20 MB each. "
             "We remove the location and camera details from photos. Files are never public unless an editor, "
             "with your agreement above, makes a photo part of the page."
         ),
@@ -176,8 +177,9 @@ class SubmissionForm(PublicForm):
         files = self.cleaned_data["files"]
         if len(files) > MAX_FILES:
             raise forms.ValidationError(TOO_MANY_FILES)
-        if any(upload.size > MAX_BYTES for upload in files):
-            raise forms.ValidationError(TOO_MANY_BYTES)
+        for upload in files:
+            if upload.size > uploads.MAX_BYTES:
+                raise forms.ValidationError(f"{upload.name[:80]}: {uploads.TOO_LARGE}")
         return files
 
     def clean(self) -> dict:

@@ -12,12 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
-from cases.intake import read_attachment, submission_create
+from cases.intake import MAX_FILES, submission_create
 from cases.intake_forms import CaseRequestForm, SubmissionForm
 from cases.models import Case, Submission
+from core import body_limits, uploads
+from core.body_limits import body_limit
 from core.client_ip import client_ip
 from core.cross_origin import cross_origin_protected
 from core.public_form import PerNetwork, Verdict, guard
+from core.uploads import UploadBudget, UploadLimits, read_upload
 
 RULES = (PerNetwork("intake"),)
 
@@ -26,6 +29,7 @@ def _language() -> str:
     return get_language() or settings.LANGUAGE_CODE
 
 
+@body_limit(MAX_FILES * uploads.MAX_BYTES + body_limits.MB)
 @cross_origin_protected
 @require_http_methods(["GET", "POST"])
 def submission_form(request: HttpRequest) -> HttpResponse:
@@ -40,17 +44,17 @@ def submission_form(request: HttpRequest) -> HttpResponse:
         if verdict is not Verdict.PASSED:
             status = form.refuse(verdict)
         else:
-            attachments = []
+            kept, limits, budget = [], UploadLimits.public(), UploadBudget.public()
             for upload in form.cleaned_data["files"]:
                 try:
-                    attachments.append(read_attachment(upload))
+                    kept.append(read_upload(upload, limits=limits, budget=budget))
                 except ValidationError as error:
                     form.add_error("files", f"{upload.name[:80]}: {' '.join(error.messages)}")
             if not form.errors:
                 submission_create(
                     kind=Submission.Kind.NEW_CASE,
                     fields=form.submission_fields(),
-                    attachments=attachments,
+                    uploads=kept,
                     ip_address=client_ip(request),
                     language=_language(),
                 )
@@ -63,6 +67,7 @@ def submission_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/submission_sent.html")
 
 
+@body_limit(body_limits.TEXT_FORM)
 @cross_origin_protected
 @require_http_methods(["GET", "POST"])
 def case_request(request: HttpRequest, reference: str) -> HttpResponse:
@@ -82,7 +87,7 @@ def case_request(request: HttpRequest, reference: str) -> HttpResponse:
             submission_create(
                 kind=form.cleaned_data["kind"],
                 fields=form.submission_fields(),
-                attachments=[],
+                uploads=[],
                 ip_address=client_ip(request),
                 language=_language(),
                 case=case,

@@ -1,7 +1,7 @@
 """Photos of cases and testimonies: storing their files and the workflows
 that change them, each audited in the transaction of its change.
 
-Nothing of an upload is kept but what core.images.reencode renders (WebP at
+Nothing of an upload is kept but what core.uploads.read_image renders (WebP at
 the widths the templates ask for, no metadata). Every variant is written to
 the private storage (settings.STORAGES["private"]) and, while the photo is
 published, copied to the public photo storage (STORAGES["photos"]), from
@@ -36,7 +36,7 @@ from django.utils.translation import gettext
 from accounts.audit import record
 from cases import audit_actions
 from cases.models import Case, InvalidTransition, Photo, Testimony, Visibility
-from core.images import ReencodedImage, reencode
+from core.uploads import ReencodedImage, UploadLimits, read_image
 
 logger = logging.getLogger(__name__)
 
@@ -127,9 +127,9 @@ def photo_add(
     """A new photo of `case` (or of its `testimony`), not public until a
     second case editor approves it. `image` is an upload, re-encoded here
     (ValidationError with a message for the person who sent it when it is
-    refused), or an image core.images.reencode already made."""
+    refused), or an image core.uploads.read_image already made."""
     if not isinstance(image, ReencodedImage):
-        image = reencode(image)
+        image = read_image(image, limits=UploadLimits.organiser())
     _check_testimony(case, testimony)
     key = secrets.token_hex(12)
     variants = {

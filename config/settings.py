@@ -110,6 +110,8 @@ MIDDLEWARE = [
     # A stranger's GET of a cached petition page is answered here, before the
     # rest; it adds the headers the stack below added to that page.
     "petitions.shared_page.SharedPageMiddleware",
+    # Refuses an oversized body before anything below reads it (CSRF reads POST).
+    "core.body_limits.RequestBodyLimit",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -385,6 +387,12 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# The intake form takes five files; nothing takes more than ten.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Whole bodies, files included, refused before they are read
+# (core.body_limits): views that take files or only a few fields say their
+# own limit; this is every other view's.
+PLEA_REQUEST_BODY_MAX_BYTES = env_int("PLEA_REQUEST_BODY_MAX_BYTES", default=1024 * 1024)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -467,6 +475,19 @@ PLEA_SIGNER_DATA_RETENTION_DAYS = env_int("PLEA_SIGNER_DATA_RETENTION_DAYS", def
 # What families send: a closed submission (never one turned into a case) is
 # erased this many days after it was closed (`manage.py erase_closed_submissions`).
 PLEA_CLOSED_SUBMISSION_RETENTION_DAYS = env_int("PLEA_CLOSED_SUBMISSION_RETENTION_DAYS", default=90)
+# Decoding uploads (core.uploads): each file in a process of its own with
+# this much memory. A public form's files are each at most 12 megapixels (a
+# phone photo) and 40 together, and a PDF at most 10 pages, all decoded in
+# at most 1.5 s of CPU per submission; organisers, who are signed in and
+# send scans, get 40 megapixels a picture, 50 pages and 20 s a file.
+PLEA_UPLOAD_MEMORY_MB = env_int("PLEA_UPLOAD_MEMORY_MB", default=768)
+PLEA_PUBLIC_UPLOAD_MAX_PIXELS = env_int("PLEA_PUBLIC_UPLOAD_MAX_PIXELS", default=12_000_000)
+PLEA_PUBLIC_UPLOAD_PIXEL_BUDGET = env_int("PLEA_PUBLIC_UPLOAD_PIXEL_BUDGET", default=40_000_000)
+PLEA_PUBLIC_UPLOAD_MAX_PAGES = env_int("PLEA_PUBLIC_UPLOAD_MAX_PAGES", default=10)
+PLEA_PUBLIC_UPLOAD_CPU_SECONDS = float(os.environ.get("PLEA_PUBLIC_UPLOAD_CPU_SECONDS") or 1.5)
+PLEA_ORGANISER_UPLOAD_MAX_PIXELS = env_int("PLEA_ORGANISER_UPLOAD_MAX_PIXELS", default=40_000_000)
+PLEA_ORGANISER_UPLOAD_MAX_PAGES = env_int("PLEA_ORGANISER_UPLOAD_MAX_PAGES", default=50)
+PLEA_ORGANISER_UPLOAD_CPU_SECONDS = float(os.environ.get("PLEA_ORGANISER_UPLOAD_CPU_SECONDS") or 20)
 # Families answer case editors' questions by replying: a mailbox the case
 # editors read (never one person's own address).
 PLEA_INTAKE_REPLY_TO = os.environ.get("PLEA_INTAKE_REPLY_TO", "") or DEFAULT_FROM_EMAIL

@@ -9,6 +9,7 @@ from cases.sitemaps import CaseSitemap
 from config.api import api, openapi_schema
 from config.api_docs import open_data
 from config.health import health
+from core.body_limits import SMALL_FORM, body_limit
 from core.cross_origin import cross_origin_protected
 from petitions.sitemaps import PetitionSitemap
 
@@ -16,7 +17,7 @@ SITEMAPS = {"petitions": PetitionSitemap, "cases": CaseSitemap}
 
 urlpatterns = [
     # Posted from every page, the cached petition page among them (no token there).
-    path("i18n/setlang/", cross_origin_protected(set_language), name="set_language"),
+    path("i18n/setlang/", body_limit(SMALL_FORM)(cross_origin_protected(set_language)), name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/openapi.json", openapi_schema, name="api_schema"),
     path("api/v1/", api.urls),

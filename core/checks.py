@@ -190,3 +190,21 @@ def email_key_set_apart(app_configs=None, **kwargs) -> list[Warning]:
             id="plea.W010",
         )
     ]
+
+
+@register()
+def pdfs_can_be_drawn(app_configs=None, **kwargs) -> list[Warning]:
+    """Uploaded PDFs are kept only as pictures poppler draws of their pages:
+    without poppler every PDF is refused, which a family learns only when
+    they send one."""
+    import shutil
+
+    if shutil.which("pdftoppm") and shutil.which("pdfinfo"):
+        return []
+    return [
+        Warning(
+            "poppler's pdftoppm and pdfinfo are not installed: every uploaded PDF will be refused.",
+            hint="Install poppler-utils (Debian: apt-get install poppler-utils).",
+            id="plea.W022",
+        )
+    ]

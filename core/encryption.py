@@ -80,6 +80,18 @@ def reseal(token: str) -> str:
         raise DecryptionFailed("A sealed value could not be opened with PLEA_ENCRYPTION_KEYS.") from error
 
 
+def seal_bytes(data: bytes) -> bytes:
+    """A file's bytes sealed like a field: what stays of an uploaded PDF."""
+    return sealer().encrypt(data)
+
+
+def unseal_bytes(token: bytes) -> bytes:
+    try:
+        return sealer().decrypt(token)
+    except InvalidToken as error:
+        raise DecryptionFailed("A sealed file could not be opened with PLEA_ENCRYPTION_KEYS.") from error
+
+
 class Sealed(str):
     """A value that is already a token (re-sealed by a rotation): stored as it is."""
 

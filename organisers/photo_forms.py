@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Photo
-from core.images import reencode
+from core.uploads import UploadLimits, read_image
 from core.validators import reject_control_characters
 
 PHOTO_HELP = _(
@@ -18,11 +18,11 @@ PHOTO_HELP = _(
 
 
 class ReencodedImageField(forms.FileField):
-    """Cleans to a core.images.ReencodedImage, or says why the file is refused."""
+    """Cleans to a core.uploads.ReencodedImage, or says why the file is refused."""
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
-        return reencode(upload) if upload else None
+        return read_image(upload, limits=UploadLimits.organiser()) if upload else None
 
 
 class PhotoForm(forms.Form):

@@ -36,6 +36,16 @@ urlpatterns = [
     path("petitions/<slug:slug>/paper/<int:pk>/edit/", delivery_views.paper_batch_edit, name="paper_edit"),
     path("petitions/<slug:slug>/paper/<int:pk>/delete/", delivery_views.paper_batch_delete, name="paper_delete"),
     path("petitions/<slug:slug>/paper/<int:pk>/scan/", delivery_views.paper_batch_scan, name="paper_scan"),
+    path(
+        "petitions/<slug:slug>/paper/<int:pk>/scan/<int:number>/",
+        delivery_views.paper_batch_scan_page,
+        name="paper_scan_page",
+    ),
+    path(
+        "petitions/<slug:slug>/paper/<int:pk>/scan/original/",
+        delivery_views.paper_batch_scan_original,
+        name="paper_scan_original",
+    ),
     path("petitions/<slug:slug>/deliveries/", delivery_views.deliveries, name="deliveries"),
     path("petitions/<slug:slug>/deliveries/new/", delivery_views.delivery_create, name="delivery_create"),
     path("petitions/<slug:slug>/responses/new/", delivery_views.response_create, name="response_create"),
@@ -77,6 +87,14 @@ urlpatterns = [
     path("intake/<int:pk>/", intake_views.intake_detail, name="intake_detail"),
     path("intake/<int:pk>/contact/", intake_views.intake_contact, name="intake_contact"),
     path("intake/<int:pk>/files/<int:file_pk>/", intake_views.intake_file, name="intake_file"),
+    path(
+        "intake/<int:pk>/files/<int:file_pk>/pages/<int:number>/",
+        intake_views.intake_file_page,
+        name="intake_file_page",
+    ),
+    path(
+        "intake/<int:pk>/files/<int:file_pk>/original/", intake_views.intake_file_original, name="intake_file_original"
+    ),
     path("intake/<int:pk>/duplicate/", intake_views.intake_duplicate, name="intake_duplicate"),
     path("intake/<int:pk>/convert/", intake_views.intake_convert, name="intake_convert"),
     path("intake/<int:pk>/ask/", intake_views.intake_ask, name="intake_ask"),

@@ -20,16 +20,10 @@ from petitions import audit_actions
 from petitions.models import Delivery, InvalidTransition, OfficialResponse, Petition, PetitionUpdate, Signature
 from petitions.paper import RecordRefused, check_day
 from petitions.tasks import send_update_batch
-from petitions.uploads import Document
+from petitions.uploads import Document, attach
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-
-def _attach(record: Delivery | OfficialResponse, document: Document | None) -> None:
-    if document is not None:
-        record.document.save(document.content.name, document.content, save=False)
-        record.document_type = document.content_type
 
 
 def delivery_record(
@@ -64,7 +58,7 @@ def delivery_record(
             recorded_by=by,
             recorded_at=now,
         )
-        _attach(delivery, document)
+        attach(delivery, document)
         delivery.save()
         audit.record(
             by=by,
@@ -121,7 +115,7 @@ def response_record(
             recorded_by=by,
             recorded_at=now,
         )
-        _attach(response, document)
+        attach(response, document)
         response.announcement = PetitionUpdate.objects.create(
             petition=petition,
             title=_("Response from %(responder)s") % {"responder": responder},

@@ -936,6 +936,9 @@ class WithDocument(models.Model):
     )
     # The type found in the content when it was uploaded (not the name's).
     document_type = models.CharField(max_length=40, blank=True, editable=False)
+    # A PDF is kept sealed; people see its pages drawn as pictures
+    # (core.uploads.save_pages: name, width, height of each).
+    document_pages = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         abstract = True

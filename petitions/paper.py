@@ -17,9 +17,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import audit
+from core.uploads import stored_names
 from petitions import audit_actions, counting
 from petitions.models import PaperBatch, Petition
-from petitions.uploads import Document
+from petitions.uploads import Document, attach
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -91,9 +92,7 @@ def paper_batch_record(
             recorded_by=by,
             recorded_at=now,
         )
-        if document is not None:
-            batch.document.save(document.content.name, document.content, save=False)
-            batch.document_type = document.content_type
+        attach(batch, document)
         batch.save()
         counting.record_paper_change(petition_id=petition.pk, delta=count, now=now)
         audit.record(by=by, action=audit_actions.PAPER_RECORD, subject=petition, target=batch, details=_values(batch))
@@ -124,13 +123,12 @@ def paper_batch_edit(
         for name in changed:
             setattr(batch, name, fields[name])
         _check_gathered(petition=petition, count=batch.count, gathered_on=batch.gathered_on, now=now)
-        old_file = batch.document.name
+        old_files = stored_names(batch.document.name, batch.document_pages)
         if document is not None:
-            batch.document.save(document.content.name, document.content, save=False)
-            batch.document_type = document.content_type
+            attach(batch, document)
             changed.append("scan")
-        elif remove_document and old_file:
-            batch.document, batch.document_type = "", ""
+        elif remove_document and old_files:
+            batch.document, batch.document_type, batch.document_pages = "", "", []
             changed.append("scan")
         if not changed:
             return []
@@ -147,8 +145,8 @@ def paper_batch_edit(
             details={"changed": changed, "before": before, "after": after},
         )
         petition.forget_cached_page()
-        if "scan" in changed and old_file:
-            _delete_file_on_commit(batch, old_file)
+        if "scan" in changed and old_files:
+            _delete_files_on_commit(batch, old_files)
     return changed
 
 
@@ -169,13 +167,13 @@ def paper_batch_delete(*, by: User, batch: PaperBatch, reason: str, now: datetim
             details={"before": before},
         )
         counting.record_paper_change(petition_id=petition.pk, delta=-batch.count, now=now)
-        old_file = batch.document.name
+        old_files = stored_names(batch.document.name, batch.document_pages)
         batch.delete()
         petition.forget_cached_page()
-        if old_file:
-            _delete_file_on_commit(batch, old_file)
+        if old_files:
+            _delete_files_on_commit(batch, old_files)
 
 
-def _delete_file_on_commit(batch: PaperBatch, name: str) -> None:
+def _delete_files_on_commit(batch: PaperBatch, names: list[str]) -> None:
     storage = batch.document.storage
-    transaction.on_commit(lambda: storage.delete(name))
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])

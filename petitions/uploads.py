@@ -3,28 +3,21 @@ of response): what is accepted, how it is stored, where it lives.
 
 Everything goes to the "private" storage (settings.STORAGES), never to a
 publicly served MEDIA directory: a file is read only through a view that
-checks who asks. The type is decided by the content, never by the name, and
-every image is drawn again so that its metadata (GPS position, camera
-serial, author) stays behind.
+checks who asks. What is kept of a file is decided by core.uploads, the reader every upload
+goes through: a picture drawn again, or a PDF sealed with its pages drawn as
+pictures.
 """
 
-import io
-import uuid
-import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_BYTES = 20 * 1024 * 1024
-PDF = "application/pdf"
-# Formats Pillow may decode: the others (and their parsers' bugs) stay out.
-IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+from core.uploads import PDF, ReencodedImage, UploadLimits, kept_file, read_upload, save_pages, stored_names
+
+__all__ = ["PDF", "Document", "PrivateFileStorage", "attach", "private_storage", "read_document"]
 
 
 def private_storage() -> Storage:
@@ -51,48 +44,29 @@ class PrivateFileStorage(FileSystemStorage):
 
 @dataclass(frozen=True)
 class Document:
+    """An upload as a record keeps it (core.uploads.kept_file): the picture,
+    or the sealed PDF with its pages drawn as pictures."""
+
     content: ContentFile
     content_type: str
+    pages: tuple[ReencodedImage, ...] = ()
 
 
 def read_document(upload: File) -> Document:
     """The upload as it will be stored, or a ValidationError saying what is wrong."""
-    if upload.size is not None and upload.size > MAX_BYTES:
-        raise ValidationError(
-            _("This file is larger than 20 MB. Scan at a lower resolution or split it into several files."),
-            code="too_large",
-        )
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        data = upload.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise ValidationError(_("This file is larger than 20 MB."), code="too_large")
-        return Document(ContentFile(data, name=f"{uuid.uuid4().hex}.pdf"), PDF)
-    return _redrawn_image(upload)
+    read = read_upload(upload, limits=UploadLimits.organiser())
+    content, content_type = kept_file(read)
+    return Document(content, content_type, read.pages)
 
 
-def _redrawn_image(upload: File) -> Document:
-    refused = ValidationError(_("Upload a PDF or an image (JPEG, PNG, WebP or GIF)."), code="type")
-    try:
-        with warnings.catch_warnings():
-            # A "decompression bomb" (a small file that decodes to billions
-            # of pixels) is refused, not merely warned about.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload, formats=IMAGE_FORMATS) as image:
-                image.load()
-                found = image.format
-                image = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError) as error:
-        raise refused from error
-    out = io.BytesIO()
-    if found == "JPEG":
-        if image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        image.save(out, format="JPEG", quality=90)  # no exif= passed: the metadata stays behind
-        return Document(ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg"), "image/jpeg")
-    if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-        image = image.convert("RGBA")
-    image.save(out, format="PNG")
-    return Document(ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.png"), "image/png")
+def attach(record, document: Document | None) -> list[str]:
+    """Store `document` on `record` (a WithDocument, not saved here), its pages
+    beside it; returns the names of the files it replaces, to delete once
+    the change is committed."""
+    if document is None:
+        return []
+    old = stored_names(record.document.name, record.document_pages)
+    record.document.save(document.content.name, document.content, save=False)
+    record.document_type = document.content_type
+    record.document_pages = save_pages(record.document.storage, beside=record.document.name, pages=document.pages)
+    return old

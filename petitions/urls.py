@@ -24,6 +24,16 @@ urlpatterns = [
     path("petitions/<slug:slug>/sign-up-sheet/", delivery_views.sign_up_sheet, name="sign_up_sheet"),
     path("petitions/<slug:slug>/deliveries/<int:pk>/file/", delivery_views.delivery_file, name="delivery_file"),
     path("petitions/<slug:slug>/responses/<int:pk>/file/", delivery_views.response_file, name="response_file"),
+    path(
+        "petitions/<slug:slug>/deliveries/<int:pk>/file/<int:number>/",
+        delivery_views.delivery_file_page,
+        name="delivery_file_page",
+    ),
+    path(
+        "petitions/<slug:slug>/responses/<int:pk>/file/<int:number>/",
+        delivery_views.response_file_page,
+        name="response_file_page",
+    ),
     path("signatures/confirm/<str:token>/", views.signature_confirm, name="confirm"),
     path("signatures/confirm/<str:token>/resend/", views.signature_resend, name="resend"),
     path("signatures/withdraw/<str:token>/", views.signature_withdraw, name="withdraw"),

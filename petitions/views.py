@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases.models import Case
-from core import public_form
+from core import body_limits, public_form
+from core.body_limits import body_limit
 from core.client_ip import client_ip, client_ip_hash
 from core.cross_origin import cross_origin_protected
 from core.search_query import clean_query
@@ -125,6 +126,7 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return page_cache.respond(html, slug=slug)
 
 
+@body_limit(body_limits.SMALL_FORM)
 @cross_origin_protected
 @require_http_methods(["GET", "POST"])
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,13 +1,17 @@
 """Every public form field and query parameter against the hostile corpus:
-always a 2xx, 3xx or 4xx with a page of ours, never a 500, nothing corrupted."""
+always a 2xx, 3xx or 4xx with a page of ours, never a 500, nothing corrupted.
+Oversized bodies and decompression-heavy files are bounded by bytes read and
+pixels decoded, never by how fast the machine is."""
 
+import io
 import urllib.parse
 
 import pytest
 from django.core import mail
+from django.urls import resolve
 
 from petitions.models import Petition, Signature
-from tests.hostile import RAW_QUERY, SCRIPT_MARKERS, TEXT
+from tests.hostile import OVERSIZED_DECLARED_LENGTHS, RAW_QUERY, SCRIPT_MARKERS, TEXT, decompression_heavy_images
 from tests.petitions.factories import another_address, confirmed_signature, open_petition, sign_form
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +121,90 @@ def test_hostile_names_in_open_data_addresses_are_not_found(client, petition_wit
     for value in [*RAW_QUERY, "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "petition%00"]:
         response = client.get(template.format(value))
         assert response.status_code in (400, 404), (template, value[:40], response.status_code)
+
+
+# --- Oversized bodies and decompression-heavy files -----------------------------
+
+
+class CountingInput(io.BytesIO):
+    """A wsgi.input that remembers how many bytes were read from it."""
+
+    bytes_read = 0
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+    readline = read
+
+
+def public_posts(petition, case) -> list[str]:
+    return [
+        f"/en/petitions/{petition.slug}/sign/",
+        "/i18n/setlang/",
+        "/en/cases/tell-us/",
+        f"/en/cases/{case.reference}/request/",
+    ]
+
+
+@pytest.mark.parametrize("declared", OVERSIZED_DECLARED_LENGTHS)
+def test_oversized_bodies_to_every_public_form_are_refused_before_they_are_read(client, declared):
+    from tests.cases.factories import public_case
+
+    petition, case = open_petition(), public_case()
+    for path in public_posts(petition, case):
+        if declared <= resolve(path).func.plea_body_limit:
+            continue  # within what this form needs (the intake form takes five files)
+        stream = CountingInput(b"x" * 4096)
+        response = client.generic(
+            "POST", path, CONTENT_TYPE="multipart/form-data; boundary=x", CONTENT_LENGTH=str(declared),
+            **{"wsgi.input": stream},
+        )  # fmt: skip
+        assert response.status_code == 413, (path, declared)
+        assert stream.bytes_read == 0, path
+        assert "Too much sent at once" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_chunked_bodies_to_every_public_form_are_read_no_further_than_the_limit(client):
+    from core.body_limits import MB
+    from tests.cases.factories import public_case
+
+    petition, case = open_petition(), public_case()
+    for path in public_posts(petition, case):
+        stream = CountingInput(b"x" * (110 * MB))
+        response = client.generic(
+            "POST", path, CONTENT_TYPE="multipart/form-data; boundary=x", CONTENT_LENGTH="",
+            HTTP_TRANSFER_ENCODING="chunked", **{"wsgi.input": stream},
+        )  # fmt: skip
+        assert response.status_code == 413, path
+        assert stream.bytes_read <= 101 * MB + 1, path
+
+
+@pytest.mark.parametrize("name", list(decompression_heavy_images()))
+def test_decompression_heavy_images_cost_no_decoded_pixel_and_keep_nothing(client, monkeypatch, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models import Submission, SubmissionFile
+    from core import uploads
+    from tests.cases.test_intake import intake_form
+
+    reports = []
+    real = uploads.run_worker
+
+    def counting(job, data):
+        done = real(job, data)
+        reports.append(done.report)
+        return done
+
+    monkeypatch.setattr(uploads, "run_worker", counting)
+    data = decompression_heavy_images()[name]
+    assert len(data) < 1_000_000
+
+    response = client.post("/en/cases/tell-us/", {**intake_form(), "files": [SimpleUploadedFile("a.png", data)]})
+
+    assert response.status_code == 400
+    assert "a.png: " in response.content.decode()
+    assert sum(report.get("decoded_pixels", 0) for report in reports) == 0
+    assert not Submission.objects.exists() and not SubmissionFile.objects.exists()

@@ -14,10 +14,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import SignedInSession
-from cases.intake import Attachment, submission_close, submission_create
+from cases.intake import submission_close, submission_create
 from cases.models import Submission
 from cases.models import Testimony as CaseTestimony
 from cases.photos import photo_choose_portrait
+from core.uploads import Upload
 from petitions.paper import paper_batch_record
 from petitions.tokens import Purpose, make_token
 from tests.cases.photo_files import internal_photo, published_photo, waiting_photo
@@ -153,13 +154,7 @@ def private_world(world):
             "contact_email": SUBMISSION_MARKERS["submission_contact_email"],
             "contact_other": SUBMISSION_MARKERS["submission_contact_other"],
         },
-        attachments=[
-            Attachment(
-                data=f"%PDF-1.4 {SUBMISSION_MARKERS['submission_file']}".encode(),
-                content_type="application/pdf",
-                suffix="pdf",
-            )
-        ],
+        uploads=[Upload(original_pdf=f"%PDF-1.4 {SUBMISSION_MARKERS['submission_file']}".encode())],
         ip_address="198.51.100.7",
         language="en",
     )
@@ -170,7 +165,7 @@ def private_world(world):
             "relationship": "child",
             "contact_name": SUBMISSION_MARKERS["request_contact_name"],
         },
-        attachments=[],
+        uploads=[],
         ip_address="198.51.100.7",
         language="en",
         case=world["person"],

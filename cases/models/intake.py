@@ -226,6 +226,9 @@ class SubmissionFile(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     size = models.PositiveIntegerField(default=0, editable=False)
+    # A PDF is kept sealed; editors see its pages drawn as pictures
+    # (core.uploads.save_pages: name, width, height of each).
+    pages = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("file sent with a submission")
@@ -238,3 +241,7 @@ class SubmissionFile(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"

@@ -45,7 +45,7 @@ class PhotoQuerySet(models.QuerySet):
 
 class Photo(ReviewedPublication):
     """A photo of a case or of one of its testimonies, kept only as the
-    re-encoded sizes core.images renders (never the file as uploaded). It is
+    re-encoded sizes core.uploads renders (never the file as uploaded). It is
     shown publicly only when the family consents, it has alt text, and a
     second case editor approved it; its files are in the public photo storage
     exactly while it is published, in the private storage always."""

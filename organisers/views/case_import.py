@@ -19,6 +19,8 @@ from accounts.audit import record
 from accounts.two_factor import fresh_second_factor_required
 from cases import audit_actions, case_csv, csv_export, csv_import
 from cases.models import Case, CaseImport, InvalidTransition
+from core import body_limits
+from core.body_limits import body_limit
 from core.csv_stream import csv_lines
 from organisers.views.case_reviews import case_editor_required
 
@@ -59,6 +61,7 @@ class SizeLimitedUpload(FileUploadHandler):
         return None
 
 
+@body_limit(csv_import.MAX_BYTES + body_limits.MB)
 @csrf_exempt  # checked by _case_import, once the upload handler is in place (Django's documented way)
 @case_editor_required
 @require_http_methods(["GET", "POST"])

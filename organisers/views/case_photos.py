@@ -16,6 +16,8 @@ from accounts import two_factor
 from cases import photos
 from cases.models import Case, InvalidTransition, Photo
 from cases.photo_views import photo_file_response
+from core import body_limits
+from core.body_limits import body_limit
 from organisers.forms import ReasonForm
 from organisers.photo_forms import PhotoForm, PhotoUploadForm
 from organisers.views.case_reviews import case_editor_required
@@ -41,6 +43,7 @@ def _page(request, case: Case, form: PhotoUploadForm, *, status: int = 200) -> H
     return render(request, "organisers/case_photos.html", context, status=status)
 
 
+@body_limit(body_limits.ONE_FILE)
 @case_editor_required
 @require_http_methods(["GET", "POST"])
 def case_photos(request: HttpRequest, reference: str) -> HttpResponse:

@@ -8,12 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit
 from accounts.roles import OWNING_ROLES
+from accounts.two_factor import fresh_second_factor_required
+from core import body_limits, upload_responses
+from core.body_limits import body_limit
 from organisers.access import petition_for
 from organisers.delivery_forms import (
     DeleteBatchForm,
@@ -24,8 +28,9 @@ from organisers.delivery_forms import (
     VictoryLinkForm,
 )
 from petitions import audit_actions, delivery, paper
-from petitions.delivery_views import file_response
+from petitions.delivery_views import document_page, document_response
 from petitions.models import Delivery, OfficialResponse, PaperBatch, Petition, PetitionUpdate
+from petitions.uploads import PDF
 
 # --- Paper signatures -------------------------------------------------------------
 
@@ -34,6 +39,7 @@ def _refused(form, error: Exception) -> None:
     form.add_error(None, str(error))
 
 
+@body_limit(body_limits.ONE_FILE)
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_batches(request: HttpRequest, slug: str) -> HttpResponse:
@@ -69,6 +75,7 @@ def _batch(petition: Petition, pk: int) -> PaperBatch | None:
 NOT_THIS_PETITIONS_BATCH = gettext_lazy("That batch does not belong to this petition. Nothing was changed.")
 
 
+@body_limit(body_limits.ONE_FILE)
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_batch_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -131,8 +138,35 @@ def paper_batch_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 def paper_batch_scan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     petition = petition_for(request, slug, roles=OWNING_ROLES)
     batch = get_object_or_404(PaperBatch, pk=pk, petition=petition)
-    response = file_response(batch, public=False)
+    response = document_response(
+        request,
+        batch,
+        public=False,
+        page_url=lambda number: reverse("organisers:paper_scan_page", args=[petition.slug, batch.pk, number]),
+        back_url=reverse("organisers:paper", args=[petition.slug]),
+        original_url=reverse("organisers:paper_scan_original", args=[petition.slug, batch.pk]),
+    )
     audit.record(by=request.user, action=audit_actions.PAPER_SCAN, subject=petition, target=batch)
+    return response
+
+
+@login_required
+def paper_batch_scan_page(request: HttpRequest, slug: str, pk: int, number: int) -> HttpResponse:
+    petition = petition_for(request, slug, roles=OWNING_ROLES)
+    return document_page(get_object_or_404(PaperBatch, pk=pk, petition=petition), number, public=False)
+
+
+@login_required
+@fresh_second_factor_required
+def paper_batch_scan_original(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The scan as it was uploaded, unsealed (it carries signers' names)."""
+    petition = petition_for(request, slug, roles=OWNING_ROLES)
+    batch = get_object_or_404(PaperBatch, pk=pk, petition=petition, document_type=PDF)
+    response = upload_responses.original_pdf_response(batch.document.storage, batch.document.name)
+    audit.record(
+        by=request.user, action=audit_actions.PAPER_SCAN, subject=petition, target=batch,
+        details={"original_pdf": True},
+    )  # fmt: skip
     return response
 
 
@@ -181,6 +215,7 @@ def _record(request: HttpRequest, slug: str, *, form_class, service, success: st
     return _delivery_page(request, petition, status=400, **{form_name: form})
 
 
+@body_limit(body_limits.ONE_FILE)
 @login_required
 @require_POST
 def delivery_create(request: HttpRequest, slug: str) -> HttpResponse:
@@ -194,6 +229,7 @@ def delivery_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@body_limit(body_limits.ONE_FILE)
 @login_required
 @require_POST
 def response_create(request: HttpRequest, slug: str) -> HttpResponse:

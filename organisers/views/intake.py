@@ -7,8 +7,9 @@ details, or a file they sent, is audited each time."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,8 @@ from accounts.models import AuditEntry
 from accounts.two_factor import fresh_second_factor_required
 from cases import audit_actions, intake
 from cases.models import Case, CaseName, InvalidTransition, Submission, SubmissionFile
+from core import upload_responses
+from core.uploads import is_sealed
 from organisers.intake_forms import AskForm, BulkCloseForm, CloseForm, DuplicateForm, QueueFilters
 from organisers.views.case_reviews import case_editor_required
 
@@ -72,21 +75,54 @@ def intake_contact(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "organisers/intake_contact.html", {"submission": submission, "contact": contact})
 
 
+def _kept(pk: int, file_pk: int) -> SubmissionFile:
+    return get_object_or_404(SubmissionFile.objects.select_related("submission"), pk=file_pk, submission_id=pk)
+
+
 @case_editor_required
 @fresh_second_factor_required
 def intake_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
-    kept = get_object_or_404(SubmissionFile, pk=file_pk, submission_id=pk)
-    try:
-        handle = kept.file.storage.open(kept.file.name, "rb")
-    except OSError as error:
-        raise Http404 from error
+    """A photo as kept, or a PDF as the pictures of its pages."""
+    kept = _kept(pk, file_pk)
+    storage = kept.file.storage
+    if kept.is_pdf and is_sealed(kept.file.name):
+        response = upload_responses.pages_page(
+            request,
+            title=_("Document sent with submission #%(pk)s") % {"pk": pk},
+            pages=kept.pages,
+            page_url=lambda number: reverse("organisers:intake_file_page", args=[pk, file_pk, number]),
+            back_url=reverse("organisers:intake_detail", args=[pk]),
+            original_url=reverse("organisers:intake_file_original", args=[pk, file_pk]),
+        )
+    else:
+        # A PDF kept before PDFs were drawn as pages downloads as it was stored.
+        response = upload_responses.stored_file_response(
+            storage, kept.file.name, content_type=kept.content_type, cache_control=upload_responses.PRIVATE,
+            as_attachment=kept.is_pdf,
+        )  # fmt: skip
     audit.record(by=request.user, action=audit_actions.SUBMISSION_FILE, target=kept.submission)
-    is_pdf = kept.content_type == intake.PDF
-    response = FileResponse(
-        handle, content_type=kept.content_type, as_attachment=is_pdf, filename=kept.file.name.rsplit("/", 1)[-1]
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@case_editor_required
+@fresh_second_factor_required
+def intake_file_page(request: HttpRequest, pk: int, file_pk: int, number: int) -> HttpResponse:
+    kept = _kept(pk, file_pk)
+    return upload_responses.page_response(kept.file.storage, kept.pages, number, cache_control=upload_responses.PRIVATE)
+
+
+@case_editor_required
+@fresh_second_factor_required
+def intake_file_original(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    """The PDF as the family sent it, unsealed: audited as its own reading."""
+    kept = _kept(pk, file_pk)
+    if not kept.is_pdf:
+        raise Http404
+    response = upload_responses.original_pdf_response(kept.file.storage, kept.file.name)
+    audit.record(
+        by=request.user, action=audit_actions.SUBMISSION_FILE, target=kept.submission,
+        details={"file": kept.pk, "original_pdf": True},
+    )  # fmt: skip
     return response
 
 

@@ -488,7 +488,7 @@ def test_family_contacts_files_case_export_and_photo_approval_ask_for_a_fresh_se
     editor.set_password(f.PASSWORD)
     editor.save()
     device = enrolled(editor)
-    submission = new_case_submission(attachments=[photo()])
+    submission = new_case_submission(uploads=[photo()])
     attachment = submission.files.get()
     case = draft_case()
     waiting = waiting_photo(case, by=f.case_editor("dilnur"), alt="A man", source="Family")

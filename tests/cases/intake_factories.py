@@ -4,10 +4,12 @@ import io
 
 from PIL import Image
 
-from cases.intake import Attachment, read_attachment, submission_create
+from cases.intake import submission_create
 from cases.models import Case, Submission
+from core.uploads import Upload, UploadLimits, read_upload
+from tests.core.upload_files import pdf_bytes
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_bytes(pages=2)
 
 
 def jpeg_with_gps(*, size=(640, 480)) -> bytes:
@@ -23,13 +25,19 @@ def jpeg_with_gps(*, size=(640, 480)) -> bytes:
     return out.getvalue()
 
 
-def photo() -> Attachment:
+def photo() -> Upload:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return read_attachment(SimpleUploadedFile("photo.jpg", jpeg_with_gps(size=(64, 48))))
+    return read_upload(SimpleUploadedFile("photo.jpg", jpeg_with_gps(size=(64, 48))), limits=UploadLimits.public())
 
 
-def new_case_submission(*, attachments: list[Attachment] = (), ip_address: str = "203.0.113.9", **fields) -> Submission:
+def document() -> Upload:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return read_upload(SimpleUploadedFile("statement.pdf", PDF_BYTES), limits=UploadLimits.public())
+
+
+def new_case_submission(*, uploads: list[Upload] = (), ip_address: str = "203.0.113.9", **fields) -> Submission:
     values = {
         "name_latin": "Mihrigul Tursun",
         "relationship": "sibling",
@@ -42,7 +50,7 @@ def new_case_submission(*, attachments: list[Attachment] = (), ip_address: str =
     }
     values.update(fields)
     return submission_create(
-        kind=Submission.Kind.NEW_CASE, fields=values, attachments=list(attachments), ip_address=ip_address,
+        kind=Submission.Kind.NEW_CASE, fields=values, uploads=list(uploads), ip_address=ip_address,
         language="en",
     )  # fmt: skip
 
@@ -56,6 +64,4 @@ def case_request(case: Case, *, kind: str = Submission.Kind.REMOVAL, **fields) -
         "contact_other": "",
     }
     values.update(fields)
-    return submission_create(
-        kind=kind, fields=values, attachments=[], ip_address="203.0.113.9", language="en", case=case
-    )
+    return submission_create(kind=kind, fields=values, uploads=[], ip_address="203.0.113.9", language="en", case=case)

@@ -8,7 +8,7 @@ from PIL import Image
 
 from cases import photos
 from cases.models import Case, Photo
-from tests.core.test_images import jpeg_with_gps
+from tests.core.test_uploads import jpeg_with_gps
 
 __all__ = ["jpeg_with_gps"]
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from cases.models import Submission, SubmissionFile
-from core import form_clock
+from core import encryption, form_clock
 from tests.cases.factories import draft_case, public_case
 from tests.cases.intake_factories import PDF_BYTES, jpeg_with_gps
 from tests.conftest import page_text, rate_limit_rules
@@ -97,7 +97,9 @@ def test_a_submission_is_kept_with_its_files_and_the_thank_you_page_promises_not
     assert (photo.content_type, document.content_type) == ("image/webp", "application/pdf")
     assert "Mihrigul" not in photo.file.name and "statement" not in document.file.name
     with document.file.open("rb") as handle:
-        assert handle.read() == PDF_BYTES
+        sealed = handle.read()
+    assert b"%PDF" not in sealed and encryption.unseal_bytes(sealed) == PDF_BYTES
+    assert [(page["width"], page["height"]) for page in document.pages] == [(1130, 1600), (1130, 1600)]
     with photo.file.open("rb") as handle:
         data = handle.read()
     picture = Image.open(io.BytesIO(data))
@@ -169,7 +171,7 @@ def test_a_decompression_bomb_is_refused(client):
     Image.new("1", (9000, 9000)).save(out, format="PNG")  # 81 megapixels in a few kilobytes
     response = client.post(URL, {**intake_form(), "files": [SimpleUploadedFile("bomb.png", out.getvalue())]})
     assert response.status_code == 400
-    assert "larger than 40 megapixels" in page_text(response)
+    assert "larger than 12 megapixels" in page_text(response)
     assert not Submission.objects.exists()
 
 
@@ -313,4 +315,56 @@ def test_a_request_form_of_another_case_is_not_accepted(client):
     case, other = public_case(), public_case()
     response = client.post(request_url(case), request_form(case, started=started(scope=f"request:{other.reference}")))
     assert response.status_code == 400
+    assert not Submission.objects.exists()
+
+
+def test_a_pdf_over_twenty_megabytes_is_called_a_file_not_an_image(client):
+    big = SimpleUploadedFile("statement.pdf", b"%PDF-1.7\n" + b"0" * (20 * 1024 * 1024), content_type="application/pdf")
+
+    response = client.post(URL, {**intake_form(), "files": [big]})
+
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "statement.pdf: This file is larger than 20 MB" in text
+    assert "This image is larger" not in text
+    assert not Submission.objects.exists()
+
+
+def test_five_decompression_heavy_pngs_are_refused_without_decoding_a_pixel(client, monkeypatch):
+    """Five solid-colour 6300 by 6300 pictures: under a megabyte to send, 200
+    megapixels to decode. Counted in pixels decoded, not seconds."""
+    from core import uploads
+    from tests.core.upload_files import solid_png
+
+    reports = []
+    real = uploads.run_worker
+
+    def counting(job, data):
+        done = real(job, data)
+        reports.append(done.report)
+        return done
+
+    monkeypatch.setattr(uploads, "run_worker", counting)
+    heavy = [SimpleUploadedFile(f"{n}.png", solid_png((6300, 6300)), content_type="image/png") for n in range(5)]
+    assert sum(upload.size for upload in heavy) < 1_000_000
+
+    response = client.post(URL, {**intake_form(), "files": heavy})
+
+    assert response.status_code == 400
+    text = page_text(response)
+    assert all(f"{n}.png: This picture is larger than 12 megapixels" in text for n in range(5))
+    assert sum(report.get("decoded_pixels", 0) for report in reports) == 0
+    assert not Submission.objects.exists() and not SubmissionFile.objects.exists()
+
+
+def test_a_submission_decodes_no_more_than_its_pixel_budget(client, settings):
+    from tests.core.upload_files import solid_png
+
+    settings.PLEA_PUBLIC_UPLOAD_PIXEL_BUDGET = 10_000_000
+    pictures = [SimpleUploadedFile(f"{n}.png", solid_png((2000, 2000)), content_type="image/png") for n in range(4)]
+
+    response = client.post(URL, {**intake_form(), "files": pictures})
+
+    assert response.status_code == 400
+    assert "Together these files are too large" in page_text(response)
     assert not Submission.objects.exists()

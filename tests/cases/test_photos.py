@@ -286,11 +286,16 @@ def test_the_case_list_query_count_does_not_grow_with_portraits(client, alice, b
 
 
 def test_photo_add_takes_an_image_already_reencoded(alice):
-    from core.images import reencode
+    from core.uploads import UploadLimits, read_image
 
     case: Case = draft_case()
     photo = photos.photo_add(
-        case=case, image=reencode(jpeg_upload()), consent=Photo.Consent.PUBLIC, source="Submission #4", alt="", by=alice
+        case=case,
+        image=read_image(jpeg_upload(), limits=UploadLimits.organiser()),
+        consent=Photo.Consent.PUBLIC,
+        source="Submission #4",
+        alt="",
+        by=alice,
     )
 
     assert photo.consent == Photo.Consent.PUBLIC and photo.visibility == Visibility.DRAFT

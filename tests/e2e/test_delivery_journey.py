@@ -12,12 +12,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from petitions.models import PaperBatch, Petition
+from tests.core.upload_files import pdf_bytes
 from tests.e2e.conftest import SCREENSHOTS
 from tests.organisers.factories import PASSWORD, confirmed_signature, open_petition, owner_of, public_signature
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_bytes()
 
 
 @pytest.fixture

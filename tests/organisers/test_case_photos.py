@@ -76,7 +76,7 @@ def test_a_refused_file_is_said_in_words_and_nothing_typed_is_lost(client, image
 
 
 def test_a_file_over_twenty_megabytes_is_refused(client, monkeypatch):
-    monkeypatch.setattr("core.images.MAX_BYTES", 1000)
+    monkeypatch.setattr("core.uploads.MAX_BYTES", 1000)
     case = draft_case()
     client.force_login(case_editor())
 

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
+from core import encryption
 from petitions import audit_actions
 from petitions.models import Delivery, OfficialResponse, PaperBatch, Petition, PetitionUpdate
+from petitions.paper import paper_batch_delete
 from tests.conftest import page_text
 from tests.organisers.factories import (
     confirmed_signature,
@@ -71,7 +73,8 @@ def test_an_owner_records_a_batch_with_a_scan_and_the_public_page_shows_the_figu
     batch = PaperBatch.objects.get()
     assert batch.document_type == "application/pdf"
     stored = Path(batch.document.path)
-    assert stored.read_bytes() == PDF_BYTES
+    assert encryption.unseal_bytes(stored.read_bytes()) == PDF_BYTES
+    assert len(batch.document_pages) == 2
     assert str(settings.PLEA_PRIVATE_ROOT) in str(stored)
     assert not str(stored).startswith(str(settings.BASE_DIR / "static"))
     text = page_text(client.get(campaign.get_absolute_url()))
@@ -87,7 +90,7 @@ def test_the_scan_opens_for_owners_and_staff_only_and_each_opening_is_audited(cl
 
     response = client.get(scan_url)
     assert response.status_code == 200
-    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Type"] == "image/webp"
     assert response["Cache-Control"] == "private, no-store"
     assert "sandbox" in response["Content-Security-Policy"] and response["X-Content-Type-Options"] == "nosniff"
     assert b"SpyCam" not in b"".join(response.streaming_content)
@@ -112,7 +115,7 @@ def test_the_scan_opens_for_owners_and_staff_only_and_each_opening_is_audited(cl
         ({"gathered_on": (TODAY - datetime.timedelta(days=90)).isoformat()}, "before the petition opened"),
         ({"gathered_on": "31/02/2026"}, "Enter a valid date"),
         ({"place": ""}, "This field is required"),
-        ({"document": SimpleUploadedFile("sheets.pdf", b"not a pdf at all")}, "Upload a PDF or an image"),
+        ({"document": SimpleUploadedFile("sheets.pdf", b"not a pdf at all")}, "PDF documents only"),
         ({"document": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024))}, "larger than 20 MB"),
     ],
     ids=["negative", "zero", "absurd", "not-a-number", "future", "before-opening", "bad-date", "no-place",
@@ -224,7 +227,7 @@ def test_a_delivery_freezes_the_counts_and_shows_on_the_timeline_while_waiting_f
     photo_url = reverse("petitions:delivery_file", kwargs={"slug": campaign.slug, "pk": delivery.pk})
     client.logout()
     response = client.get(photo_url)
-    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
     assert AuditEntry.objects.filter(action=audit_actions.DELIVERY_RECORD).count() == 1
 
 
@@ -235,7 +238,7 @@ def test_a_delivery_freezes_the_counts_and_shows_on_the_timeline_while_waiting_f
         ({"delivered_on": "2001-01-01"}, "before the petition opened"),
         ({"method": "pigeon"}, "Select a valid choice"),
         ({"addressee": ""}, "This field is required"),
-        ({"document": SimpleUploadedFile("x.png", b"MZ\x90\x00 an executable")}, "Upload a PDF or an image"),
+        ({"document": SimpleUploadedFile("x.png", b"MZ\x90\x00 an executable")}, "PDF documents only"),
     ],
 )
 def test_bad_deliveries_are_refused_and_nothing_stored(client, campaign, changes, message):
@@ -273,7 +276,7 @@ def test_a_response_shows_prominently_and_is_mailed_to_signers_who_asked_for_upd
         ({"responded_on": (TODAY + datetime.timedelta(days=5)).isoformat()}, "cannot be in the future"),
         ({"summary": ""}, "This field is required"),
         ({"link": "javascript:alert(1)"}, "Enter a valid URL"),
-        ({"document": SimpleUploadedFile("letter.pdf", b"<svg onload=alert(1)>")}, "Upload a PDF or an image"),
+        ({"document": SimpleUploadedFile("letter.pdf", b"<svg onload=alert(1)>")}, "PDF documents only"),
     ],
 )
 def test_bad_responses_are_refused_nothing_stored_nobody_mailed(client, campaign, send_on_commit, changes, message):
@@ -391,3 +394,50 @@ def test_the_petition_page_reads_deliveries_and_responses_in_a_fixed_number_of_q
     with django_assert_max_num_queries(10):
         response = client.get(campaign.get_absolute_url())
     assert "Response from R4" in page_text(response)
+
+
+def test_a_scanned_pdf_is_shown_to_owners_as_its_pages_and_the_original_only_unsealed_on_request(client, campaign):
+    client.post(url("paper", campaign), batch_form(document=SimpleUploadedFile("sheets.pdf", PDF_BYTES)))
+    batch = PaperBatch.objects.get()
+
+    response = client.get(url("paper_scan", campaign, pk=batch.pk))
+    assert response.status_code == 200 and "Page 2 of 2" in page_text(response)
+    assert response["Cache-Control"] == "private, no-store"
+    page = client.get(url("paper_scan_page", campaign, pk=batch.pk, number=1))
+    assert page["Content-Type"] == "image/webp" and page["Cache-Control"] == "private, no-store"
+    original = client.get(url("paper_scan_original", campaign, pk=batch.pk))
+    assert original.content == PDF_BYTES and original["Content-Disposition"].startswith("attachment")
+    readings = AuditEntry.objects.filter(action=audit_actions.PAPER_SCAN, target_id=str(batch.pk))
+    assert [entry.details for entry in readings.order_by("pk")] == [{}, {"original_pdf": True}]
+
+
+def test_replacing_or_deleting_a_scanned_pdf_deletes_its_pages(client, campaign):
+    client.post(url("paper", campaign), batch_form(document=SimpleUploadedFile("sheets.pdf", PDF_BYTES)))
+    batch = PaperBatch.objects.get()
+    storage = batch.document.storage
+    first = [batch.document.name, *(page["name"] for page in batch.document_pages)]
+    assert len(first) == 3 and all(storage.exists(name) for name in first)
+
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        paper_batch_delete(by=owner_of(campaign), batch=batch, reason="Counted twice")
+
+    assert not any(storage.exists(name) for name in first)
+
+
+def test_a_delivered_letter_in_pdf_is_public_only_as_pictures_of_its_pages(client, campaign):
+    letter = SimpleUploadedFile("letter.pdf", PDF_BYTES)
+    assert client.post(url("delivery_create", campaign), delivery_form(document=letter)).status_code == 302
+    delivery = Delivery.objects.get()
+    client.logout()
+
+    kwargs = {"slug": campaign.slug, "pk": delivery.pk}
+    response = client.get(reverse("petitions:delivery_file", kwargs=kwargs))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "Page 1 of 2" in page_text(response) and "original" not in page_text(response)
+    page = client.get(reverse("petitions:delivery_file_page", kwargs={**kwargs, "number": 2}))
+    assert page.status_code == 200 and page["Content-Type"] == "image/webp"
+    assert page["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert b"%PDF" not in b"".join(page.streaming_content)
+    assert client.get(reverse("petitions:delivery_file_page", kwargs={**kwargs, "number": 3})).status_code == 404

@@ -16,8 +16,9 @@ from cases.intake import closed_submissions_erase, submission_close
 from cases.models import Case, Submission, SubmissionFile
 from cases.models import Testimony as CaseTestimony
 from cases.publication import case_approve, case_submit
+from tests.accounts.second_factors import enrolled, totp_code
 from tests.cases.factories import draft_case, public_case, shown_for_publication
-from tests.cases.intake_factories import case_request, new_case_submission, photo
+from tests.cases.intake_factories import PDF_BYTES, case_request, document, new_case_submission, photo
 from tests.conftest import page_text
 from tests.organisers.factories import case_editor
 
@@ -192,7 +193,7 @@ def test_convert_to_a_draft_case_carrying_the_family_consent(client, editor, pub
 def test_the_familys_pictures_become_photos_of_the_draft_that_still_need_approval(client, editor, publication, consent):
     from cases.models import Photo
 
-    submission = new_case_submission(publication=publication, attachments=[photo()])
+    submission = new_case_submission(publication=publication, uploads=[photo()])
     client.post(action("intake_convert", submission))
 
     submission.refresh_from_db()
@@ -271,7 +272,7 @@ def test_every_reading_of_the_contact_is_audited(client, editor):
 
 
 def test_a_file_is_served_privately_and_each_opening_audited(client, editor):
-    submission = new_case_submission(attachments=[photo()])
+    submission = new_case_submission(uploads=[photo()])
     kept = submission.files.get()
     url = reverse("organisers:intake_file", kwargs={"pk": submission.pk, "file_pk": kept.pk})
     response = client.get(url)
@@ -287,7 +288,7 @@ def test_a_file_is_served_privately_and_each_opening_audited(client, editor):
 
 def test_closed_submissions_are_erased_after_the_retention_period_with_their_files(editor):
     now = timezone.now()
-    old = new_case_submission(attachments=[photo()])
+    old = new_case_submission(uploads=[photo()])
     submission_close(submission=old, reason="junk", by=editor)
     Submission.objects.filter(pk=old.pk).update(handled_at=now - datetime.timedelta(days=91))
     recent = new_case_submission()
@@ -350,7 +351,7 @@ def test_conversion_carries_the_entry_in_another_database_unless_a_case_holds_it
 
 def test_the_queue_reads_a_fixed_number_of_queries_however_long(client, editor, django_assert_max_num_queries):
     for number in range(3):
-        new_case_submission(name_latin=f"Person {number}", attachments=[photo()])
+        new_case_submission(name_latin=f"Person {number}", uploads=[photo()])
         case_request(public_case(), kind="correction")
     client.get(QUEUE)  # sessions, groups and the like, once
     # One of these checks that the session is still listed (accounts.sessions), one counts
@@ -363,3 +364,81 @@ def test_the_queue_reads_a_fixed_number_of_queries_however_long(client, editor, 
     with django_assert_max_num_queries(len(first.captured_queries)):
         response = client.get(QUEUE)
     assert len(response.context["page"].object_list) == 26
+
+
+def test_a_pdf_is_shown_as_pictures_of_its_pages_and_never_as_the_pdf(client, editor):
+    submission = new_case_submission(uploads=[document()])
+    kept = submission.files.get()
+    assert len(kept.pages) == 2
+
+    listing = client.get(detail(submission))
+    assert "Document 1 (PDF, 2 pages)" in page_text(listing)
+    response = client.get(reverse("organisers:intake_file", kwargs={"pk": submission.pk, "file_pk": kept.pk}))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    text = page_text(response)
+    assert "Page 1 of 2" in text and "Page 2 of 2" in text and "Download the original PDF" in text
+    assert "no-store" in response["Cache-Control"]
+    page_url = reverse("organisers:intake_file_page", kwargs={"pk": submission.pk, "file_pk": kept.pk, "number": 2})
+    assert page_url in response.content.decode()
+
+    page = client.get(page_url)
+    assert page.status_code == 200 and page["Content-Type"] == "image/webp"
+    assert page["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert b"".join(page.streaming_content)[:4] == b"RIFF"
+    past_the_end = {"pk": submission.pk, "file_pk": kept.pk, "number": 3}
+    assert client.get(reverse("organisers:intake_file_page", kwargs=past_the_end)).status_code == 404
+    assert len(entries(audit_actions.SUBMISSION_FILE)) == 1
+
+
+def test_the_original_pdf_comes_unsealed_as_a_download_and_its_reading_is_audited(client, editor):
+    submission = new_case_submission(uploads=[document()])
+    kept = submission.files.get()
+    with kept.file.open("rb") as handle:
+        assert b"%PDF" not in handle.read()  # sealed at rest
+
+    response = client.get(reverse("organisers:intake_file_original", kwargs={"pk": submission.pk, "file_pk": kept.pk}))
+
+    assert response.status_code == 200 and response.content == PDF_BYTES
+    assert response["Content-Type"] == "application/pdf" and response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert "no-store" in response["Cache-Control"]
+    (reading,) = entries(audit_actions.SUBMISSION_FILE)
+    assert reading.details == {"file": kept.pk, "original_pdf": True}
+    photo_only = new_case_submission(uploads=[photo()])
+    not_a_pdf = {"pk": photo_only.pk, "file_pk": photo_only.files.get().pk}
+    assert client.get(reverse("organisers:intake_file_original", kwargs=not_a_pdf)).status_code == 404
+
+
+def test_the_original_pdf_asks_for_a_fresh_second_factor(client):
+    from tests.accounts.test_two_factor import VERIFY, verified_long_ago
+    from tests.organisers.factories import PASSWORD
+
+    account = case_editor("carol")
+    account.set_password(PASSWORD)
+    account.save()
+    device = enrolled(account)
+    submission = new_case_submission(uploads=[document()])
+    url = reverse("organisers:intake_file_original", kwargs={"pk": submission.pk, "file_pk": submission.files.get().pk})
+    verified_long_ago(client, device)
+
+    assert client.get(url)["Location"].startswith(VERIFY)
+    assert not entries(audit_actions.SUBMISSION_FILE)
+    client.post(VERIFY, {"code": totp_code(device, steps_ahead=1)})
+    assert client.get(url).content == PDF_BYTES
+
+
+def test_erasing_a_submission_erases_its_pdf_and_every_page(editor):
+    old = new_case_submission(uploads=[document()])
+    submission_close(submission=old, reason="junk", by=editor)
+    Submission.objects.filter(pk=old.pk).update(handled_at=timezone.now() - datetime.timedelta(days=91))
+    kept = old.files.get()
+    names = [kept.file.name, *(page["name"] for page in kept.pages)]
+    storage = SubmissionFile._meta.get_field("file").storage
+    assert len(names) == 3 and all(storage.exists(name) for name in names)
+
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        closed_submissions_erase(days=90)
+
+    assert not any(storage.exists(name) for name in names)

@@ -25,9 +25,11 @@ from petitions.models import Delivery, OfficialResponse, Organiser, PaperBatch, 
 from petitions.uploads import read_document
 from tests.accounts.second_factors import enrolled
 from tests.cases.factories import draft_case, shown_for_publication, source
+from tests.cases.intake_factories import document as intake_document
 from tests.cases.intake_factories import new_case_submission
 from tests.cases.intake_factories import photo as intake_photo
 from tests.cases.photo_files import jpeg_upload
+from tests.core.upload_files import pdf_bytes
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +89,7 @@ def world(client) -> World:
         case=revision.case, image=jpeg_upload(), consent=Photo.Consent.PUBLIC, source="Family", alt="A man",
         by=f.case_editor("uploader"),
     )  # fmt: skip
-    submission = new_case_submission(attachments=[intake_photo()])
+    submission = new_case_submission(uploads=[intake_photo(), intake_document()])
     figure = Statistic.objects.create(label="Zq figure", value=5, scope="county", source=source())
     return World(
         petition, signature, Organiser.objects.get(user=moderator), users, batch, response, revision, upload, photo,
@@ -108,7 +110,7 @@ def delivery_records(petition, owner):
     today = timezone.localdate()
     batch = paper_batch_record(
         by=owner, petition=petition, count=5, gathered_on=today, place="Vigil", collected_by="Aigerim",
-        document=read_document(SimpleUploadedFile("s.pdf", b"%PDF-1.4 scan")),
+        document=read_document(SimpleUploadedFile("s.pdf", pdf_bytes())),
     )  # fmt: skip
     response = response_record(by=owner, petition=petition, responder="Ministry", responded_on=today, summary="No.")
     return batch, response
@@ -281,6 +283,14 @@ CASES = [
         OWNERS,
     ),
     ("paper_scan", "get", petition_url("paper_scan", pk=lambda w: w.batch.pk), None, OWNERS),
+    (
+        "paper_scan_page",
+        "get",
+        petition_url("paper_scan_page", pk=lambda w: w.batch.pk, number=lambda w: 1),
+        None,
+        OWNERS,
+    ),
+    ("paper_scan_original", "get", petition_url("paper_scan_original", pk=lambda w: w.batch.pk), None, OWNERS),
     ("deliveries", "get", petition_url("deliveries"), None, OWNERS),
     (
         "delivery_create",
@@ -342,7 +352,21 @@ CASES = [
     (
         "intake_file",
         "get",
-        submission_url("intake_file", file_pk=lambda w: w.submission.files.get().pk),
+        submission_url("intake_file", file_pk=lambda w: w.submission.files.first().pk),
+        None,
+        CASE_EDITORS,
+    ),
+    (
+        "intake_file_page",
+        "get",
+        submission_url("intake_file_page", file_pk=lambda w: w.submission.files.last().pk, number=lambda w: 1),
+        None,
+        CASE_EDITORS,
+    ),
+    (
+        "intake_file_original",
+        "get",
+        submission_url("intake_file_original", file_pk=lambda w: w.submission.files.last().pk),
         None,
         CASE_EDITORS,
     ),

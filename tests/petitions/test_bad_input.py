@@ -79,7 +79,8 @@ def test_html_in_names_and_reasons_is_shown_as_text(client, petition, send_on_co
 def test_a_huge_request_body_is_refused_without_a_server_error(client, petition):
     response = post_sign(client, petition, {**sign_form(petition), "reason": "z" * (2 * 1024 * 1024)})
 
-    assert response.status_code == 400
+    assert response.status_code == 413
+    assert "Too much sent at once" in response.content.decode()
     assert not Signature.objects.exists()
 
 
