@@ -23,6 +23,7 @@ from cases.models.publication import ReviewedPublication, Visibility, content_fi
 from cases.models.testimonies import Testimony
 from cases.partial_dates import DatePrecision, format_partial_date, last_heard_phrase
 from cases.search_keys import key_words, name_search_key
+from core.bidi import isolated
 from core.cache_refresh import forget_now_and_on_commit
 from core.content_languages import LocalText, choose, translations_of
 from core.validators import reject_control_characters
@@ -251,7 +252,8 @@ class Case(ReviewedPublication):
         if name is not None and not self.name_unknown:
             return name.text
         if self.unnamed_description:
-            return gettext("Name not reported (%(description)s)") % {"description": self.unnamed_description}
+            # Isolated: "(wife of Mian Shahid Ilyas)" in an Urdu sentence keeps its brackets in place.
+            return gettext("Name not reported (%(description)s)") % {"description": isolated(self.unnamed_description)}
         return gettext("Name not reported")
 
     @property

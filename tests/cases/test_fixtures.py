@@ -33,7 +33,9 @@ def test_every_fixture_case_page_shows_the_person(client, demo):
 
 def test_unnamed_people_say_so(client, demo):
     page = client.get("/en/cases/wife-of-mian-shahid-ilyas/").content.decode()
-    assert "Name not reported (wife of Mian Shahid Ilyas)" in page
+    assert "Name not reported (\u2068wife of Mian Shahid Ilyas\u2069)" in page
+    urdu = client.get("/ur/cases/wife-of-mian-shahid-ilyas/").content.decode()
+    assert "(\u2068wife of Mian Shahid Ilyas\u2069)" in urdu
 
 
 def test_petition_and_cases_link_both_ways(client, demo):
