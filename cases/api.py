@@ -21,6 +21,7 @@ from ninja import Field, Path, Query, Router, Schema
 from cases.models import Case, CaseIdentifier, CaseName, CaseQuerySet, Source
 from cases.petition_links import petitions_for
 from core.api_pages import ERRORS, MAX_PAGE, SLUG_MAX_LENGTH, SLUG_PATTERN, Page, page_of
+from core.bidi import without_isolates
 from core.search_query import clean_query
 
 router = Router(tags=["cases"])
@@ -146,7 +147,7 @@ def case_summary(request: HttpRequest | None, case: Case) -> dict:
         "reference": case.reference,
         "url": _absolute(request, case.get_absolute_url()),
         "api_url": _absolute(request, reverse("api:case", kwargs={"reference": case.reference})),
-        "name": case.display_name,
+        "name": without_isolates(case.display_name),
         "names": [
             {"text": name.text, "script": name.script, "system": name.system, "preferred": name.preferred}
             for name in public_names(case)
@@ -232,7 +233,7 @@ def case_detail_data(request: HttpRequest | None, case: Case, *, with_links: boo
         data["relatives"] = [
             {
                 "reference": relative.reference,
-                "name": relative.display_name,
+                "name": without_isolates(relative.display_name),
                 "relationship": str(label),
                 "url": _absolute(request, relative.get_absolute_url()),
             }

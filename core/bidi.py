@@ -10,3 +10,8 @@ POP_DIRECTIONAL_ISOLATE = "\u2069"
 
 def isolated(name: str) -> str:
     return f"{FIRST_STRONG_ISOLATE}{name}{POP_DIRECTIONAL_ISOLATE}"
+
+
+def without_isolates(text: str) -> str:
+    """The text as data (JSON, CSV): the isolates are for showing it among other text."""
+    return text.replace(FIRST_STRONG_ISOLATE, "").replace(POP_DIRECTIONAL_ISOLATE, "")
