@@ -1,4 +1,4 @@
-"""The floor for the signing benchmark (issue 19): what a signature minimally
+"""The floor for the signing benchmark: what a signature minimally
 costs on this stack. Mounted only by bench/urls.py (bench.settings),
 never in production.
 
@@ -7,7 +7,7 @@ the same middleware as hello: one inserts a pending row into the signatures
 table (every index a real signature updates) and commits; one confirms it
 and moves its petition's count, in one statement, and commits. No form, no
 checks, no mail, no messages: whatever a real signature costs above this is
-Plea's (bench/README.md, "Issue 19").
+Plea's (bench/README.md, on signing).
 """
 
 from django.db import connection

@@ -2,7 +2,7 @@
 the real WSGI handler (config.wsgi.application, every middleware), then the
 task worker's share, timed with `time.process_time` and, for PostgreSQL, the
 backend process's own CPU from /proc. A profile (`--profile`) says which
-parts of Django the time goes to (bench/README.md, "Issue 19").
+parts of Django the time goes to (bench/README.md, on signing).
 
     DATABASE_URL=postgres://... python bench/profile_signing.py [--count 300] [--profile sign|confirm|worker]
 

@@ -1,4 +1,4 @@
-"""Plea when parts fail, on real services (issue 15). Run by CI:
+"""Plea when parts fail, on real services. Run by CI:
 
     scripts/with-postgres.sh .venv/bin/python bench/resilience.py
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark suite (issue 6): `make bench`, or BENCH_QUICK=1 make bench for
+# The benchmark suite: `make bench`, or BENCH_QUICK=1 make bench for
 # a smoke run on 10,000 signatures. Runs on loopback only and stops by itself.
 #
 # Starts a throwaway PostgreSQL (scripts/with-postgres.sh) with fsync and

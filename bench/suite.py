@@ -1,4 +1,4 @@
-"""The benchmark suite (issue 6). Run through bench/run.sh, which provides a
+"""The benchmark suite. Run through bench/run.sh, which provides a
 throwaway PostgreSQL as DATABASE_URL; see bench/README.md.
 
 Each figure is also given as a ratio to a bare Django "hello" view served by
@@ -287,7 +287,7 @@ def drain_queue(deadline: float) -> dict:
 # --- benchmarks ---------------------------------------------------------------
 
 
-# The JSON detail and the feeds are served like the petition page (issue 18).
+# The JSON detail and the feeds are served like the petition page.
 OPEN_DATA_RUNS = ("json_1m", "feed_new_petitions", "feed_updates_1m")
 
 

@@ -174,7 +174,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages: those of the people who sign and read (see issue 7).
+# Languages: those of the people who sign and read.
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),

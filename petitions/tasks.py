@@ -47,7 +47,7 @@ def _recipient(signature_id: int) -> tuple | None:
     Only what the mail needs, in one small statement: reading the whole
     signature and petition through the ORM was most of this task's time, and
     even a values_list() cost more to build than the rest of the mail
-    (bench/README.md, "Mail worker (fifth session)")."""
+    (bench/README.md, "Mail worker")."""
     from petitions.models import Petition, Signature
 
     connection = connections[Signature.objects.db]

@@ -1,6 +1,6 @@
 """The account page lists where the account is signed in, and signs those
-sessions out (issue 13: "an account page lists active sessions (time and
-browser; no location) with 'sign out everywhere else'")."""
+sessions out: time and browser, never a location, and "sign out everywhere
+else"."""
 
 import datetime
 import re

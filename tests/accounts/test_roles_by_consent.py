@@ -1,4 +1,4 @@
-"""A role is an invitation the person accepts by signing in (issue 13)."""
+"""A role is an invitation the person accepts by signing in."""
 
 import re
 

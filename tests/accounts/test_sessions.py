@@ -1,4 +1,4 @@
-"""Organiser pages stay out of caches; sign-ins end (issue 13)."""
+"""Organiser pages stay out of caches; sign-ins end."""
 
 import time
 

@@ -1,4 +1,4 @@
-"""The attacks on sign-in that issue 13 lists, each tried as an attacker would."""
+"""The known attacks on sign-in, each tried as an attacker would."""
 
 import re
 import threading

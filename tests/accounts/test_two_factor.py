@@ -477,7 +477,7 @@ def test_approving_a_case_for_publication_or_a_change_asks_for_a_fresh_second_fa
 
 
 def test_family_contacts_files_case_export_and_photo_approval_ask_for_a_fresh_second_factor(client):
-    """The pages issue 17 added that open what families sent, or publish a
+    """The pages that open what families sent, or publish a
     face, ask for the second factor again like every other such page."""
     from cases.models import Photo
     from tests.cases.factories import draft_case

@@ -1,4 +1,4 @@
-"""Issue 17's smaller pages in a real browser: the 410 page of a person no
+"""The smaller case pages in a real browser: the 410 page of a person no
 longer public, and the CSV import (upload, preview, confirm) without
 JavaScript; axe finds nothing on them, left to right and right to left."""
 

@@ -1,4 +1,4 @@
-"""Moderators see masked signer addresses; owners open full ones, audited (issue 13)."""
+"""Moderators see masked signer addresses; owners open full ones, audited."""
 
 import pytest
 from django.urls import reverse

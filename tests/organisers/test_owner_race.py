@@ -1,4 +1,4 @@
-"""Two owners removing each other at the same moment leave one owner (issue 13)."""
+"""Two owners removing each other at the same moment leave one owner."""
 
 import threading
 import time

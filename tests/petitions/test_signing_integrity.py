@@ -1,4 +1,4 @@
-"""Issue 12's gaps in signing: nothing learnt from a signing request about
+"""Signing's integrity: nothing learnt from a signing request about
 whether an address signed, no stranger's words in our mail, and an
 invalidated signature cannot come back by withdrawing and signing again."""
 
