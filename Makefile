@@ -140,6 +140,7 @@ check-deploy: $(STAMP)
 	DJANGO_DEBUG=0 \
 	DJANGO_SECRET_KEY="$$secret" \
 	PLEA_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	PLEA_LOG_SIGNING_KEY="$$($(PY) -c 'from core.signed_note import Signer; print(Signer.generate("plea.example.org/petition-logs").skey)')" \
 	DJANGO_ALLOWED_HOSTS=plea.example.org \
 	SITE_URL=https://plea.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING

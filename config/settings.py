@@ -420,6 +420,16 @@ PLEA_API_LIMITS_PER_IP = env_limits("PLEA_API_LIMITS_PER_IP", default="120/60,20
 PLEA_DATASET_LIMITS_PER_IP = env_limits("PLEA_DATASET_LIMITS_PER_IP", default="10/3600")
 PLEA_TALLY_SECONDS = env_int("PLEA_TALLY_SECONDS", default=300)
 
+# Each petition's transparency log (petitions/transparency.py). The signing key
+# is a C2SP/Go signer key ("PRIVATE+KEY+<name>+<id>+<key>", made by
+# `manage.py log_key`); without one, development derives a key from the secret
+# key and `check --deploy` warns. PLEA_LOG_ORIGIN names the logs (default: the
+# site's host + "/petition-logs"); a new key comes with a new origin
+# (SECURITY.md). Checkpoints are signed by one job every few seconds.
+PLEA_LOG_SIGNING_KEY = os.environ.get("PLEA_LOG_SIGNING_KEY", "")
+PLEA_LOG_ORIGIN = os.environ.get("PLEA_LOG_ORIGIN", "")
+PLEA_LOG_CHECKPOINT_SECONDS = env_int("PLEA_LOG_CHECKPOINT_SECONDS", default=5)
+
 # Benchmarks only (bench/run.sh): mounts a bare "hello" view at /_bench/hello/
 # as the yardstick every figure is divided by. Never set in production.
 PLEA_BENCH = env_bool("PLEA_BENCH", default=False)

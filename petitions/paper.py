@@ -1,8 +1,9 @@
 """Paper signatures: batches gathered at vigils, mosques and meetings.
 
 Only owners record, change or delete a batch (the views check it); each
-change moves the petition's paper total in the same transaction and writes
-an audit entry with the values before and after. The online count is never
+change moves the petition's paper total and appends to its transparency log
+in the same transaction, and writes an audit entry with the values before and
+after. The online count is never
 touched here.
 """
 
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import AuditEntry
-from petitions import counting
+from petitions import counting, transparency
 from petitions.models import PaperBatch, Petition
 from petitions.uploads import Document
 
@@ -97,6 +98,7 @@ def paper_batch_record(
             batch.document_type = document.content_type
         batch.save()
         counting.record_paper_change(petition_id=petition.pk, delta=count, now=now)
+        transparency.record_paper(batch=batch)
         audit.record(
             by=by, action=AuditEntry.Action.PAPER_RECORD, petition=petition, target=batch, details=_values(batch)
         )
@@ -140,6 +142,9 @@ def paper_batch_edit(
         batch.save()
         if batch.count != old_count:
             counting.record_paper_change(petition_id=petition.pk, delta=batch.count - old_count, now=now)
+        if batch.count != old_count or "scan" in changed:  # what the log says of it changed
+            transparency.record_unpaper(petition_id=petition.pk, batch_id=batch.pk)
+            transparency.record_paper(batch=batch)
         after = _values(batch)
         audit.record(
             by=by,
@@ -172,6 +177,7 @@ def paper_batch_delete(*, by: User, batch: PaperBatch, reason: str, now: datetim
             details={"before": before},
         )
         counting.record_paper_change(petition_id=petition.pk, delta=-batch.count, now=now)
+        transparency.record_unpaper(petition_id=petition.pk, batch_id=batch.pk)
         old_file = batch.document.name
         batch.delete()
         petition.forget_cached_page()

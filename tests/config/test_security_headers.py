@@ -44,6 +44,7 @@ def test_production_settings_pass_the_deploy_check_with_hsts_and_secure_cookies(
         DJANGO_ALLOWED_HOSTS="plea.example.org",
         SITE_URL="https://plea.example.org",
         PLEA_ENCRYPTION_KEYS="Dk0HJtfRdqCbXTPo1C8-kL2Vw9tbE0b6OQx2vYH3Jk4=",
+        PLEA_LOG_SIGNING_KEY="PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
     )
     check = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
