@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 RECEIPT_LABEL = b"plea signature receipt v1\n"
 READD_LABEL = b"plea signature counted again v1\n"
 SECRET_BYTES = 32
+# The tag of the one-time message that shows a signer their receipt.
+RECEIPT_MESSAGE = "receipt"
 
 # Why an `add` stops counting: the published list (the explanation page shows it).
 REASONS = {
@@ -82,6 +84,11 @@ def origin(petition_id: int) -> str:
     """The log's name in its checkpoints. A new signing key comes with a new
     origin (SECURITY.md), so one origin is only ever signed by one key."""
     return f"{key_name()}/{petition_id}"
+
+
+def log_url(petition_id: int) -> str:
+    """Where the log is served (petitions.log_views): the checkpoint and tiles under it."""
+    return f"{settings.SITE_URL}/petition-logs/{petition_id}/"
 
 
 # Receipts.
@@ -460,6 +467,16 @@ def latest_checkpoint(petition_id: int):
     return _model("LogCheckpoint").objects.filter(petition_id=petition_id, origin=name).order_by("-size", "-pk").first()
 
 
+def witness_names(petition_id: int) -> list[str]:
+    return sorted(
+        set(
+            _model("Cosignature")
+            .objects.filter(checkpoint__petition_id=petition_id, checkpoint__origin=origin(petition_id))
+            .values_list("witness__name", flat=True)
+        )
+    )
+
+
 def published_note(checkpoint) -> str:
     """The checkpoint's signed note with its witnesses' cosignatures under it."""
     lines = "".join(c.line for c in checkpoint.cosignatures.order_by("pk"))
@@ -477,7 +494,7 @@ class ReceiptCheck:
     counted: bool
     revoked_as: str = ""
     proof: tuple[bytes, ...] = ()
-    leaf: bytes = b""
+    text: str = ""
 
 
 def check_receipt(*, petition_id: int, secret: bytes, checkpoint) -> ReceiptCheck:
@@ -503,5 +520,5 @@ def check_receipt(*, petition_id: int, secret: bytes, checkpoint) -> ReceiptChec
         counted=revoke is None,
         revoked_as=revoke.rsplit(" ", 1)[1] if revoke else "",
         proof=tuple(proof),
-        leaf=leaf,
+        text=text,
     )
