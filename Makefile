@@ -68,7 +68,9 @@ FORCE:
 run: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py migrate
 	$(DEV_ENV) $(PY) manage.py load_demo
-	$(DEV_ENV) $(PY) manage.py runserver $(RUNSERVER_ADDR)
+	@# The transparency logs' checkpoint job runs beside the server and stops with it.
+	$(DEV_ENV) sh -c '$(PY) manage.py log_checkpoints --loop & trap "kill $$!" EXIT INT TERM; \
+		$(PY) manage.py runserver $(RUNSERVER_ADDR)'
 
 # pytest-env (pyproject.toml) sets the test environment, so none is passed here.
 test: $(STAMP)

@@ -218,6 +218,9 @@ def reconcile(*, petition_id: int) -> int:
     the petition row locked. Returns the number of entries appended."""
     Signature, PaperBatch, Petition = _model("Signature"), _model("PaperBatch"), _model("Petition")
     list(Petition.objects.select_for_update().filter(pk=petition_id).values_list("pk"))
+    # The size is its entries' (a petition row loaded from a fixture says 0).
+    entries = _model("LogEntry").objects.filter(petition_id=petition_id).count()
+    Petition.objects.filter(pk=petition_id).exclude(log_size=entries).update(log_size=entries)
     state = replay(
         _model("LogEntry").objects.filter(petition_id=petition_id).order_by("index").values_list("text", "signature_id")
     )
