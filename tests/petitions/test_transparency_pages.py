@@ -93,7 +93,7 @@ def test_an_unknown_receipt_is_not_found_without_error(client, petition):
     transparency.make_checkpoint(petition_id=petition.pk)
     response = verify(client, petition, transparency.receipt_code(petition.pk, bytes(32)))
     assert response.status_code == 200
-    assert "This receipt is not in the log" in page_text(response)
+    assert "This receipt is not in the log as of its latest checkpoint" in page_text(response)
 
 
 def test_the_checkpoint_and_tiles_are_served_cacheable_and_only_up_to_the_checkpoint(client, petition):
