@@ -621,7 +621,7 @@ class SignatureQuerySet(models.QuerySet):
                     if step.delta:
                         # The log names each signature that moves the count:
                         # lock them, then move exactly those.
-                        ids = list(here.select_for_update().order_by("pk").values_list("pk", flat=True))
+                        ids = list(here.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
                         changed = sum(
                             Signature.objects.filter(pk__in=ids[i : i + 10_000]).update(**step.changes)
                             for i in range(0, len(ids), 10_000)

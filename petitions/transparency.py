@@ -48,6 +48,7 @@ logger = logging.getLogger(__name__)
 RECEIPT_LABEL = b"plea signature receipt v1\n"
 READD_LABEL = b"plea signature counted again v1\n"
 SECRET_BYTES = 32
+CHUNK = 5_000  # rows per statement when many signatures move at once
 # The tag of the one-time message that shows a signer their receipt.
 RECEIPT_MESSAGE = "receipt"
 
@@ -146,8 +147,11 @@ def _append(petition_id: int, lines: list[tuple[str, int | None]]) -> int:
     first = end - len(lines)
     now = timezone.now()
     LogEntry.objects.bulk_create(
-        LogEntry(petition_id=petition_id, index=first + i, text=text, signature_id=signature_id, created_at=now)
-        for i, (text, signature_id) in enumerate(lines)
+        (
+            LogEntry(petition_id=petition_id, index=first + i, text=text, signature_id=signature_id, created_at=now)
+            for i, (text, signature_id) in enumerate(lines)
+        ),
+        batch_size=CHUNK,
     )
     return first
 
@@ -160,14 +164,18 @@ def record_signed(*, petition_id: int, signature_id: int, secret: bytes) -> None
 def _last_adds(petition_id: int, signature_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
     """Each signature's latest `add`: (index, hex)."""
     latest: dict[int, tuple[int, str]] = {}
-    rows = (
-        _model("LogEntry")
-        .objects.filter(petition_id=petition_id, signature_id__in=list(signature_ids), text__startswith="add ")
-        .order_by("index")
-        .values_list("signature_id", "index", "text")
-    )
-    for signature_id, index, text in rows:
-        latest[signature_id] = (index, text.removeprefix("add "))
+    ids = sorted(signature_ids)
+    for start in range(0, len(ids), CHUNK):  # bulk moderation moves thousands at once
+        rows = (
+            _model("LogEntry")
+            .objects.filter(
+                petition_id=petition_id, signature_id__in=ids[start : start + CHUNK], text__startswith="add "
+            )
+            .order_by("index")
+            .values_list("signature_id", "index", "text")
+        )
+        for signature_id, index, text in rows:
+            latest[signature_id] = (index, text.removeprefix("add "))
     return latest
 
 
