@@ -13,6 +13,7 @@ from core import signed_note
 from core import transparency_log as tlog
 from petitions import paper, transparency
 from petitions.models import LogCheckpoint, LogEntry, LogTile, Petition, Signature
+from petitions.tasks import make_log_checkpoints
 from tests.organisers.factories import owner_of
 from tests.petitions import factories as f
 
@@ -182,3 +183,9 @@ def test_closing_with_a_grace_period_still_logs_a_late_confirmation(petition):
     petition.close(now=timezone.now() - datetime.timedelta(hours=1))
     signature.confirm()
     f.assert_count_exact(petition)
+
+
+def test_the_checkpoint_task_makes_one_pass_of_the_job(petition):
+    f.confirmed_signature(petition)
+    make_log_checkpoints.enqueue()
+    assert LogCheckpoint.objects.get(petition=petition).count == 1
