@@ -2,7 +2,8 @@
 #
 # Everything runs through .venv/bin/python, so there is nothing to activate.
 # The virtualenv is built on first use with Python 3.12+ (found by
-# scripts/find-python.sh) and re-synced whenever a requirements file changes.
+# scripts/find-python.sh) and re-synced from the lock (requirements-dev.txt:
+# every package, pinned with its hashes) whenever the lock changes.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -16,6 +17,11 @@ STAMP := $(VENV)/.installed
 # Development settings: debug on, so the safe defaults in config/settings.py apply.
 DEV_ENV := DJANGO_DEBUG=1
 RUNSERVER_ADDR ?= 127.0.0.1:8000
+# The links Plea builds (mail, share buttons, badges, QR codes) point at the
+# address served, unless SITE_URL is set: a bare port is on 127.0.0.1, and
+# 0.0.0.0 (every interface) is reached from this machine as 127.0.0.1.
+SERVED_HOSTPORT := $(if $(findstring :,$(RUNSERVER_ADDR)),$(subst 0.0.0.0:,127.0.0.1:,$(RUNSERVER_ADDR)),127.0.0.1:$(RUNSERVER_ADDR))
+SITE_URL ?= http://$(SERVED_HOSTPORT)
 # Extra pytest arguments, e.g. make test ARGS="-k signing -x"
 ARGS ?=
 # Test processes (pytest-xdist): one per core by default; WORKERS=0 runs in one process.
@@ -26,12 +32,12 @@ PYTEST := $(PY) -m pytest tests --ignore=tests/e2e -q -n $(WORKERS) $(ARGS)
 # is rebuilt, whatever the age of the stamp.
 VENV_STALE := $(shell $(PY) -c 'import sys; print(int(sys.version_info < (3, 12)))' 2>/dev/null || echo 1)
 
-.PHONY: help venv run test test-postgres test-e2e test-resilience backup restore lint fmt \
+.PHONY: help venv lock run test test-postgres test-e2e test-resilience backup restore lint fmt \
 	check check-django check-migrations check-deploy translations compile-translations \
 	bench bench-smoke ci clean distclean FORCE
 
 help:
-	@echo "make run            migrate, load the demo data, serve on http://$(RUNSERVER_ADDR)/"
+	@echo "make run            migrate, load the demo data, serve on http://$(RUNSERVER_ADDR)/ (RUNSERVER_ADDR=host:port, SITE_URL=...)"
 	@echo "make test           tests on SQLite (browser tests excluded); ARGS=... goes to pytest"
 	@echo "make test-postgres  the same tests on PostgreSQL (\$$DATABASE_URL or a throwaway cluster)"
 	@echo "make test-e2e       browser tests in tests/e2e"
@@ -39,6 +45,7 @@ help:
 	@echo "make backup         pg_dump of \$$DATABASE_URL and the uploaded files into DEST (default backups/<time>)"
 	@echo "make restore FROM=DIR  a backup into the empty database at \$$DATABASE_URL"
 	@echo "make lint           ruff check + ruff format --check + the apps' import directions"
+	@echo "make lock           recompile the locks (requirements*.txt) from requirements*.in; UPGRADE=pkg raises one package"
 	@echo "make fmt            ruff check --fix + ruff format"
 	@echo "make check          manage.py check, migrations check, check --deploy (production-like env)"
 	@echo "make translations   update locale/*/django.po from the code, then check them (complete, compiled)"
@@ -50,7 +57,7 @@ help:
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt $(if $(filter 1,$(VENV_STALE)),FORCE)
+$(STAMP): requirements-dev.txt $(if $(filter 1,$(VENV_STALE)),FORCE)
 	@if [ -e $(VENV) ] && [ "$(VENV_STALE)" = 1 ]; then \
 		echo "Rebuilding $(VENV): its Python is missing or older than 3.12."; \
 		rm -rf $(VENV); \
@@ -60,16 +67,28 @@ $(STAMP): requirements.txt requirements-dev.txt $(if $(filter 1,$(VENV_STALE)),F
 		echo "Creating $(VENV) with $$python ($$("$$python" -V 2>&1))"; \
 		"$$python" -m venv $(VENV); \
 	fi
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	@touch $@
 
 FORCE:
+
+# The locks: every package each requirements*.in needs, pinned with the hashes
+# of its files on PyPI, so an install gets exactly the bytes we tested. Resolved
+# against PyPI alone (no local wheel folders or extra indexes from pip's config).
+# The runtime lock comes first: the other two are constrained to it.
+UPGRADE ?=
+PIP_COMPILE := env PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= $(VENV)/bin/pip-compile -q --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade-package $(UPGRADE))
+lock: $(STAMP)
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-s3.txt requirements-s3.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 run: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py migrate
 	$(DEV_ENV) $(PY) manage.py load_demo
 	@# The transparency logs' checkpoint job runs beside the server and stops with it.
-	$(DEV_ENV) sh -c '$(PY) manage.py log_checkpoints --loop & trap "kill $$!" EXIT INT TERM; \
+	$(DEV_ENV) SITE_URL=$(SITE_URL) sh -c '$(PY) manage.py log_checkpoints --loop & trap "kill $$!" EXIT INT TERM; \
 		$(PY) manage.py runserver $(RUNSERVER_ADDR)'
 
 # pytest-env (pyproject.toml) sets the test environment, so none is passed here.

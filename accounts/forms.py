@@ -19,7 +19,7 @@ from core.validators import reject_control_characters, reject_control_characters
 
 
 def reset_mail_throttle() -> Throttle:
-    return Throttle("password-reset-mail", 3, 60 * 60)
+    return Throttle("reset_mail")
 
 
 def _refusal(error: sign_in.SignInRefused) -> ValidationError:

@@ -37,10 +37,9 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from accounts import two_factor
-from accounts.ip_hash import ip_hash
 from accounts.sessions import SIGNED_IN_AT, end_other_sessions
 from accounts.tasks import send_new_device_notice
-from core.client_ip import client_ip
+from core.client_ip import client_ip, ip_hash
 from core.rate_limits import Throttle
 
 # Marks the browsers an account has signed in from, for the new-device mail only.
@@ -60,7 +59,7 @@ def account_key(username: str) -> str:
 
 
 def _throttle() -> Throttle:
-    return Throttle("sign-in", settings.PLEA_LOGIN_FAILURE_LIMIT, settings.PLEA_LOGIN_FAILURE_WINDOW)
+    return Throttle("sign_in")
 
 
 def _network_subject(request: HttpRequest | None) -> str | None:

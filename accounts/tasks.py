@@ -3,14 +3,12 @@
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from accounts.tokens import invitation_token
-from core import mail_delivery
+from core import mail
 
 logger = logging.getLogger(__name__)
 
@@ -37,17 +35,18 @@ def send_invitation(*, invitation_id: int, attempt: int = 0) -> None:
         "accept_url": url,
         "days": settings.PLEA_INVITATION_MAX_AGE // 86400,
     }
-    name = "invitation_to_account" if account else "invitation"
-    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
-    body = render_to_string(f"emails/{name}.txt", context)
-    try:
-        EmailMessage(subject=subject, body=body, to=[invitation.email]).send()
-    except Exception as error:  # any backend's failure: retried later, or reported
-        if mail_delivery.is_permanent(error) or not mail_delivery.retry_later(
-            send_invitation, attempt=attempt, error=error, invitation_id=invitation_id
-        ):
-            # Staff invite again once the address or the mail server is fixed.
-            logger.error("Invitation %d could not be mailed (%s)", invitation_id, type(error).__name__)
+    delivery = mail.send(
+        template="invitation_to_account" if account else "invitation",
+        context=context,
+        to=[invitation.email],
+        language=None,  # an invitation records no language: the one active when it is sent
+        task=send_invitation,
+        attempt=attempt,
+        task_kwargs={"invitation_id": invitation_id},
+    )
+    if delivery is mail.Delivery.FAILED:
+        # Staff invite again once the address or the mail server is fixed.
+        logger.error("Invitation %d could not be mailed", invitation_id)
 
 
 @task
@@ -70,16 +69,17 @@ def send_password_reset(*, email: str, language: str, attempt: int = 0) -> None:
                     "token": default_token_generator.make_token(user),
                 },
             )
-            context = {"user": user, "reset_url": settings.SITE_URL + path}
-            subject = " ".join(render_to_string("emails/password_reset_subject.txt", context).split())
-            body = render_to_string("emails/password_reset.txt", context)
-            try:
-                EmailMessage(subject=subject, body=body, to=[getattr(user, user.get_email_field_name())]).send()
-            except Exception as error:  # retried like every other mail; the person can also ask again
-                if mail_delivery.is_permanent(error) or not mail_delivery.retry_later(
-                    send_password_reset, attempt=attempt, error=error, email=email, language=language
-                ):
-                    logger.error("A password reset could not be mailed (%s)", type(error).__name__)
+            delivery = mail.send(
+                template="password_reset",
+                context={"user": user, "reset_url": settings.SITE_URL + path},
+                to=[getattr(user, user.get_email_field_name())],
+                language=language,
+                task=send_password_reset,
+                attempt=attempt,
+                task_kwargs={"email": email, "language": language},
+            )
+            if delivery is mail.Delivery.FAILED:  # the person can also ask again
+                logger.error("A password reset could not be mailed")
 
 
 @task
@@ -100,21 +100,17 @@ def send_new_device_notice(*, user_id: int, browser: str, at: str, language: str
             "at": datetime.datetime.fromisoformat(at),
             "reset_url": settings.SITE_URL + reverse("password_reset"),
         }
-        subject = " ".join(render_to_string("emails/new_device_subject.txt", context).split())
-        body = render_to_string("emails/new_device.txt", context)
-    try:
-        EmailMessage(subject=subject, body=body, to=[user.email]).send()
-    except Exception as error:  # retried like every other mail
-        if mail_delivery.is_permanent(error) or not mail_delivery.retry_later(
-            send_new_device_notice,
-            attempt=attempt,
-            error=error,
-            user_id=user_id,
-            browser=browser,
-            at=at,
-            language=language,
-        ):
-            logger.error("A new-device notice could not be mailed (%s)", type(error).__name__)
+    delivery = mail.send(
+        template="new_device",
+        context=context,
+        to=[user.email],
+        language=language,
+        task=send_new_device_notice,
+        attempt=attempt,
+        task_kwargs={"user_id": user_id, "browser": browser, "at": at, "language": language},
+    )
+    if delivery is mail.Delivery.FAILED:
+        logger.error("A new-device notice could not be mailed")
 
 
 @task
@@ -140,19 +136,14 @@ def send_two_factor_notice(
             "reset_url": settings.SITE_URL + reverse("password_reset"),
             "manage_url": settings.SITE_URL + reverse("two_factor_manage"),
         }
-        subject = " ".join(render_to_string("emails/two_factor_subject.txt", context).split())
-        body = render_to_string("emails/two_factor.txt", context)
-    try:
-        EmailMessage(subject=subject, body=body, to=[user.email]).send()
-    except Exception as error:  # retried like every other mail
-        if mail_delivery.is_permanent(error) or not mail_delivery.retry_later(
-            send_two_factor_notice,
-            attempt=attempt,
-            error=error,
-            user_id=user_id,
-            event=event,
-            at=at,
-            language=language,
-            left=left,
-        ):
-            logger.error("A two-factor notice could not be mailed (%s)", type(error).__name__)
+    delivery = mail.send(
+        template="two_factor",
+        context=context,
+        to=[user.email],
+        language=language,
+        task=send_two_factor_notice,
+        attempt=attempt,
+        task_kwargs={"user_id": user_id, "event": event, "at": at, "language": language, "left": left},
+    )
+    if delivery is mail.Delivery.FAILED:
+        logger.error("A two-factor notice could not be mailed")

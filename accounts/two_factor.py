@@ -43,12 +43,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.audit import record
-from accounts.ip_hash import ip_hash
 from accounts.models import AuditEntry
 from accounts.roles import OWNER, is_case_editor
 from accounts.sessions import end_other_sessions
 from accounts.tasks import send_two_factor_notice
-from core.client_ip import client_ip
+from core.client_ip import client_ip, ip_hash
 from core.rate_limits import Throttle
 
 # When the session last proved a second factor (seconds since the epoch).
@@ -230,7 +229,7 @@ class SecondFactorGate:
 
 
 def _code_throttle() -> Throttle:
-    return Throttle("second-factor", settings.PLEA_LOGIN_FAILURE_LIMIT, settings.PLEA_LOGIN_FAILURE_WINDOW)
+    return Throttle("second_factor")
 
 
 class TooManyCodes(Exception):

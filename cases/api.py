@@ -19,8 +19,8 @@ from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 
 from cases.models import Case, CaseIdentifier, CaseName, CaseQuerySet, Source
-from cases.search_keys import clean_query
 from core.api_pages import ERRORS, MAX_PAGE, SLUG_MAX_LENGTH, SLUG_PATTERN, Page, page_of
+from core.search_query import clean_query
 
 router = Router(tags=["cases"])
 

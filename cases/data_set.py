@@ -98,7 +98,7 @@ def json_pieces(*, now: datetime.datetime) -> Iterator[str]:
 
 
 def _download(request: HttpRequest, pieces: Iterator[str], *, content_type: str, extension: str) -> HttpResponse:
-    refused = too_many_requests(request, setting="PLEA_DATASET_LIMITS_PER_IP")
+    refused = too_many_requests(request, rule="dataset")
     if refused is not None:
         return refused
     response = StreamingHttpResponse(pieces, content_type=content_type)

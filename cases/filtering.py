@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.utils.http import urlencode
 
 from cases.models import Case, CaseQuerySet
-from cases.search_keys import clean_query
+from core.search_query import clean_query
 
 
 @dataclass(frozen=True, kw_only=True)

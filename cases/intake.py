@@ -25,7 +25,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import record
-from accounts.ip_hash import ip_hash
 from accounts.models import AuditEntry
 from cases.models import (
     Case,
@@ -43,6 +42,7 @@ from cases.partial_dates import DatePrecision
 from cases.search import search_cases
 from cases.search_keys import key_words, name_search_key
 from core import images
+from core.client_ip import ip_hash
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

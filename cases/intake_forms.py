@@ -1,6 +1,6 @@
 """The two forms strangers send about people: "Tell us about someone" and
 "Request a correction or removal". Bounded fields, no control characters,
-a honeypot and a form clock as on the sign form; files are checked by count
+the public-form guard as on the sign form; files are checked by count
 and size here and decoded by the view once the rate limit allows it."""
 
 from crispy_forms.helper import FormHelper
@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.intake import MAX_BYTES, MAX_FILES, TOO_MANY_FILES
 from cases.models import CaseIdentifier, Submission, Testimony
-from core import form_clock
 from core.images import TOO_MANY_BYTES
+from core.public_form import GuardedForm
 from core.validators import reject_control_characters, reject_control_characters_multiline
 
 EARLIEST_YEAR = 1990
@@ -63,8 +63,8 @@ def _month(label) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(label=label, choices=MONTH_CHOICES, coerce=int, empty_value=None, required=False)
 
 
-class PublicForm(forms.Form):
-    """What both forms share: contact, honeypot, clock."""
+class PublicForm(GuardedForm):
+    """What both forms share: contact, and the public-form guard."""
 
     contact_name = _text(_("Your name"), max_length=200, autocomplete="name")
     contact_email = forms.EmailField(
@@ -75,28 +75,13 @@ class PublicForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     contact_other = _text(_("Phone or messaging account (WhatsApp, Telegram, Signal …)"), max_length=200)
-    # Only scripts fill the hidden field (see petitions.forms.SignForm).
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    started = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
     def __init__(self, *args, scope: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.scope = scope
-        if not self.is_bound:
-            self.initial["started"] = form_clock.started_token(scope=scope)
+        super().__init__(*args, clock_scope=scope, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         # Protected by core.cross_origin: no token, no cookie for a family's browser.
         self.helper.disable_csrf = True
-
-    def restart_clock(self) -> None:
-        self.data = self.data.copy()
-        self.data["started"] = form_clock.started_token(scope=self.scope)
 
     def contact_fieldset(self, legend) -> Fieldset:
         return Fieldset(
@@ -106,9 +91,6 @@ class PublicForm(forms.Form):
             "contact_email",
             "contact_other",
         )
-
-    def honeypot(self) -> tuple:
-        return (Div("website", css_class="plea-hp", aria_hidden="true"), "started")
 
     def clean_account(self) -> str:
         return self.cleaned_data["account"].replace("\r\n", "\n").replace("\r", "\n")
@@ -186,7 +168,7 @@ class SubmissionForm(PublicForm):
             ),
             Fieldset(_("You and what happened"), "relationship", "account", "publication", "files"),
             self.contact_fieldset(_("How to reach you (optional)")),
-            *self.honeypot(),
+            *self.guard_layout(),
             Submit("send", _("Send"), css_class="btn-primary btn-lg"),
         )  # fmt: skip
 
@@ -259,7 +241,7 @@ class CaseRequestForm(PublicForm):
                 "contact_email",
                 "contact_other",
             ),
-            *self.honeypot(),
+            *self.guard_layout(),
             Submit("send", _("Send the request"), css_class="btn-primary btn-lg"),
         )
 

@@ -1,49 +1,25 @@
 """The public forms families use: "Tell us about someone", and "Request a
 correction or removal" on every public case page. Protected as signing is:
-cross-origin check (no token, no cookie), honeypot, form clock, a rate limit
-per network; on any error the page comes back with everything typed kept
-(files must be chosen again, and the page says so)."""
+cross-origin check (no token, no cookie) and the public-form guard
+(core.public_form: honeypot, form clock, the "intake" rule per network); on
+any error the page comes back with everything typed kept (files must be
+chosen again, and the page says so)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.ip_hash import ip_hash
 from cases.intake import read_attachment, submission_create
-from cases.intake_forms import CaseRequestForm, PublicForm, SubmissionForm
+from cases.intake_forms import CaseRequestForm, SubmissionForm
 from cases.models import Case, Submission
-from core import form_clock, rate_limits
 from core.client_ip import client_ip
 from core.cross_origin import cross_origin_protected
+from core.public_form import PerNetwork, Verdict, guard
 
-
-def _allowed(ip_address: str | None) -> bool:
-    pairs = settings.PLEA_INTAKE_LIMITS_PER_IP
-    limits = [rate_limits.Limit(f"intake-ip-{seconds}", count, seconds) for count, seconds in pairs]
-    return rate_limits.hit(*limits, key=ip_hash(ip_address) or "none") is None
-
-
-def _refusal(request: HttpRequest, form: PublicForm) -> tuple[str, int] | None:
-    """Why a valid-looking form is not kept (message, status), or None."""
-    timing = form_clock.timing(form.cleaned_data["started"], scope=form.scope)
-    if timing is not form_clock.FormTiming.HUMAN:
-        form.restart_clock()
-        if timing is form_clock.FormTiming.TOO_FAST:
-            return _("That was quicker than a person usually is. Please check what you wrote and send it again."), 400
-        return _("This form had expired. Please check what you wrote and send it again."), 400
-    if not _allowed(client_ip(request)):
-        return (
-            _(
-                "Too many messages have come from your network recently. Please try again in a few hours; "
-                "what you wrote is kept below."
-            ),
-            429,
-        )
-    return None
+RULES = (PerNetwork("intake"),)
 
 
 def _language() -> str:
@@ -58,12 +34,11 @@ def submission_form(request: HttpRequest) -> HttpResponse:
     form = SubmissionForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
-        if form.cleaned_data["website"]:
+        verdict = guard(request, form, rules=RULES)
+        if verdict is Verdict.BOT:
             return redirect("cases:submission_sent")
-        refusal = _refusal(request, form)
-        if refusal is not None:
-            form.add_error(None, refusal[0])
-            status = refusal[1]
+        if verdict is not Verdict.PASSED:
+            status = form.refuse(verdict)
         else:
             attachments = []
             for upload in form.cleaned_data["files"]:
@@ -98,12 +73,11 @@ def case_request(request: HttpRequest, reference: str) -> HttpResponse:
     form = CaseRequestForm(request.POST, reference=case.reference)
     status = 400
     if form.is_valid():
-        if form.cleaned_data["website"]:
+        verdict = guard(request, form, rules=RULES)
+        if verdict is Verdict.BOT:
             return redirect("cases:request_sent", reference=case.reference)
-        refusal = _refusal(request, form)
-        if refusal is not None:
-            form.add_error(None, refusal[0])
-            status = refusal[1]
+        if verdict is not Verdict.PASSED:
+            status = form.refuse(verdict)
         else:
             submission_create(
                 kind=form.cleaned_data["kind"],

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, models, transaction
@@ -27,6 +26,7 @@ from django_countries.fields import CountryField
 
 from cases.partial_dates import DatePrecision, format_partial_date, last_heard_phrase, truncate_to_precision
 from cases.search_keys import key_words, name_search_key
+from core.cache_refresh import forget_now_and_on_commit
 from core.content_languages import LocalText, choose, translations_of
 from core.encryption import EncryptedTextField
 from core.validators import reject_control_characters
@@ -39,8 +39,7 @@ FILTER_OPTIONS_SECONDS = 30
 
 
 def forget_filter_options() -> None:
-    cache.delete(FILTER_OPTIONS_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(FILTER_OPTIONS_CACHE_KEY))
+    forget_now_and_on_commit(FILTER_OPTIONS_CACHE_KEY)
 
 
 class InvalidTransition(Exception):

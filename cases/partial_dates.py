@@ -2,6 +2,9 @@
 them: "in 2017", "August 2018", "22 January 2018"."""
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.db import models
 from django.utils.formats import date_format, number_format
@@ -86,3 +89,58 @@ def last_heard_phrase(value: datetime.date, precision: str, *, today: datetime.d
     return ngettext("Last heard from about %(count)s year ago", "Last heard from about %(count)s years ago", years) % {
         "count": years
     }
+
+
+def date_span(value: datetime.date, precision: str) -> tuple[datetime.date, datetime.date]:
+    """The first and last day a partial date allows: all of 2017 for "2017"."""
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=1, day=1), value.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        start = value.replace(day=1)
+        following = (start + datetime.timedelta(days=32)).replace(day=1)
+        return start, following - datetime.timedelta(days=1)
+    return value, value
+
+
+class Dated(Protocol):
+    pk: Any
+    date: datetime.date | None
+    date_precision: str
+    position: int
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    event: Any
+    # Its date allows it to fall before or after a neighbour's.
+    order_uncertain: bool
+
+
+def chronological(events: Iterable[Dated]) -> list[TimelineStep]:
+    """A timeline in the order its dates allow. A date known only to the year
+    spans the year, so "2017" is placed by the middle of 2017, after
+    "April 2017", not on 1 January as it is stored. Where two neighbours'
+    spans overlap and one of them is not known to the day, the order between
+    them is uncertain, and each is marked so. Undated steps keep the place
+    their position gives them (positions come first, as the editors set them)."""
+
+    def key(event: Dated) -> tuple:
+        if event.date is None:
+            return (event.position, 1, datetime.date.max, event.pk)
+        start, end = date_span(event.date, event.date_precision)
+        middle = start + (end - start) / 2
+        return (event.position, 0, middle, start, event.pk)
+
+    ordered = sorted(events, key=key)
+    uncertain = [False] * len(ordered)
+    for index in range(len(ordered) - 1):
+        first, second = ordered[index], ordered[index + 1]
+        if first.date is None or second.date is None:
+            continue
+        if first.date_precision == DatePrecision.DAY and second.date_precision == DatePrecision.DAY:
+            continue
+        first_start, first_end = date_span(first.date, first.date_precision)
+        second_start, second_end = date_span(second.date, second.date_precision)
+        if first_start <= second_end and second_start <= first_end:
+            uncertain[index] = uncertain[index + 1] = True
+    return [TimelineStep(event=event, order_uncertain=flag) for event, flag in zip(ordered, uncertain, strict=True)]

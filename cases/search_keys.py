@@ -3,8 +3,6 @@ accents, in another case, or with stray spacing."""
 
 import unicodedata
 
-MAX_QUERY_LENGTH = 100
-
 
 def name_search_key(text: str) -> str:
     """Fold a name for matching: decompose (NFKD), drop combining marks, casefold
@@ -19,12 +17,3 @@ def name_search_key(text: str) -> str:
 def key_words(key: str) -> list[str]:
     """The words a search key is searched by: split at spaces, each once, in order."""
     return list(dict.fromkeys(key.split()))
-
-
-def clean_query(raw: str | None) -> str:
-    """What a visitor typed, made safe to search with: bounded in length and free of
-    NUL and other control or invisible format characters (PostgreSQL rejects NUL)."""
-    if not raw:
-        return ""
-    kept = "".join(" " if unicodedata.category(char).startswith("C") else char for char in raw[: MAX_QUERY_LENGTH * 4])
-    return " ".join(kept.split())[:MAX_QUERY_LENGTH]

@@ -5,23 +5,14 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.roles import CASE_EDITORS_GROUP
-from core import mail_delivery
+from core import mail
 
 logger = logging.getLogger(__name__)
-
-
-def _send(*, subject_template: str, body_template: str, context: dict, to: list[str], **extra) -> None:
-    subject = " ".join(render_to_string(subject_template, context).split())
-    body = render_to_string(body_template, context)
-    EmailMessage(subject=subject, body=body, to=to, **extra).send()
 
 
 def case_editor_addresses() -> list[str]:
@@ -44,20 +35,17 @@ def notify_removal_request(*, submission_id: int, attempt: int = 0) -> None:
     if submission is None or not recipients:
         return
     path = reverse("organisers:intake_detail", kwargs={"pk": submission.pk})
-    context = {"submission": submission, "url": settings.SITE_URL + path}
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            _send(
-                subject_template="emails/removal_request_subject.txt",
-                body_template="emails/removal_request.txt",
-                context=context,
-                to=recipients,
-            )
-    except Exception as error:  # any backend's failure: retried later, or reported
-        if mail_delivery.is_permanent(error) or not mail_delivery.retry_later(
-            notify_removal_request, attempt=attempt, error=error, submission_id=submission_id
-        ):
-            logger.error("Removal request %d could not be mailed (%s)", submission_id, type(error).__name__)
+    delivery = mail.send(
+        template="removal_request",
+        context={"submission": submission, "url": settings.SITE_URL + path},
+        to=recipients,
+        language=settings.LANGUAGE_CODE,  # the editors' working language
+        task=notify_removal_request,
+        attempt=attempt,
+        task_kwargs={"submission_id": submission_id},
+    )
+    if delivery is mail.Delivery.FAILED:
+        logger.error("Removal request %d could not be mailed", submission_id)
 
 
 @task
@@ -69,18 +57,16 @@ def send_information_request(*, submission_id: int, message: str, attempt: int =
     submission = Submission.objects.filter(pk=submission_id).first()
     if submission is None or not submission.contact_email:
         return
-    with translation.override(submission.language or settings.LANGUAGE_CODE):
-        try:
-            _send(
-                subject_template="emails/information_request_subject.txt",
-                body_template="emails/information_request.txt",
-                context={"submission": submission, "message": message},
-                to=[submission.contact_email],
-                reply_to=[settings.PLEA_INTAKE_REPLY_TO],
-            )
-        except Exception as error:
-            if mail_delivery.is_permanent(error) or not mail_delivery.retry_later(
-                send_information_request, attempt=attempt, error=error, submission_id=submission_id, message=message
-            ):
-                # Never the address: only which submission.
-                logger.error("Questions for submission %d not mailed (%s)", submission_id, type(error).__name__)
+    delivery = mail.send(
+        template="information_request",
+        context={"submission": submission, "message": message},
+        to=[submission.contact_email],
+        language=submission.language or settings.LANGUAGE_CODE,
+        reply_to=[settings.PLEA_INTAKE_REPLY_TO],
+        task=send_information_request,
+        attempt=attempt,
+        task_kwargs={"submission_id": submission_id, "message": message},
+    )
+    if delivery is mail.Delivery.FAILED:
+        # Never the address: only which submission.
+        logger.error("Questions for submission %d not mailed", submission_id)

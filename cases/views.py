@@ -7,6 +7,7 @@ from django_countries import countries as all_countries
 from cases.charts import case_charts
 from cases.filtering import CaseFilters
 from cases.models import FILTER_OPTIONS_CACHE_KEY, FILTER_OPTIONS_SECONDS, Case, RetiredCaseAddress, Statistic
+from cases.partial_dates import chronological
 
 CASES_PER_PAGE = 24
 
@@ -62,6 +63,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "case": case,
         "relatives": case.related_public_cases(),
+        "timeline": chronological(case.events.all()),
         "petitions": case.petitions.published().most_signed().prefetch_related("texts"),
     }
     return render(request, "cases/case_detail.html", context)

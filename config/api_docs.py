@@ -30,6 +30,8 @@ class Operation:
     description: str
     parameters: list[Parameter]
     returns: str
+    # The component the answer is, when it is one: the page links to its fields.
+    returns_model: str | None
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,9 @@ def read_schema(schema: dict[str, Any]) -> tuple[list[Operation], list[Model]]:
     operations = []
     for path, methods in schema.get("paths", {}).items():
         for method, operation in methods.items():
-            ok = operation.get("responses", {}).get("200", {})
+            responses = operation.get("responses", {})
+            # Status codes are ints in the schema django-ninja builds, strings once it is JSON.
+            ok = responses.get(200) or responses.get("200") or {}
             body = ok.get("content", {}).get("application/json", {}).get("schema", {})
             operations.append(
                 Operation(
@@ -85,6 +89,7 @@ def read_schema(schema: dict[str, Any]) -> tuple[list[Operation], list[Model]]:
                         for parameter in operation.get("parameters", [])
                     ],
                     returns=describe_type(body),
+                    returns_model=body["$ref"].rsplit("/", 1)[-1] if "$ref" in body else None,
                 )
             )
     models = [

@@ -37,11 +37,12 @@ def _sign_form_fields(request: HttpRequest) -> str:
         return ""
     from crispy_forms.utils import render_crispy_form
 
-    from petitions.forms import SignForm  # config imports no app at import time
+    from core.public_form import HONEYPOT  # config imports no app at import time
+    from petitions.forms import SignForm
 
     form = SignForm()
     for name, field in form.fields.items():
-        if name == "website":
+        if name == HONEYPOT:
             continue
         is_box = isinstance(field, BooleanField)
         form.initial[name] = name in request.POST if is_box else request.POST.get(name, "")

@@ -109,7 +109,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # A stranger's GET of a cached petition page is answered here, before the
     # rest; it adds the headers the stack below added to that page.
-    "petitions.page_cache.SharedPageMiddleware",
+    "petitions.shared_page.SharedPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -308,11 +308,8 @@ LOGOUT_REDIRECT_URL = "petitions:list"
 # Password reset links work for a day.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Organisers: invitations expire; failed logins are throttled per username
-# and per (hashed) IP address.
+# Organisers: invitations expire (failed sign-ins are throttled: PLEA_RATE_LIMITS).
 PLEA_INVITATION_MAX_AGE = env_int("PLEA_INVITATION_MAX_AGE_DAYS", default=7) * 24 * 3600
-PLEA_LOGIN_FAILURE_LIMIT = env_int("PLEA_LOGIN_FAILURE_LIMIT", default=5)
-PLEA_LOGIN_FAILURE_WINDOW = env_int("PLEA_LOGIN_FAILURE_WINDOW_MINUTES", default=15) * 60
 # Sign-ins end after 12 hours without a request, and 7 days after signing in
 # however active (accounts.sessions renews the idle expiry as they are used).
 SESSION_COOKIE_AGE = env_int("PLEA_SESSION_IDLE_HOURS", default=12) * 3600
@@ -412,12 +409,9 @@ LOGGING = {
 PLEA_PAGE_CACHE_SECONDS = env_int("PLEA_PAGE_CACHE_SECONDS", default=5)
 
 # Open data (config/api.py, petitions/tallies.py). The JSON API and feeds are
-# served from the cache for PLEA_PAGE_CACHE_SECONDS like the petition page, and
-# limited per client address; the data set downloads are heavier and limited
-# harder. A petition's signatures by day and country are counted again at most
-# every PLEA_TALLY_SECONDS.
-PLEA_API_LIMITS_PER_IP = env_limits("PLEA_API_LIMITS_PER_IP", default="120/60,2000/3600")
-PLEA_DATASET_LIMITS_PER_IP = env_limits("PLEA_DATASET_LIMITS_PER_IP", default="10/3600")
+# served from the cache for PLEA_PAGE_CACHE_SECONDS like the petition page
+# (limited per client network: PLEA_RATE_LIMITS). A petition's signatures by
+# day and country are counted again at most every PLEA_TALLY_SECONDS.
 PLEA_TALLY_SECONDS = env_int("PLEA_TALLY_SECONDS", default=300)
 
 # Each petition's transparency log (petitions/transparency.py). The signing key
@@ -438,13 +432,36 @@ PLEA_BENCH = env_bool("PLEA_BENCH", default=False)
 # append to X-Forwarded-For. 0 means clients connect directly.
 PLEA_TRUSTED_PROXIES = env_int("PLEA_TRUSTED_PROXIES", default=0)
 
-# Anti-abuse. Signing limits follow the UK Parliament petitions site: per
-# address per petition, 1 a minute in a burst and 5 per 5 minutes; plus a cap
-# per address across all petitions. Over the limit, signing is refused with a
-# clear message and the refusal is tallied for the petition's organisers.
-PLEA_SIGN_LIMITS_PER_PETITION = env_limits("PLEA_SIGN_LIMITS_PER_PETITION", default="1/60,5/300")
-PLEA_SIGN_LIMITS_PER_IP = env_limits("PLEA_SIGN_LIMITS_PER_IP", default="20/3600")
-PLEA_RESEND_LIMITS_PER_IP = env_limits("PLEA_RESEND_LIMITS_PER_IP", default="5/300")
+# Every rate limit, by rule name (core/rate_limits.py): (count, seconds) pairs
+# that all hold, counted per client network (an IPv4 address or an IPv6 /64,
+# by its keyed hash) unless the name says otherwise; [] switches a rule off.
+# Each is set by its own environment variable, "count/seconds" pairs or "off".
+_LOGIN_FAILURES = [
+    (
+        env_int("PLEA_LOGIN_FAILURE_LIMIT", default=5),
+        env_int("PLEA_LOGIN_FAILURE_WINDOW_MINUTES", default=15) * 60,
+    )
+]
+PLEA_RATE_LIMITS = {
+    # Signing follows the UK Parliament petitions site: per network per
+    # petition, 1 a minute in a burst and 5 per 5 minutes; plus a cap per
+    # network across all petitions. Over the limit, signing is refused with a
+    # clear message and the refusal is tallied for the petition's organisers.
+    "sign_per_petition": env_limits("PLEA_SIGN_LIMITS_PER_PETITION", default="1/60,5/300"),
+    "sign": env_limits("PLEA_SIGN_LIMITS_PER_IP", default="20/3600"),
+    "resend": env_limits("PLEA_RESEND_LIMITS_PER_IP", default="5/300"),
+    # What families send: a few in a burst (a family may send a case and
+    # then a correction) and 10 a day.
+    "intake": env_limits("PLEA_INTAKE_LIMITS_PER_IP", default="3/600,10/86400"),
+    # The JSON API and feeds; the data set downloads are heavier and limited harder.
+    "api": env_limits("PLEA_API_LIMITS_PER_IP", default="120/60,2000/3600"),
+    "dataset": env_limits("PLEA_DATASET_LIMITS_PER_IP", default="10/3600"),
+    # Failures counted from the first one, per network and per account.
+    "sign_in": _LOGIN_FAILURES,
+    "second_factor": _LOGIN_FAILURES,
+    # Reset links mailed to one address.
+    "reset_mail": [(3, 3600)],
+}
 # A person takes longer than this to fill the sign form; scripts usually don't.
 PLEA_MIN_FILL_SECONDS = env_int("PLEA_MIN_FILL_SECONDS", default=3)
 # ...and a sign form shown longer ago than this has expired: one start token
@@ -453,11 +470,8 @@ PLEA_FORM_MAX_AGE = env_int("PLEA_FORM_MAX_AGE_MINUTES", default=120) * 60
 # Signers' personal data is wiped this many days after a petition closes
 # (`manage.py wipe_signer_data`, or the task of the same name on a schedule).
 PLEA_SIGNER_DATA_RETENTION_DAYS = env_int("PLEA_SIGNER_DATA_RETENTION_DAYS", default=90)
-# What families send (issue 17): per network, a few a minute in a burst
-# (a family may send a case and then a correction) and 10 a day; a closed
-# submission (never one turned into a case) is erased this many days after
-# it was closed (`manage.py erase_closed_submissions`).
-PLEA_INTAKE_LIMITS_PER_IP = env_limits("PLEA_INTAKE_LIMITS_PER_IP", default="3/600,10/86400")
+# What families send: a closed submission (never one turned into a case) is
+# erased this many days after it was closed (`manage.py erase_closed_submissions`).
 PLEA_CLOSED_SUBMISSION_RETENTION_DAYS = env_int("PLEA_CLOSED_SUBMISSION_RETENTION_DAYS", default=90)
 # Families answer case editors' questions by replying: a mailbox the case
 # editors read (never one person's own address).

@@ -1,6 +1,13 @@
-"""The address a request came from, and the network it stands for, for rate
-limits and the keyed IP hash."""
+"""The address a request came from, the network it stands for, and the
+keyed hash that stands in for it wherever one is kept or counted (stored
+signatures and submissions, every rate limit, fraud signals, the sign-in
+throttle): comparable, never reversible without PLEA_IP_HASH_KEY.
 
+The hash is of the network, not the address, so every limit holds against
+someone who rotates through the addresses of their own IPv6 network."""
+
+import hashlib
+import hmac
 import ipaddress
 
 from django.conf import settings
@@ -38,6 +45,14 @@ def network_of(address: str) -> str:
     return str(ip)
 
 
-def client_network(request: HttpRequest) -> str | None:
-    address = client_ip(request)
-    return network_of(address) if address else None
+def ip_hash(address: str | None) -> str:
+    """The keyed hash of the network `address` belongs to; "" for no address."""
+    if not address:
+        return ""
+    key = settings.PLEA_IP_HASH_KEY.encode()
+    return hmac.new(key, network_of(address).encode(), hashlib.sha256).hexdigest()
+
+
+def client_ip_hash(request: HttpRequest) -> str:
+    """The keyed hash of the network this request came from."""
+    return ip_hash(client_ip(request))

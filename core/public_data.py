@@ -1,5 +1,5 @@
 """How the open data (JSON API, Atom feeds, data set) is served: GET only,
-readable from any origin, limited per client address, and from a few-second
+readable from any origin, limited per client network, and from a few-second
 cache like the petition page, so a surge of readers costs one render per
 PLEA_PAGE_CACHE_SECONDS.
 
@@ -20,21 +20,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core import rate_limits
-from core.client_ip import client_ip
+from core.client_ip import client_ip_hash
 
 
-def _limits(name: str, pairs: list[tuple[int, int]]) -> list[rate_limits.Limit]:
-    return [rate_limits.Limit(f"{name}-{seconds}", count, seconds) for count, seconds in pairs]
-
-
-def too_many_requests(request: HttpRequest, *, setting: str) -> HttpResponse | None:
-    """A 429 when this address is over the limits named by `setting`, else None."""
-    pairs = getattr(settings, setting)
-    if not pairs:
-        return None
-    # Hashed: a cache key should not hold addresses in clear.
-    address = hashlib.sha256((client_ip(request) or "").encode()).hexdigest()[:32]
-    exceeded = rate_limits.hit(*_limits(setting.lower(), pairs), key=address)
+def too_many_requests(request: HttpRequest, *, rule: str) -> HttpResponse | None:
+    """A 429 when this client's network is over the rate-limit `rule`, else None."""
+    exceeded = rate_limits.check(rule, key=client_ip_hash(request))
     if exceeded is None:
         return None
     body = {"detail": _("Too many requests from your network. Please wait a few minutes.")}
@@ -54,17 +45,17 @@ def _key(request: HttpRequest) -> str:
     return "plea:open-data:" + hashlib.sha256(where.encode(errors="replace")).hexdigest()
 
 
-def served_as_open_data(view: Callable | None = None, *, limits: str = "PLEA_API_LIMITS_PER_IP"):
+def served_as_open_data(view: Callable | None = None, *, rule: str = "api"):
     """Wrap a view (or a django-ninja operation's run) so its successful GET
-    responses are cached and shared, it is rate-limited per address, and any
-    origin may read it."""
+    responses are cached and shared, it is rate-limited per network by the
+    named `rule`, and any origin may read it."""
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def serve(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method not in ("GET", "HEAD"):
                 return allow_any_origin(HttpResponseNotAllowed(["GET", "HEAD"]))
-            refused = too_many_requests(request, setting=limits)
+            refused = too_many_requests(request, rule=rule)
             if refused is not None:
                 return refused
             seconds = settings.PLEA_PAGE_CACHE_SECONDS

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import time
 import unicodedata
 import urllib.parse
 from dataclasses import asdict, dataclass
@@ -33,6 +32,8 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont, features
+
+from core.cache_refresh import rebuilt_under_lock
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
@@ -251,18 +252,13 @@ def png(card: Card, *, subject: str) -> bytes:
     found = cache.get(key)
     if found is not None:
         return found
-    lock = f"{key}:drawing"
-    if not cache.add(lock, 1, DRAW_LOCK_SECONDS):
-        waited_until = time.monotonic() + DRAW_WAIT_SECONDS
-        while time.monotonic() < waited_until:
-            time.sleep(0.05)
-            found = cache.get(key)
-            if found is not None:
-                return found
-    drawn = draw(card)
-    cache.set(key, drawn, CACHE_SECONDS)
-    cache.delete(lock)
-    return drawn
+    return rebuilt_under_lock(
+        key,
+        build=lambda: draw(card),
+        timeout=CACHE_SECONDS,
+        lock_seconds=DRAW_LOCK_SECONDS,
+        wait_seconds=DRAW_WAIT_SECONDS,
+    )
 
 
 def png_response(body: bytes) -> HttpResponse:

@@ -1,11 +1,13 @@
-"""Checks that keep automated signing out of the count: a honeypot field,
-a minimum time to fill the form, disposable addresses, and rate limits."""
+"""What keeps automated signing out of the count besides the public-form
+guard (core.public_form: honeypot, form clock, rules per network): the sign
+form's clock bound to its petition, the signing rules, disposable
+addresses, and the tally of refusals organisers see."""
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
-from django.conf import settings
 
 from core import form_clock, rate_limits
 from core.form_clock import FormTiming
+from core.public_form import PerNetwork
 
 REFUSED_TALLY = "sign-refused"
 HOUR = 3600
@@ -40,22 +42,18 @@ def is_disposable(key: str) -> bool:
     return any(".".join(parts[index:]) in DISPOSABLE_DOMAINS for index in range(len(parts) - 1))
 
 
-def _limits(name: str, pairs: list[tuple[int, int]]) -> list[rate_limits.Limit]:
-    return [rate_limits.Limit(f"{name}-{seconds}", count, seconds) for count, seconds in pairs]
+def sign_rules(*, petition_id: int) -> tuple[PerNetwork, ...]:
+    """What a network may sign: on this petition, and across all of them."""
+    return (PerNetwork("sign_per_petition", within=str(petition_id)), PerNetwork("sign"))
 
 
-def sign_allowed(*, petition_id: int, ip_hash: str) -> bool:
-    """Count a signing attempt from this address; False once it is over a limit."""
-    exceeded = rate_limits.hit(
-        *_limits("sign-petition", settings.PLEA_SIGN_LIMITS_PER_PETITION), key=f"{petition_id}:{ip_hash}"
-    ) or rate_limits.hit(*_limits("sign-ip", settings.PLEA_SIGN_LIMITS_PER_IP), key=ip_hash)
-    if exceeded:
-        rate_limits.count_event(REFUSED_TALLY, key=str(petition_id), seconds=HOUR)
-    return exceeded is None
+def count_refusal(*, petition_id: int) -> None:
+    """Tally a signature the rate limits refused, for the petition's organisers."""
+    rate_limits.count_event(REFUSED_TALLY, key=str(petition_id), seconds=HOUR)
 
 
 def resend_allowed(*, ip_hash: str) -> bool:
-    return rate_limits.hit(*_limits("resend-ip", settings.PLEA_RESEND_LIMITS_PER_IP), key=ip_hash) is None
+    return rate_limits.check("resend", key=ip_hash) is None
 
 
 def refused_in_last_day(*, petition_id: int) -> int:

@@ -17,8 +17,8 @@ from django_countries import countries
 from ninja import Field, Path, Query, Router, Schema
 
 from cases.models import Case
-from cases.search_keys import clean_query
 from core.api_pages import ERRORS, MAX_PAGE, SLUG_MAX_LENGTH, SLUG_PATTERN, Page, page_of
+from core.search_query import clean_query
 from petitions import transparency
 from petitions.models import Petition, PetitionUpdate
 from petitions.tallies import Tally, tally_for

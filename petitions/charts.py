@@ -1,5 +1,5 @@
 """A petition's signatures over time and by country, drawn as SVG on the
-server like the statistics page (cases/charts.py): no JavaScript, nothing
+server like the statistics page (core/svg_charts.py): no JavaScript, nothing
 loaded from elsewhere, a data table beside each chart."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django_countries import countries
 
-from cases.charts import BarChart, bar_chart
+from core.svg_charts import BarChart, bar_chart
 from petitions.tallies import DayTally, Tally
 
 WIDTH = 640

@@ -1,13 +1,14 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Layout, Submit
+from crispy_forms.layout import HTML, Layout, Submit
 from django import forms
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField, LazyTypedChoiceField
 
+from core.public_form import GuardedForm
 from core.validators import reject_control_characters, reject_control_characters_multiline
-from petitions.abuse import STARTED_PLACEHOLDER, form_started_token, is_disposable
+from petitions.abuse import STARTED_PLACEHOLDER, is_disposable
 from petitions.email_keys import UnsupportedAddress, email_key
 
 
@@ -18,7 +19,17 @@ class CountryChoiceField(LazyTypedChoiceField):
         return value in countries
 
 
-class SignForm(forms.Form):
+class SignForm(GuardedForm):
+    """Bound to its petition by slug (the form clock's scope); shown unbound in
+    the shared page, whose every response stamps its own start time."""
+
+    too_fast_message = _("That was quicker than a person usually is. Please check your details and sign again.")
+    expired_message = _("This form had expired. Please check your details and sign again.")
+    too_many_message = _(
+        "Too many signatures have come from your network in the last few minutes. "
+        "Please wait a few minutes and sign again; your details are kept below."
+    )
+
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=120,
@@ -44,18 +55,9 @@ class SignForm(forms.Form):
     )
     show_publicly = forms.BooleanField(label=_("Show my name, country and reason publicly"), required=False)
     wants_updates = forms.BooleanField(label=_("Email me updates about this petition"), required=False)
-    # A field people never see (hidden by CSS, skipped by keyboard and screen
-    # readers) but form-filling scripts do, and the time the form was shown.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    started = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, slug: str | None = None, **kwargs):
+        super().__init__(*args, clock_scope=slug, **kwargs)
         if not self.is_bound:
             # Each response stamps a fresh time here (petitions.abuse.stamp_form_clock).
             self.initial["started"] = STARTED_PLACEHOLDER
@@ -76,8 +78,7 @@ class SignForm(forms.Form):
             "reason",
             "show_publicly",
             "wants_updates",
-            Div("website", css_class="plea-hp", aria_hidden="true"),
-            "started",
+            *self.guard_layout(),
             HTML('{% include "petitions/includes/privacy_notice.html" %}'),
             Submit("sign", _("Sign this petition"), css_class="btn-primary btn-lg w-100"),
         )
@@ -103,11 +104,6 @@ class SignForm(forms.Form):
                 code="disposable",
             )
         return email
-
-    def restart_clock(self, *, slug: str) -> None:
-        """Give a re-shown form a fresh start time."""
-        self.data = self.data.copy()
-        self.data["started"] = form_started_token(slug=slug)
 
     def clean_reason(self) -> str:
         # One line ending everywhere: pages, CSV exports and emails stay tidy.

@@ -62,7 +62,7 @@ class PetitionQuerySet(models.QuerySet):
 
     def search(self, query: str) -> PetitionQuerySet:
         """Petitions whose title or summary holds `query`, in the original or
-        in any of its translations. Pass a cleaned query (cases.search_keys.clean_query)."""
+        in any of its translations. Pass a cleaned query (core.search_query.clean_query)."""
         if not query:
             return self
         in_translation = PetitionText.objects.filter(petition=models.OuterRef("pk")).filter(

@@ -18,29 +18,22 @@ page:
   the next.
 
 Changes to the petition itself (edits, closing, a withdrawn or hidden signer)
-call forget(), which clears the page at once in a shared cache (Redis) and in
+call forget_now_and_on_commit(), which clears the page at once in a shared cache (Redis) and in
 the current process with the local-memory cache; other processes' copies
 expire within the TTL.
 
-SharedPageMiddleware, first in the stack, answers a stranger's GET of a page
-that is in the cache before URL resolution and the other middleware: once the
-full stack has answered that address, host and scheme with the shared page,
-it knows the headers the stack adds (they depend on nothing else a stranger
-sends), and from then on needs only the cache entry the view reads, so it is
+The middleware that answers strangers before URL resolution lives in
+petitions/shared_page.py and reads the same cache entries, so it is
 invalidated exactly as the view's page is.
 """
-
-from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.core.signals import setting_changed
-from django.db import transaction
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
+from core import cache_refresh
 from petitions.abuse import stamp_form_clock
 
 
@@ -63,7 +56,7 @@ def get(*, slug: str) -> str | None:
 
 
 def _served(response: HttpResponse, *, slug: str) -> HttpResponse:
-    # Read by SharedPageMiddleware: this response is the shared page and nothing else.
+    # Read by petitions.shared_page: this response is the shared page and nothing else.
     response.shared_page = (_key(slug, get_language()), slug)
     return response
 
@@ -72,81 +65,16 @@ def put(*, slug: str, html: str) -> None:
     cache.set(_key(slug, get_language()), html, settings.PLEA_PAGE_CACHE_SECONDS)
 
 
-def forget(*, slug: str) -> None:
-    cache.delete_many([_key(slug, code) for code, _name in settings.LANGUAGES])
+def _keys(slug: str) -> list[str]:
+    return [_key(slug, code) for code, _name in settings.LANGUAGES]
 
 
 def forget_now_and_on_commit(*, slug: str) -> None:
     """Forget the page now and again when the change commits, so a visitor
     rendering the page meanwhile cannot re-cache the old version."""
-    forget(slug=slug)
-    transaction.on_commit(lambda: forget(slug=slug))
+    cache_refresh.forget_now_and_on_commit(*_keys(slug))
 
 
 def respond(html: str, *, slug: str) -> HttpResponse:
     """The shared page with a fresh start time for the sign form's minimum fill time."""
     return _served(HttpResponse(stamp_form_clock(html, slug=slug)), slug=slug)
-
-
-# (path, Host header, secure) -> (cache key, slug, the full stack's headers),
-# for addresses the full stack has answered with the shared page. Bounded by
-# the published petitions times languages times allowed hosts; the cap only
-# guards against a misconfigured ALLOWED_HOSTS.
-_answered: dict[tuple[str, str, bool], tuple[str, str, list[tuple[str, str]]]] = {}
-_ANSWERED_MAX = 10_000
-
-
-@receiver(setting_changed)
-def _forget_answered(**kwargs) -> None:
-    # The headers the stack adds come from settings (CSP, HSTS, frame options).
-    _answered.clear()
-
-
-def _from_a_stranger(request: HttpRequest) -> bool:
-    """A GET that carries nothing of its own: no cookie (so no session, CSRF
-    token, language choice or message), no query string."""
-    meta = request.META
-    return (
-        request.method == "GET"
-        and not meta.get("QUERY_STRING")
-        and not meta.get("HTTP_COOKIE")
-        and settings.PLEA_PAGE_CACHE_SECONDS > 0
-    )
-
-
-def _keyed_enough() -> bool:
-    # With either setting the stack's answer depends on a header the address
-    # does not hold (CommonMiddleware's user-agent check, the forwarded host).
-    return not settings.DISALLOWED_USER_AGENTS and not settings.USE_X_FORWARDED_HOST
-
-
-class SharedPageMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not _from_a_stranger(request):
-            return self.get_response(request)
-        # The Host header as sent: only hosts the full stack has let through are ever stored.
-        address = (request.path, request.META.get("HTTP_HOST", ""), request.is_secure())
-        answered = _answered.get(address)
-        if answered is not None:
-            key, slug, headers = answered
-            html = cache.get(key)
-            if html is not None:
-                return _as_the_stack_answered(stamp_form_clock(html, slug=slug), headers)
-        response = self.get_response(request)
-        shared_page = getattr(response, "shared_page", None)
-        if shared_page is not None and response.status_code == 200 and not response.cookies and _keyed_enough():
-            if len(_answered) >= _ANSWERED_MAX:
-                _answered.clear()
-            _answered[address] = (*shared_page, list(response.items()))
-        return response
-
-
-def _as_the_stack_answered(html: str, headers: list[tuple[str, str]]) -> HttpResponse:
-    response = HttpResponse(html)
-    for name, value in headers:
-        # The length is the page's own; every other header as the stack set it, in its order.
-        response.headers[name] = str(len(response.content)) if name == "Content-Length" else value
-    return response

@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from accounts.ip_hash import ip_hash
 from core import task_queue
+from core.client_ip import ip_hash
 from petitions.email_keys import email_domain, email_key
 from petitions.models import Petition, Signature, SignatureTombstone
 from petitions.tasks import SignerMail, mail_after_signing, send_signer_mail

@@ -21,6 +21,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.cache_refresh import rebuilt_under_lock
 from petitions.models import Petition, Signature
 
 # Countries with fewer signatures than this are shown together as "other
@@ -96,12 +97,14 @@ def tally_for(petition: Petition, *, now: datetime.datetime | None = None) -> Ta
     key = _key(petition.pk)
     tally = cache.get(key)
     fresh_after = now - datetime.timedelta(seconds=settings.PLEA_TALLY_SECONDS)
-    if isinstance(tally, Tally) and tally.made_at > fresh_after:
-        return tally
-    if isinstance(tally, Tally) and not cache.add(f"{key}:lock", 1, timeout=LOCK_SECONDS):
-        return tally  # another request is counting: the previous tally will do meanwhile
-    tally = count_signatures(petition_id=petition.pk, now=now)
-    # Kept well past its freshness so that the lock above has something to serve.
-    cache.set(key, tally, timeout=max(settings.PLEA_TALLY_SECONDS * 10, 3600))
-    cache.delete(f"{key}:lock")
-    return tally
+    stale = tally if isinstance(tally, Tally) else None
+    if stale is not None and stale.made_at > fresh_after:
+        return stale
+    return rebuilt_under_lock(
+        key,
+        build=lambda: count_signatures(petition_id=petition.pk, now=now),
+        # Kept well past its freshness so that, while one request counts, the others have it to serve.
+        timeout=max(settings.PLEA_TALLY_SECONDS * 10, 3600),
+        lock_seconds=LOCK_SECONDS,
+        stale=stale,
+    )

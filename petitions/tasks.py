@@ -2,15 +2,14 @@
 reminders and petition updates."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import mailers
 from django.db import connections
 from django.db.models import F
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from core import mail_delivery
+from core import mail
 from core.content_languages import choose
 from petitions import transparency
 from petitions.tokens import Purpose, make_token
@@ -19,7 +18,7 @@ from petitions.tokens import Purpose, make_token
 class SignerMail:
     CONFIRM = "confirm"
     ALREADY_SIGNED = "already_signed"
-    TEMPLATES = {CONFIRM: "emails/signature_confirm", ALREADY_SIGNED: "emails/signature_already_signed"}
+    TEMPLATES = {CONFIRM: "signature_confirm", ALREADY_SIGNED: "signature_already_signed"}
 
 
 def absolute(path: str) -> str:
@@ -101,23 +100,19 @@ def send_signer_mail(*, signature_id: int, kind: str, attempt: int = 0) -> None:
         return  # withdrawn (and wiped) before the mail went out: nothing to send
     email, language, mail_failed, petition_id, petition_language, title = found
     language = language or settings.LANGUAGE_CODE
-    template = SignerMail.TEMPLATES[kind]
     title = _title_in(language, petition_id=petition_id, original_language=petition_language, original_title=title)
-    context = {"title": title, **signer_links(signature_id)}
-    with translation.override(language):
-        # Subjects are one line: a petition title can never inject a header.
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}.txt", context)
-    try:
-        EmailMessage(subject=subject, body=body, to=[email]).send()
-    except Exception as error:  # any backend's failure: SMTP, a provider's API, a socket
-        if not mail_delivery.is_permanent(error) and mail_delivery.retry_later(
-            send_signer_mail, attempt=attempt, error=error, signature_id=signature_id, kind=kind
-        ):
-            return
+    delivery = mail.send(
+        template=SignerMail.TEMPLATES[kind],
+        context={"title": title, **signer_links(signature_id)},
+        to=[email],
+        language=language,
+        task=send_signer_mail,
+        attempt=attempt,
+        task_kwargs={"signature_id": signature_id, "kind": kind},
+    )
+    if delivery is mail.Delivery.FAILED:
         Signature.objects.filter(pk=signature_id).update(mail_failed_at=timezone.now(), last_mailed_at=None)
-        return
-    if mail_failed:
+    elif delivery is mail.Delivery.SENT and mail_failed:
         Signature.objects.filter(pk=signature_id).update(mail_failed_at=None)
 
 
@@ -146,7 +141,7 @@ def unsubscribe_url(signature_id: int) -> str:
     return absolute(reverse("petitions:unsubscribe", kwargs={"token": token}))
 
 
-def _update_message(update, signature) -> EmailMessage:
+def _update_message(update, signature) -> mail.TemplatedMail:
     links = signer_links(signature.pk)
     context = {
         "update": update,
@@ -156,27 +151,13 @@ def _update_message(update, signature) -> EmailMessage:
         "unsubscribe_url": unsubscribe_url(signature.pk),
         "petition_url": absolute(update.petition.get_absolute_url()),
     }
-    with translation.override(signature.language or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string("emails/petition_update_subject.txt", context).split())
-        body = render_to_string("emails/petition_update.txt", context)
-    return EmailMessage(
-        subject=subject,
-        body=body,
+    return mail.compose(
+        template="petition_update",
+        context=context,
         to=[signature.email],
+        language=signature.language or settings.LANGUAGE_CODE,
         headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>"},
     )
-
-
-def _hand_over(mailer, message: EmailMessage) -> bool:
-    """True once the server has taken the message, False if it refused it for
-    good; raises when the server could not be reached (try again later)."""
-    try:
-        mailer.send_messages([message])
-    except Exception as error:
-        if mail_delivery.is_permanent(error):
-            return False
-        raise
-    return True
 
 
 @task
@@ -215,7 +196,9 @@ def send_update_batch(*, update_id: int, attempt: int = 0) -> None:
     try:
         with mailer:  # one connection for the whole batch
             for signature in recipients:
-                outcome = "mailed_count" if _hand_over(mailer, _update_message(update, signature)) else "failed_count"
+                outcome = (
+                    "mailed_count" if mail.hand_over(mailer, _update_message(update, signature)) else "failed_count"
+                )
                 moved = PetitionUpdate.objects.filter(pk=update.pk, mailed_through_id=cursor).update(
                     mailed_through_id=signature.pk, **{outcome: F(outcome) + 1}
                 )
@@ -223,7 +206,7 @@ def send_update_batch(*, update_id: int, attempt: int = 0) -> None:
                     return  # another run of this task is mailing this update
                 cursor = signature.pk
     except Exception as error:  # the server stopped answering: later, from where it stopped
-        if mail_delivery.retry_later(
+        if mail.retry_later(
             send_update_batch, attempt=0 if cursor != start else attempt, error=error, update_id=update.pk
         ):
             return

@@ -12,11 +12,11 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.ip_hash import ip_hash
 from cases.models import Case
-from cases.search_keys import clean_query
-from core.client_ip import client_ip
+from core import public_form
+from core.client_ip import client_ip, client_ip_hash
 from core.cross_origin import cross_origin_protected
+from core.search_query import clean_query
 from petitions import abuse, counting, page_cache, signing, transparency
 from petitions.forms import SignForm
 from petitions.models import CountIsFinal, InvalidTransition, Petition, PetitionQuerySet, Signature
@@ -60,7 +60,9 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     if tab not in TABS:
         tab = "open"
     query = clean_query(request.GET.get("q"))
-    shown = TABS[tab].petitions().search(query)
+    # A search looks in every tab: someone looking for a petition by name
+    # rarely knows whether it has closed or won since.
+    shown = Petition.objects.published().search(query) if query else TABS[tab].petitions()
     petitions = SORTS[sort]().filter(pk__in=shown.values("pk")).prefetch_related("texts")
     page = Paginator(petitions, PETITIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -70,7 +72,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
         "tabs": TABS,
         "current_tab": TABS[tab],
         "q": query,
-        "query": urlencode({"tab": tab, "sort": sort, **({"q": query} if query else {})}),
+        "query": urlencode({"sort": sort, "q": query} if query else {"tab": tab, "sort": sort}),
     }
     return render(request, "petitions/petition_list.html", context)
 
@@ -137,34 +139,18 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
     if not petition.accepts_signatures():
         messages.info(request, _("This petition is closed and no longer takes signatures. Thank you for your support."))
         return redirect(petition)
-    form = SignForm(request.POST)
+    form = SignForm(request.POST, slug=petition.slug)
     if not form.is_valid():
         return _detail(request, _published(slug), form=form, status=400)
-    data = form.cleaned_data
-    if data["website"]:
-        # Only scripts fill the hidden field: they are told what a person is
-        # told, and nothing is stored.
+    verdict = public_form.guard(request, form, rules=abuse.sign_rules(petition_id=petition.pk))
+    if verdict is public_form.Verdict.BOT:
         return redirect("petitions:signed", slug=petition.slug)
-    timing = abuse.form_timing(data["started"], slug=petition.slug)
-    if timing is not abuse.FormTiming.HUMAN:
-        form.add_error(
-            None,
-            _("That was quicker than a person usually is. Please check your details and sign again.")
-            if timing is abuse.FormTiming.TOO_FAST
-            else _("This form had expired. Please check your details and sign again."),
-        )
-        form.restart_clock(slug=petition.slug)
-        return _detail(request, _published(slug), form=form, status=400)
+    if verdict is not public_form.Verdict.PASSED:
+        if verdict is public_form.Verdict.TOO_MANY:
+            abuse.count_refusal(petition_id=petition.pk)
+        return _detail(request, _published(slug), form=form, status=form.refuse(verdict))
+    data = form.cleaned_data
     ip_address = client_ip(request)
-    if not abuse.sign_allowed(petition_id=petition.pk, ip_hash=ip_hash(ip_address)):
-        form.add_error(
-            None,
-            _(
-                "Too many signatures have come from your network in the last few minutes. "
-                "Please wait a few minutes and sign again; your details are kept below."
-            ),
-        )
-        return _detail(request, _published(slug), form=form, status=429)
     try:
         signing.signature_create(
             petition=petition,
@@ -317,7 +303,7 @@ def signature_resend(request: HttpRequest, token: str) -> HttpResponse:
             return _invalid_link(request)
     except LinkInvalid:
         return _invalid_link(request)
-    if not abuse.resend_allowed(ip_hash=ip_hash(client_ip(request))):
+    if not abuse.resend_allowed(ip_hash=client_ip_hash(request)):
         messages.warning(request, _("Too many requests for new links from your network. Please wait a few minutes."))
         return redirect(signature.petition)
     outcome = signing.confirmation_resend(signature=signature)

@@ -1,4 +1,5 @@
 import html
+import io
 import re
 
 import pytest
@@ -15,6 +16,14 @@ def page_text(response) -> str:
     body = response.content.decode()
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def rate_limit_rules(**changed: list[tuple[int, int]]) -> dict:
+    """Every rate-limit rule as configured, with the `changed` ones replaced:
+    for overriding settings.PLEA_RATE_LIMITS without touching the shared dict."""
+    from django.conf import settings
+
+    return {**settings.PLEA_RATE_LIMITS, **changed}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,6 +45,25 @@ def _private_files(tmp_path_factory):
         PLEA_PRIVATE_ROOT=tmp_path_factory.mktemp("private"), MEDIA_ROOT=tmp_path_factory.mktemp("media")
     ):
         yield
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data (`load_demo`), loaded once per test module and rolled back
+    after it: each test runs in a savepoint inside this transaction, so a test
+    that writes sees its own change only. For tests that read the demo; a test
+    about `load_demo` itself calls it."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "petitions.management.commands.load_demo.PASSWORD_FILE", tmp_path_factory.mktemp("demo") / "password"
+        )
+        with transaction.atomic():
+            call_command("load_demo", verbosity=0, stdout=io.StringIO())
+            yield
+            transaction.set_rollback(True)
 
 
 @pytest.fixture

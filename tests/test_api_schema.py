@@ -14,6 +14,7 @@ from cases.models import CaseLink
 from config.wsgi import application
 from petitions.models import PetitionUpdate
 from tests.cases.factories import detention, public_case
+from tests.conftest import rate_limit_rules
 from tests.petitions.factories import closed_petition, confirmed_signature, draft_petition, open_petition
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -33,7 +34,7 @@ def keep_the_test_connection():
 
 @pytest.fixture
 def published_world(db, settings, keep_the_test_connection):
-    settings.PLEA_API_LIMITS_PER_IP = []  # the fuzzer sends more than a person would
+    settings.PLEA_RATE_LIMITS = rate_limit_rules(api=[])  # the fuzzer sends more than a person would
     settings.PLEA_PAGE_CACHE_SECONDS = 0
     petition = open_petition(slug="free-them", title="Free them", summary="Now")
     for country in ("GB", "GB", "GB", "GB", "GB", "KZ", ""):

@@ -13,7 +13,7 @@ def passkey_state(context) -> dict:
     request = context["request"]
     user = request.user
     if not settings.PLEA_PASSKEYS:
-        return {"enabled": False}
+        return {"enabled": False, "site": settings.SITE_URL}
     signed_in = user.is_authenticated
     return {
         "enabled": True,

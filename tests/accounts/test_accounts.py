@@ -9,6 +9,7 @@ from accounts.models import AuditEntry, Invitation
 from accounts.roles import CASE_EDITORS_GROUP, ORGANISERS_GROUP
 from core.rate_limits import Throttle
 from petitions.models import Organiser
+from tests.conftest import rate_limit_rules
 from tests.organisers import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +71,9 @@ def test_failed_logins_are_throttled_per_address(client):
     assert login(client, "chen", f.PASSWORD, ip="192.0.2.2").status_code == 302
 
 
-def test_throttle_counts_and_resets():
-    throttle = Throttle("test", limit=2, window=60)
+def test_throttle_counts_and_resets(settings):
+    settings.PLEA_RATE_LIMITS = rate_limit_rules(test=[(2, 60)])
+    throttle = Throttle("test")
     assert not throttle.blocked("x")
     assert throttle.hit("x") == 1
     assert throttle.hit("x") == 2

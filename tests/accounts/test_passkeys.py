@@ -13,6 +13,7 @@ import time
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 from django.core import mail
 from django.test import Client
@@ -164,6 +165,17 @@ def test_with_passkeys_off_the_endpoints_are_not_found_and_the_pages_offer_none(
     assert "passkey" not in client.get(reverse("login")).content.decode().lower()
 
 
+@pytest.mark.parametrize("page", ["account", "two_factor_manage"])
+def test_with_passkeys_off_the_account_pages_say_why_and_how_to_turn_them_on(client, settings, page):
+    settings.PLEA_PASSKEYS = False
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    client.force_login(get_user_model().objects.create_user("nadia", password="a long passphrase"))
+    text = page_text(client.get(reverse(page)))
+    assert "Passkeys are off on this site" in text
+    assert "served as http://127.0.0.1:8000" in text
+    assert "Add a passkey" not in text
+
+
 # What the pages offer ------------------------------------------------------------
 
 
@@ -279,7 +291,7 @@ def test_passkey_attempts_count_against_the_second_factor_throttle(settings):
     enrolled(account)
     device = passkey(account)
     client = password_sign_in("amina")
-    for _ in range(settings.PLEA_LOGIN_FAILURE_LIMIT):
+    for _ in range(settings.PLEA_RATE_LIMITS["second_factor"][0][0]):
         client.post(reverse("two_factor_verify"), {"code": "000000"})
     post_json(client, AUTH_BEGIN)
     with the_passkey_passes(device):
@@ -313,7 +325,7 @@ def test_a_passwordless_sign_in_respects_the_networks_sign_in_throttle(settings)
     account = organiser()
     device = passkey(account)
     client = Client(REMOTE_ADDR="198.51.100.9")
-    for _ in range(settings.PLEA_LOGIN_FAILURE_LIMIT):
+    for _ in range(settings.PLEA_RATE_LIMITS["second_factor"][0][0]):
         client.post(reverse("login"), {"username": "amina", "password": "wrong"})
     post_json(client, AUTH_BEGIN)
     with the_passkey_passes(device):

@@ -12,15 +12,14 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import forms, sign_in
-from accounts.ip_hash import ip_hash
-from core.client_ip import network_of
+from core.client_ip import ip_hash, network_of
 from tests.accounts.second_factors import totp_code
 from tests.organisers import factories as f
 from tests.petitions.factories import sign_form
 
 pytestmark = pytest.mark.django_db
 
-LIMIT = 5  # PLEA_LOGIN_FAILURE_LIMIT's default
+LIMIT = 5  # the "sign_in" rule's default (PLEA_LOGIN_FAILURE_LIMIT)
 
 
 @pytest.fixture(autouse=True)

@@ -186,7 +186,7 @@ def test_wrong_codes_are_refused_then_throttled(client, settings):
     _petition, owner = owner_with_petition()
     device = enrolled(owner)
     login(client, "amina")
-    for _ in range(settings.PLEA_LOGIN_FAILURE_LIMIT):
+    for _ in range(settings.PLEA_RATE_LIMITS["second_factor"][0][0]):
         response = client.post(VERIFY, {"code": "123456"})
         assert response.status_code == 200
         assert "That code does not work" in response.text

@@ -10,6 +10,7 @@ from django.test import override_settings
 from tests.cases.factories import public_case
 from tests.cases.test_visibility import MARKERS
 from tests.cases.test_visibility import world as case_world
+from tests.conftest import rate_limit_rules
 
 pytestmark = pytest.mark.django_db
 world = case_world  # the cases' private-data fixture
@@ -55,7 +56,7 @@ def test_an_empty_data_set_is_still_valid(client):
     assert client.get("/en/cases/data/cases.csv").getvalue().decode("utf-8-sig").startswith("reference,url,name")
 
 
-@override_settings(PLEA_DATASET_LIMITS_PER_IP=[(1, 3600)])
+@override_settings(PLEA_RATE_LIMITS=rate_limit_rules(dataset=[(1, 3600)]))
 def test_downloads_are_limited_per_address_and_read_only(client, world):
     assert client.get("/en/cases/data/cases.csv").status_code == 200
     assert client.get("/en/cases/data/cases.json").status_code == 429

@@ -16,9 +16,8 @@ FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "cases.json"
 
 
 @pytest.fixture
-def demo(db, tmp_path, monkeypatch):
-    monkeypatch.setattr("petitions.management.commands.load_demo.PASSWORD_FILE", tmp_path / "password")
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+def demo(demo_data, db):
+    """The demo, loaded once for the module (tests/conftest.py)."""
 
 
 def test_every_fixture_case_page_shows_the_person(client, demo):

@@ -3,6 +3,7 @@ correction or removal". What they send is kept sealed and private, bots and
 floods are refused, and a family never loses what it typed."""
 
 import io
+import re
 import time
 
 import pytest
@@ -16,7 +17,7 @@ from cases.models import Submission, SubmissionFile
 from core import form_clock
 from tests.cases.factories import draft_case, public_case
 from tests.cases.intake_factories import PDF_BYTES, jpeg_with_gps
-from tests.conftest import page_text
+from tests.conftest import page_text, rate_limit_rules
 from tests.organisers.factories import case_editor
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +210,7 @@ def test_a_cross_site_post_is_refused(client):
 
 
 def test_a_flood_from_one_network_is_limited_and_the_text_kept(client, settings):
-    settings.PLEA_INTAKE_LIMITS_PER_IP = [(2, 600)]
+    settings.PLEA_RATE_LIMITS = rate_limit_rules(intake=[(2, 600)])
     for _ in range(2):
         assert client.post(URL, intake_form()).status_code == 302
     response = client.post(URL, intake_form(), REMOTE_ADDR="127.0.0.1")
@@ -217,6 +218,20 @@ def test_a_flood_from_one_network_is_limited_and_the_text_kept(client, settings)
     assert "Too many messages have come from your network" in page_text(response)
     assert "Taken from her home at night." in response.content.decode()
     assert Submission.objects.count() == 2
+
+
+def test_addresses_of_one_ipv6_network_are_limited_as_one(client, settings):
+    settings.PLEA_RATE_LIMITS = rate_limit_rules(intake=[(2, 600)])
+    statuses = [client.post(URL, intake_form(), REMOTE_ADDR=f"2001:db8:4:4::{n}").status_code for n in (1, 2, 3)]
+    assert statuses == [302, 302, 429]
+    assert client.post(URL, intake_form(), REMOTE_ADDR="2001:db8:4:5::1").status_code == 302
+
+
+def test_both_forms_carry_the_hidden_honeypot_and_start_time(client):
+    for url in (URL, request_url(public_case())):
+        body = client.get(url).content.decode()
+        assert re.search(r'class="plea-hp"\s+aria-hidden="true"', body), url
+        assert 'name="website"' in body and 'name="started"' in body, url
 
 
 # --- Corrections and removal requests ---------------------------------------

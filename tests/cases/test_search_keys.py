@@ -1,6 +1,6 @@
 import pytest
 
-from cases.search_keys import MAX_QUERY_LENGTH, clean_query, name_search_key
+from cases.search_keys import name_search_key
 
 
 @pytest.mark.parametrize(
@@ -23,19 +23,3 @@ from cases.search_keys import MAX_QUERY_LENGTH, clean_query, name_search_key
 )
 def test_name_search_key(text, key):
     assert name_search_key(text) == key
-
-
-@pytest.mark.parametrize(
-    ("raw", "cleaned"),
-    [
-        (None, ""),
-        ("", ""),
-        ("  Kali   Maolai ", "Kali Maolai"),
-        ("Kali\x00Maolai", "Kali Maolai"),
-        ("Ka\u200bli", "Ka li"),  # zero-width space is a format character
-        ("\x1b[31mred", "[31mred"),
-        ("x" * 10_000, "x" * MAX_QUERY_LENGTH),
-    ],
-)
-def test_clean_query(raw, cleaned):
-    assert clean_query(raw) == cleaned

@@ -45,3 +45,10 @@ def test_the_schema_is_readable_from_any_origin_and_cached(client):
         "/api/v1/cases/",
         "/api/v1/cases/{reference}/",
     }
+
+
+def test_each_endpoint_says_what_it_answers_with_and_links_to_its_fields(client):
+    page = client.get("/en/open-data/").content.decode()
+    for model in ("PetitionPage", "PetitionDetail", "CasePage", "CaseDetail"):
+        assert f'Answers with: <a href="#schema-{model}"><code>{model}</code></a>' in page
+    assert "<code>any</code>" not in page

@@ -3,12 +3,14 @@ import html
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
-from petitions import abuse, fraud
+from petitions import fraud
 from petitions.models import Signature
 from tests.conftest import page_text
 from tests.organisers.factories import confirmed_signature, moderator_of, open_petition, pending_signature
+from tests.petitions.factories import sign_form
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +73,9 @@ def test_signatures_older_than_a_day_raise_no_signal(petition, settings):
 
 
 def test_refused_signing_attempts_are_shown(client, petition, moderator):
-    abuse.sign_allowed(petition_id=petition.pk, ip_hash="x")
-    abuse.sign_allowed(petition_id=petition.pk, ip_hash="x")
+    sign_url = reverse("petitions:sign", kwargs={"slug": petition.slug})
+    for email in ("first@example.org", "second@example.org"):
+        client.post(sign_url, sign_form(petition, email=email), REMOTE_ADDR="198.51.100.3")
 
     text = page_text(client.get(f"/en/organisers/petitions/{petition.slug}/signals/"))
 

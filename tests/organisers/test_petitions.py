@@ -56,6 +56,8 @@ def test_create_a_draft_preview_it_and_open_it(client, organiser):
     assert preview.status_code == 200
     assert "Preview of a draft" in preview.text
     assert "He taught music." in preview.text
+    assert "It takes signatures once it is opened." in preview.text
+    assert "This petition is closed" not in preview.text
     opened = client.post(url("petition_open", petition), follow=True)
     assert "The petition is open" in opened.text
     petition.refresh_from_db()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from petitions import abuse
 from petitions.email_keys import email_key
 from petitions.models import Signature
-from tests.conftest import page_text
+from tests.conftest import page_text, rate_limit_rules
 from tests.petitions.factories import another_address, open_petition, sign_form
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +169,7 @@ def test_one_address_signing_twice_in_a_minute_is_refused_with_a_clear_message(c
 
 
 def test_a_sustained_limit_caps_signatures_over_a_longer_window(client, petition, send_on_commit, settings):
-    settings.PLEA_SIGN_LIMITS_PER_PETITION = [(5, 300)]
+    settings.PLEA_RATE_LIMITS = rate_limit_rules(sign_per_petition=[(5, 300)])
     statuses = [
         send_on_commit(lambda: post(client, petition, sign_form(petition, email=f"s{n}@example.org"))).status_code  # noqa: B023
         for n in range(7)
@@ -183,7 +183,7 @@ def test_the_defaults_are_the_uk_petitions_sites(settings):
     from config.settings import env_limits
 
     assert env_limits("UNSET_FOR_THIS_TEST", default="1/60,5/300") == [(1, 60), (5, 300)]
-    assert settings.PLEA_SIGN_LIMITS_PER_PETITION == [(1, 60), (5, 300)]
+    assert settings.PLEA_RATE_LIMITS["sign_per_petition"] == [(1, 60), (5, 300)]
 
 
 def test_other_networks_are_not_slowed_by_one_busy_one(client, petition, send_on_commit):
@@ -199,7 +199,6 @@ def test_other_networks_are_not_slowed_by_one_busy_one(client, petition, send_on
 
 
 def test_limits_can_be_switched_off_for_a_trusted_event(client, petition, settings):
-    settings.PLEA_SIGN_LIMITS_PER_PETITION = []
-    settings.PLEA_SIGN_LIMITS_PER_IP = []
+    settings.PLEA_RATE_LIMITS = rate_limit_rules(sign_per_petition=[], sign=[])
     for n in range(4):
         assert post(client, petition, sign_form(petition, email=f"hall{n}@example.org")).status_code == 302

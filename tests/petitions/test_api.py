@@ -11,6 +11,7 @@ from django.utils import timezone
 from petitions import transparency
 from petitions.models import PetitionText, PetitionUpdate
 from tests.cases.factories import draft_case, public_case
+from tests.conftest import rate_limit_rules
 from tests.petitions.factories import (
     closed_petition,
     confirmed_signature,
@@ -157,7 +158,7 @@ def test_answers_are_served_from_the_cache_for_a_few_seconds(client, django_asse
     assert again["Access-Control-Allow-Origin"] == "*"
 
 
-@override_settings(PLEA_API_LIMITS_PER_IP=[(3, 60)])
+@override_settings(PLEA_RATE_LIMITS=rate_limit_rules(api=[(3, 60)]))
 def test_too_many_requests_from_one_address_are_refused(client):
     petition = open_petition()
     url = f"/api/v1/petitions/{petition.slug}/"

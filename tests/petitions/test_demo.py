@@ -133,3 +133,16 @@ def test_the_demo_petitions_log_verifies_offline_from_the_running_demo(live_serv
     assert f"count: {petition.total_signature_count} " in capsys.readouterr().out
     call_command("load_demo")  # loading it again changes nothing in the log
     assert transparency.make_checkpoint(petition_id=petition.pk) is None
+
+
+def test_the_demo_spam_waits_for_an_organiser_and_no_visitor_sees_it(client):
+    call_command("load_demo")
+
+    petition = Petition.objects.get(slug=SLUG)
+    assert "buy cheap watches" not in page_text(client.get(petition.get_absolute_url()))
+    spam = petition.signatures.filter(reason="buy cheap watches")
+    assert spam.count() == 2 and all(signature.hidden for signature in spam)
+    owner = get_user_model().objects.get(username=load_demo.DEMO_USERNAME)
+    client.force_login(owner)
+    listing = page_text(client.get(f"/en/organisers/petitions/{SLUG}/signatures/"))
+    assert "buy cheap watches" in listing

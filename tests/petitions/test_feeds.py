@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 
 from petitions.models import PetitionText, PetitionUpdate
+from tests.conftest import rate_limit_rules
 from tests.petitions.factories import closed_petition, draft_petition, open_petition
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_petition_pages_and_the_list_advertise_their_feeds_and_json(client):
     assert '<link rel="alternate" type="application/atom+xml" href="/en/feed/"' in listing
 
 
-@override_settings(PLEA_API_LIMITS_PER_IP=[(2, 60)])
+@override_settings(PLEA_RATE_LIMITS=rate_limit_rules(api=[(2, 60)]))
 def test_feeds_are_cached_limited_and_read_only(client, django_assert_num_queries):
     open_petition()
     assert client.get("/en/feed/")["Cache-Control"] == "public, max-age=5"

@@ -73,13 +73,27 @@ def test_search_across_titles_and_summaries_in_every_language(client, query, exp
         assert "0 petitions match" in page_text(response)
 
 
-def test_search_stays_within_the_tab(client, petitions):
-    assert titles(client.get("/en/", {"q": "one", "tab": "closed"})) == {"Closed one"}
+def test_search_looks_in_every_tab_and_says_where_each_petition_is(client, petitions):
+    petitions["won"].declare_victory(note="Released.")
+    response = client.get("/en/", {"q": "one", "tab": "open"})
+    assert titles(response) == {"Open one", "Closed one", "Won one"}  # never the draft
+    page = page_text(response)
+    assert "Search all petitions" in page
+    for state in ("Open", "Closed", "Victory"):
+        assert f"{state} " in page
     assert titles(client.get("/en/", {"q": "Draft"})) == set()
+
+
+def test_a_victory_is_found_by_its_name(client):
+    petition = open_petition(title="Free Maolai", summary="")
+    petition.declare_victory(note="Released.")
+    response = client.get("/en/", {"q": "Maolai"})
+    assert titles(response) == {"Free Maolai"}
+    assert 'class="badge text-bg-warning">Victory</span>' in response.content.decode()
 
 
 def test_search_pages_keep_the_query(client):
     for n in range(13):
         open_petition(title=f"Scholar {n}")
     page = client.get("/en/", {"q": "Scholar"}).content.decode()
-    assert "?tab=open&amp;sort=popular&amp;q=Scholar&amp;page=2" in page
+    assert "?sort=popular&amp;q=Scholar&amp;page=2" in page

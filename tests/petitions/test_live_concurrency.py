@@ -12,6 +12,7 @@ from django.core import mail
 from django.db import connection  # noqa: F401 - read by the skipif condition
 
 from petitions.models import Petition, Signature
+from tests.conftest import rate_limit_rules
 from tests.petitions.factories import open_petition
 from tests.petitions.mailbox import confirm_link
 
@@ -75,8 +76,7 @@ def together(jobs) -> None:
 
 
 def test_parallel_signing_and_confirming_end_with_an_exact_count_and_no_server_error(live_server, settings):
-    settings.PLEA_SIGN_LIMITS_PER_PETITION = []
-    settings.PLEA_SIGN_LIMITS_PER_IP = []
+    settings.PLEA_RATE_LIMITS = rate_limit_rules(sign_per_petition=[], sign=[])
     settings.PLEA_MIN_FILL_SECONDS = 0
     petition = open_petition()
     page = petition.get_absolute_url()

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from core import mail_delivery
+from core import mail as templated_mail
 from petitions.models import PetitionUpdate, Signature
 from petitions.tasks import send_signer_mail, send_update_batch
 from tests.conftest import page_text
@@ -69,7 +69,7 @@ def test_a_server_that_never_comes_back_leaves_the_rest_counted_as_failed(petiti
     update = post_update(petition)
 
     assert (update.mailed_count, update.failed_count) == (2, 2), "two sent before it went down; two never sent"
-    assert failing_mail.attempts.count("signer2@example.org") == len(mail_delivery.RETRY_DELAYS) + 1
+    assert failing_mail.attempts.count("signer2@example.org") == len(templated_mail.RETRY_DELAYS) + 1
     assert update.mailing_finished_at is not None
 
 
@@ -87,8 +87,8 @@ def test_retries_wait_longer_each_time_on_a_queue_that_can_wait(petition, failin
 
     assert retry.args == [] and retry.kwargs == {"update_id": update.pk, "attempt": 1}
     first, later = (result.task.run_after - timezone.now() for result in default_task_backend.results)
-    assert 0 < first.total_seconds() <= mail_delivery.RETRY_DELAYS[0]
-    assert later.total_seconds() > mail_delivery.RETRY_DELAYS[2]
+    assert 0 < first.total_seconds() <= templated_mail.RETRY_DELAYS[0]
+    assert later.total_seconds() > templated_mail.RETRY_DELAYS[2]
     assert mail.outbox == [] and PetitionUpdate.objects.get().mailed_count == 0, "nothing counted as sent"
 
 
@@ -151,19 +151,19 @@ def test_an_undeliverable_confirmation_is_shown_and_the_signer_can_get_it_again(
 @pytest.mark.parametrize(
     ("error", "permanent"),
     [
-        (mail_delivery.smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no")}), True),
-        (mail_delivery.smtplib.SMTPRecipientsRefused({"a@example.org": (450, b"greylisted")}), False),
-        (mail_delivery.smtplib.SMTPDataError(554, b"rejected"), True),
-        (mail_delivery.smtplib.SMTPDataError(451, b"later"), False),
-        (mail_delivery.smtplib.SMTPSenderRefused(550, b"bad sender", "us@example.org"), False),
-        (mail_delivery.smtplib.SMTPAuthenticationError(535, b"bad password"), False),
-        (mail_delivery.smtplib.SMTPServerDisconnected("gone"), False),
+        (templated_mail.smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no")}), True),
+        (templated_mail.smtplib.SMTPRecipientsRefused({"a@example.org": (450, b"greylisted")}), False),
+        (templated_mail.smtplib.SMTPDataError(554, b"rejected"), True),
+        (templated_mail.smtplib.SMTPDataError(451, b"later"), False),
+        (templated_mail.smtplib.SMTPSenderRefused(550, b"bad sender", "us@example.org"), False),
+        (templated_mail.smtplib.SMTPAuthenticationError(535, b"bad password"), False),
+        (templated_mail.smtplib.SMTPServerDisconnected("gone"), False),
         (ConnectionRefusedError(), False),
         (RuntimeError("a provider's API"), False),
     ],
 )
 def test_which_refusals_are_for_good(error, permanent):
-    assert mail_delivery.is_permanent(error) is permanent
+    assert templated_mail.is_permanent(error) is permanent
 
 
 def test_a_confirmation_task_for_a_withdrawn_signer_sends_nothing(petition):

@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from petitions.models import Signature
 from petitions.tasks import send_signer_mail
+from tests.conftest import rate_limit_rules
 from tests.petitions.factories import another_address, open_petition, sign_form
 from tests.petitions.failing_mail import FailingMailBackend
 
@@ -26,8 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def database_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.PLEA_SIGN_LIMITS_PER_PETITION = []
-    settings.PLEA_SIGN_LIMITS_PER_IP = []
+    settings.PLEA_RATE_LIMITS = rate_limit_rules(sign_per_petition=[], sign=[])
 
 
 def sign(client, petition, email: str) -> None:

@@ -1,5 +1,5 @@
 """A stranger's GET of a cached petition page is answered before URL
-resolution and the rest of the middleware (page_cache.SharedPageMiddleware):
+resolution and the rest of the middleware (petitions.shared_page):
 the same response as the full stack gives, to the byte and the header, and
 only to a request that carries nothing of its own."""
 
@@ -9,7 +9,7 @@ import pytest
 from django.core.cache.backends import locmem
 from django.test import Client
 
-from petitions import page_cache
+from petitions import shared_page
 from petitions.models import Petition
 from tests.conftest import page_text
 from tests.petitions.factories import confirmed_signature
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _nothing_answered_yet():
-    page_cache._answered.clear()
+    shared_page._answered.clear()
     yield
-    page_cache._answered.clear()
+    shared_page._answered.clear()
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_the_early_answer_is_the_full_stacks_answer(petition, settings, one_seco
     settings.SECURE_HSTS_SECONDS = 3600  # as in production: sent over HTTPS only
     url = f"/{language}/petitions/{petition.slug}/"
     rendered = Client().get(url, secure=secure)  # renders, caches and stores the stack's headers
-    page_cache._answered.clear()
+    shared_page._answered.clear()
     from_cache = Client().get(url, secure=secure)  # the cached page through the whole stack
     early = Client().get(url, secure=secure)
 
@@ -132,7 +132,7 @@ def test_only_the_shared_page_is_answered_early(petition):
 
     assert response.status_code == 404
     assert not answered_before_the_stack(response)
-    assert not page_cache._answered
+    assert not shared_page._answered
 
 
 def test_the_early_answer_shows_changes_as_the_view_does(petition, monkeypatch):

@@ -247,6 +247,13 @@ def test_the_badge_is_valid_svg_with_title_count_goal_and_progress(client, petit
     assert [bar.get("width") for bar in bars] == [str(round(336 * 3 / 100))]
 
 
+def test_a_long_title_on_the_badge_ends_on_a_whole_word(client):
+    petition = open_petition(title="Release the Uyghur women married to Pakistani traders now")
+    title = next(badge(client, petition).iter(f"{SVG}text")).text
+    assert title == "Release the Uyghur women married to…"  # not "… to Pakista…"
+    assert len(title) <= 44
+
+
 def test_the_urdu_badge_runs_right_to_left(client, petition):
     root = badge(client, petition, "ur")
     assert root.get("direction") == "rtl"

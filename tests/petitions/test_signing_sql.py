@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from petitions.models import Petition, Signature
+from tests.conftest import rate_limit_rules
 from tests.petitions.factories import another_address, draft_petition, open_petition, sign_form
 
 NOW = timezone.now()
@@ -81,8 +82,7 @@ def test_a_reshown_form_shows_the_whole_petition(client):
 @pytest.fixture
 def database_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.PLEA_SIGN_LIMITS_PER_PETITION = []
-    settings.PLEA_SIGN_LIMITS_PER_IP = []
+    settings.PLEA_RATE_LIMITS = rate_limit_rules(sign_per_petition=[], sign=[])
 
 
 def sign(client, petition: Petition, email: str):
