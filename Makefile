@@ -88,8 +88,7 @@ run: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py migrate
 	$(DEV_ENV) $(PY) manage.py load_demo
 	@# The transparency logs' checkpoint job runs beside the server and stops with it.
-	$(DEV_ENV) SITE_URL=$(SITE_URL) sh -c '$(PY) manage.py log_checkpoints --loop & trap "kill $$!" EXIT INT TERM; \
-		$(PY) manage.py runserver $(RUNSERVER_ADDR)'
+	$(DEV_ENV) SITE_URL=$(SITE_URL) $(PY) manage.py log_checkpoints --loop & trap "kill $$!" EXIT INT TERM; $(DEV_ENV) SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(RUNSERVER_ADDR)
 
 # pytest-env (pyproject.toml) sets the test environment, so none is passed here.
 test: $(STAMP)
