@@ -87,7 +87,8 @@ lock: $(STAMP)
 run: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py migrate
 	$(DEV_ENV) $(PY) manage.py load_demo
-	$(DEV_ENV) SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(RUNSERVER_ADDR)
+	@# The transparency logs' checkpoint job runs beside the server and stops with it.
+	$(DEV_ENV) SITE_URL=$(SITE_URL) $(PY) manage.py log_checkpoints --loop & trap "kill $$!" EXIT INT TERM; $(DEV_ENV) SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(RUNSERVER_ADDR)
 
 # pytest-env (pyproject.toml) sets the test environment, so none is passed here.
 test: $(STAMP)
@@ -162,6 +163,7 @@ check-deploy: $(STAMP)
 	DJANGO_SECRET_KEY="$$secret" \
 	PLEA_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	PLEA_EMAIL_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
+	PLEA_LOG_SIGNING_KEY="$$($(PY) -c 'from core.signed_note import Signer; print(Signer.generate("plea.example.org/petition-logs").skey)')" \
 	DJANGO_ALLOWED_HOSTS=plea.example.org \
 	SITE_URL=https://plea.example.org \
 	REDIS_URL=redis://127.0.0.1:6379/0 \

@@ -427,6 +427,16 @@ PLEA_PAGE_CACHE_SECONDS = env_int("PLEA_PAGE_CACHE_SECONDS", default=5)
 # day and country are counted again at most every PLEA_TALLY_SECONDS.
 PLEA_TALLY_SECONDS = env_int("PLEA_TALLY_SECONDS", default=300)
 
+# Each petition's transparency log (petitions/transparency.py). The signing key
+# is a C2SP/Go signer key ("PRIVATE+KEY+<name>+<id>+<key>", made by
+# `manage.py log_key`); without one, development derives a key from the secret
+# key and `check --deploy` warns. PLEA_LOG_ORIGIN names the logs (default: the
+# site's host + "/petition-logs"); a new key comes with a new origin
+# (SECURITY.md). Checkpoints are signed by one job every few seconds.
+PLEA_LOG_SIGNING_KEY = os.environ.get("PLEA_LOG_SIGNING_KEY", "")
+PLEA_LOG_ORIGIN = os.environ.get("PLEA_LOG_ORIGIN", "")
+PLEA_LOG_CHECKPOINT_SECONDS = env_int("PLEA_LOG_CHECKPOINT_SECONDS", default=5)
+
 # How many reverse proxies (load balancer, nginx) sit in front of gunicorn and
 # append to X-Forwarded-For. 0 means clients connect directly.
 PLEA_TRUSTED_PROXIES = env_int("PLEA_TRUSTED_PROXIES", default=0)

@@ -11,6 +11,7 @@ from config.api_docs import open_data
 from config.health import health
 from core.body_limits import SMALL_FORM, body_limit
 from core.cross_origin import cross_origin_protected
+from petitions import log_views
 from petitions.sitemaps import PetitionSitemap
 
 SITEMAPS = {"petitions": PetitionSitemap, "cases": CaseSitemap}
@@ -25,6 +26,10 @@ urlpatterns = [
     path("health/", health, name="health"),
     # Published photos: one URL for every language, so each is cached once.
     path("photos/<slug:key>/<str:filename>", public_photo, name="public_photo"),
+    # Each petition's transparency log, at its origin's address (c2sp.org/tlog-tiles).
+    path("petition-logs/<int:pk>/checkpoint", log_views.log_checkpoint, name="log_checkpoint"),
+    path("petition-logs/<int:pk>/tile/<path:path>", log_views.log_tile, name="log_tile"),
+    path("petition-logs/<int:pk>/cosign", log_views.log_cosign, name="log_cosign"),
 ]
 urlpatterns += i18n_patterns(
     # First: in a surge nearly every request is a petition page.

@@ -208,3 +208,21 @@ def pdfs_can_be_drawn(app_configs=None, **kwargs) -> list[Warning]:
             id="plea.W022",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def log_signing_key_set_apart(app_configs=None, **kwargs) -> list[Warning]:
+    """Checkpoints signed with a key derived from the secret key could be forged
+    by anyone who learns the secret key, and rotating that key would change the
+    logs' key unannounced."""
+    if settings.PLEA_LOG_SIGNING_KEY:
+        return []
+    return [
+        Warning(
+            "PLEA_LOG_SIGNING_KEY is not set: the petitions' transparency logs are signed with a key derived "
+            "from DJANGO_SECRET_KEY.",
+            hint="Make a key with `manage.py log_key`, set PLEA_LOG_SIGNING_KEY to its signer key and publish "
+            "its verifier key (SECURITY.md).",
+            id="plea.W004",
+        )
+    ]

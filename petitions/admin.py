@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEntry
+from core import signed_note
 from core.read_only_admin import ReadOnlyAdmin
-from petitions.models import Organiser, Petition, PetitionText, Signature
+from petitions.models import Organiser, Petition, PetitionText, Signature, Witness
 
 
 class OrganiserInline(admin.TabularInline):
@@ -46,3 +48,29 @@ class SignatureAdmin(ReadOnlyAdmin):
     list_select_related = ["petition"]
     search_fields = ["full_name", "email_key"]
     show_full_result_count = False
+
+
+class WitnessForm(forms.ModelForm):
+    class Meta:
+        model = Witness
+        fields = ["name", "vkey", "url", "active"]
+
+    def clean_vkey(self) -> str:
+        vkey = self.cleaned_data["vkey"].strip()
+        try:
+            verifier = signed_note.Verifier.from_vkey(vkey)
+        except signed_note.NoteError as error:
+            raise forms.ValidationError(str(error)) from error
+        if verifier.algorithm != signed_note.COSIGNATURE_V1:
+            raise forms.ValidationError(_("A witness key is a cosignature key (type 0x04)."))
+        return vkey
+
+
+@admin.register(Witness)
+class WitnessAdmin(admin.ModelAdmin):
+    """The partners whose cosignatures the logs accept and publish (their
+    program: scripts/witness_log.py)."""
+
+    form = WitnessForm
+    list_display = ["name", "vkey", "active"]
+    list_filter = ["active"]

@@ -19,6 +19,7 @@ from ninja import Field, Path, Query, Router, Schema
 from cases.models import Case
 from core.api_pages import ERRORS, MAX_PAGE, SLUG_MAX_LENGTH, SLUG_PATTERN, Page, page_of
 from core.search_query import clean_query
+from petitions import transparency
 from petitions.models import Petition, PetitionUpdate
 from petitions.tallies import Tally, tally_for
 from petitions.templatetags.petition_updates import SHOWN_UPDATES
@@ -104,6 +105,24 @@ class PetitionDetail(PetitionSummary):
     updates: list[Update] = Field(description=f"The newest {SHOWN_UPDATES}, newest first.")
     people: list[PersonLink] = Field(description="The public cases this petition fights for.")
     updates_feed: str
+    log: TransparencyLog
+
+
+class LogCheckpointFigures(Schema):
+    size: int = Field(description="Entries in the log at this checkpoint.")
+    count: int = Field(description="What the entries add up to: online and paper signatures.")
+    online_count: int
+    paper_count: int
+    signed_at: datetime.datetime
+    revoked: dict[str, int] = Field(description="Revoked signatures by reason code.")
+
+
+class TransparencyLog(Schema):
+    url: str = Field(description="The log (C2SP tlog-tiles): `checkpoint` and `tile/...` under this address.")
+    origin: str = Field(description="The log's name in its checkpoints.")
+    verifier_key: str = Field(description="The key that signs checkpoints, in C2SP signed-note vkey form.")
+    checkpoint: LogCheckpointFigures | None = Field(description="The latest signed checkpoint, if any yet.")
+    witnesses: list[str] = Field(description="Organisations that have cosigned a checkpoint of this log.")
 
 
 class PetitionPage(Page):
@@ -197,4 +216,25 @@ def petition_detail(request: HttpRequest, slug: str = Path(..., pattern=SLUG_PAT
             for person in people
         ],
         "updates_feed": _absolute(request, reverse("petitions:updates_feed", kwargs={"slug": petition.slug})),
+        "log": transparency_log(petition),
+    }
+
+
+def transparency_log(petition: Petition) -> dict:
+    checkpoint = transparency.latest_checkpoint(petition.pk)
+    return {
+        "url": transparency.log_url(petition.pk),
+        "origin": transparency.origin(petition.pk),
+        "verifier_key": transparency.signer().verifier.vkey,
+        "checkpoint": None
+        if checkpoint is None
+        else {
+            "size": checkpoint.size,
+            "count": checkpoint.count,
+            "online_count": checkpoint.online_count,
+            "paper_count": checkpoint.paper_count,
+            "signed_at": checkpoint.created_at,
+            "revoked": checkpoint.figures.get("revoked", {}),
+        },
+        "witnesses": transparency.witness_names(petition.pk),
     }

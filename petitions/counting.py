@@ -15,6 +15,8 @@ from django.db import connections, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from petitions import transparency
+
 
 def _models():
     return apps.get_model("petitions", "Petition"), apps.get_model("petitions", "Signature")
@@ -26,7 +28,7 @@ def record_change(*, petition_id: int, delta: int) -> None:
     Petition.objects.filter(pk=petition_id).update(signature_count=F("signature_count") + delta)
 
 
-def confirm_one(*, signature_id: int, now: datetime.datetime) -> str | None:
+def confirm_one(*, signature_id: int, now: datetime.datetime, secret: bytes | None = None) -> str | None:
     """Confirm one pending signature and count it, in one round trip: the
     hot path of every signature (SignatureQuerySet.confirm is the same
     transition for many rows). Returns its petition's slug, or None if it
@@ -37,8 +39,9 @@ def confirm_one(*, signature_id: int, now: datetime.datetime) -> str | None:
     order every transition takes (SignatureQuerySet._move), and its state is
     tested under that lock, so a racing confirmation or withdrawal sees one
     winner. On PostgreSQL one statement (the update feeding the count through
-    a CTE) committed on its own; SQLite cannot update in a CTE, so there it
-    is two statements in one transaction.
+    a CTE); SQLite cannot update in a CTE, so there it is two. The log's
+    `add`, made from `secret` (the signer's receipt), joins them in the same
+    transaction.
     """
     Petition, Signature = _models()
     connection = connections[Signature.objects.db]
@@ -58,27 +61,32 @@ def confirm_one(*, signature_id: int, now: datetime.datetime) -> str | None:
                       SELECT id FROM petitions_petition WHERE status IN ({published})
                       AND NOT (coalesce(closed_at <= %s, false) OR coalesce(closes_at <= %s, false)))
                   RETURNING petition_id"""
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"""WITH moved AS ({confirm})
                     UPDATE petitions_petition SET signature_count = signature_count + 1
                     FROM moved WHERE petitions_petition.id = moved.petition_id
-                    RETURNING petitions_petition.slug""",
+                    RETURNING petitions_petition.id, petitions_petition.slug""",
                 state,
             )
             row = cursor.fetchone()
-            return row[0] if row else None
-        with transaction.atomic(using=connection.alias):
+        else:
             cursor.execute(confirm, state)
             moved = cursor.fetchone()
             if moved is None:
                 return None
             cursor.execute(
-                "UPDATE petitions_petition SET signature_count = signature_count + 1 WHERE id = %s RETURNING slug",
+                "UPDATE petitions_petition SET signature_count = signature_count + 1 WHERE id = %s RETURNING id, slug",
                 [moved[0]],
             )
-            return cursor.fetchone()[0]
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        transparency.record_signed(
+            petition_id=row[0], signature_id=signature_id, secret=secret or transparency.draw_secret()
+        )
+        return row[1]
 
 
 @dataclass(frozen=True)

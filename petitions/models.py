@@ -16,7 +16,7 @@ from django_countries.fields import CountryField
 from accounts.roles import PetitionRole
 from core.content_languages import LocalText, choose, translations_of
 from core.encryption import EncryptedTextField
-from petitions import counting, page_cache
+from petitions import counting, page_cache, transparency
 from petitions.export_keys import validate_age_recipient
 from petitions.goals import last_milestone, next_goal
 from petitions.uploads import private_storage
@@ -184,6 +184,10 @@ class Petition(models.Model):
     # same transaction as the batch; `manage.py recount` checks it too.
     paper_signature_count = models.PositiveIntegerField(_("signatures on paper"), default=0, editable=False)
     paper_changed_at = models.DateTimeField(_("paper total last changed"), null=True, blank=True, editable=False)
+    # How many entries the petition's transparency log holds: the next entry's
+    # index, taken under this row's lock in the transaction that appends it
+    # (petitions.transparency), so indexes are dense and in commit order.
+    log_size = models.PositiveBigIntegerField(default=0, editable=False)
     closes_at = models.DateTimeField(
         _("closing date"), null=True, blank=True, help_text=_("Signing stops by itself at this time.")
     )
@@ -452,6 +456,8 @@ class Step:
     starts_from: Q
     changes: dict[str, Any]
     delta: int = 0
+    # Why signatures leaving the count do (transparency.REASONS), for the log.
+    revoked_as: str = ""
     # Applies only where the petition's count may still move (Petition.phase).
     # Anything that raises the count is held to that anyway.
     only_while_count_moves: bool = False
@@ -554,7 +560,7 @@ class SignatureQuerySet(models.QuerySet):
         wiped = {**Signature.PERSONAL_FIELDS, "state": State.WITHDRAWN, "withdrawn_at": now}
         return self._move(
             [
-                Step(Q(state=State.CONFIRMED), wiped, delta=-1),
+                Step(Q(state=State.CONFIRMED), wiped, delta=-1, revoked_as="withdrawn"),
                 Step(Q(state__in=(State.PENDING, State.INVALIDATED)), wiped),
             ],
             now=now,
@@ -597,7 +603,10 @@ class SignatureQuerySet(models.QuerySet):
         State = Signature.State
         changes = {"state": State.INVALIDATED, "invalidated_at": now, "invalidation_reason": reason}
         return self._move(
-            [Step(Q(state=State.CONFIRMED), changes, delta=-1), Step(Q(state=State.PENDING), changes)],
+            [
+                Step(Q(state=State.CONFIRMED), changes, delta=-1, revoked_as=reason),
+                Step(Q(state=State.PENDING), changes),
+            ],
             now=now,
             dry_run=dry_run,
         )
@@ -651,16 +660,34 @@ class SignatureQuerySet(models.QuerySet):
             return moved
         deltas: dict[int, int] = {}
         slugs: set[str] = set()
+        logged: list[tuple[int, Step, list[int]]] = []
         with transaction.atomic():
             for step, moving in zip(steps, rows, strict=True):
                 for petition_id, slug in list(
                     moving.order_by().values_list("petition_id", "petition__slug").distinct()
                 ):
-                    changed = moving.filter(petition_id=petition_id).update(**step.changes)
+                    here = moving.filter(petition_id=petition_id)
+                    if step.delta:
+                        # The log names each signature that moves the count:
+                        # lock them, then move exactly those.
+                        ids = list(here.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+                        changed = sum(
+                            Signature.objects.filter(pk__in=ids[i : i + 10_000]).update(**step.changes)
+                            for i in range(0, len(ids), 10_000)
+                        )
+                        logged.append((petition_id, step, ids))
+                    else:
+                        changed = here.update(**step.changes)
                     if changed:
                         deltas[petition_id] = deltas.get(petition_id, 0) + step.delta * changed
                         slugs.add(slug)
                         moved += Moved(changed=changed, count_delta=step.delta * changed)
+            # Every signature row is written before any petition row (below).
+            for petition_id, step, ids in sorted(logged, key=lambda moved: moved[0]):
+                if step.delta > 0:
+                    transparency.record_counted(petition_id=petition_id, signature_ids=ids)
+                else:
+                    transparency.record_uncounted(petition_id=petition_id, signature_ids=ids, reason=step.revoked_as)
             for petition_id, delta in sorted(deltas.items()):
                 if delta:
                     counting.record_change(petition_id=petition_id, delta=delta)
@@ -791,11 +818,12 @@ class Signature(models.Model):
         self.refresh_from_db()
         return InvalidTransition(message)
 
-    def confirm(self, *, now: datetime.datetime | None = None) -> None:
-        """Confirm and count it in one round trip (counting.confirm_one); the
+    def confirm(self, *, now: datetime.datetime | None = None, secret: bytes | None = None) -> None:
+        """Confirm and count it (counting.confirm_one), its log entry made
+        from `secret` (the signer's receipt; drawn here if not given); the
         row is read again only when that did not apply, to say why."""
         now = now or timezone.now()
-        if counting.confirm_one(signature_id=self.pk, now=now) is None:
+        if counting.confirm_one(signature_id=self.pk, now=now, secret=secret) is None:
             error = self._refused(_("Only a signature waiting for confirmation can be confirmed."))
             if self.state == self.State.PENDING:  # still pending: the petition's count is final
                 raise CountIsFinal(_("This petition has closed and its count is final."))
@@ -1040,3 +1068,114 @@ class OfficialResponse(WithDocument):
 
     def __str__(self) -> str:
         return f"{self.responder} ({self.responded_on})"
+
+
+# The transparency log (petitions.transparency): one append-only Merkle log
+# per petition whose entries reveal no one, signed checkpoints over it, the
+# hash tiles that serve it, and the partners who witness it.
+
+
+class LogEntry(models.Model):
+    """One line of a petition's log: `add <hex>`, `revoke <index> <reason>`,
+    `paper <batch> <count> <hex>` or `unpaper <batch>`. Never changed or
+    deleted; `index` is dense from 0 (Petition.log_size hands them out)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    index = models.PositiveBigIntegerField()
+    text = models.CharField(max_length=200)
+    # Which signature an `add` counts, so that its revocation can name the
+    # index. Private (the public sees index and text only), and no foreign
+    # key: an append-only row is never touched by what happens to another.
+    signature_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("log entry")
+        verbose_name_plural = _("log entries")
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "index"], name="log_entry_index_unique"),
+            models.CheckConstraint(condition=Q(index__gte=0), name="log_entry_index_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}/{self.index}: {self.text}"
+
+
+class LogTile(models.Model):
+    """A full hash tile (c2sp.org/tlog-tiles): 256 hashes of one row of the
+    tree, stored once when the checkpoint job completes it; never changes."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hashes = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["petition", "level", "index"], name="log_tile_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} tile {self.level}/{self.index}"
+
+
+class LogCheckpointQuerySet(models.QuerySet):
+    def latest_for(self, petition: Petition) -> LogCheckpoint | None:
+        return self.filter(petition=petition).order_by("-size", "-pk").first()
+
+
+class LogCheckpoint(models.Model):
+    """A signed checkpoint (c2sp.org/tlog-checkpoint) and the figures it
+    carries: the public count at that size, and revocations by reason."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    origin = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    root_hash = models.BinaryField(max_length=32)
+    note = models.TextField()  # the signed note, as served
+    count = models.PositiveBigIntegerField()  # online and paper
+    online_count = models.PositiveBigIntegerField()
+    paper_count = models.PositiveBigIntegerField()
+    # {"added": n, "revoked": {reason: n}, "batches": {batch: count}}
+    figures = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = LogCheckpointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("log checkpoint")
+        verbose_name_plural = _("log checkpoints")
+        constraints = [models.UniqueConstraint(fields=["petition", "origin", "size"], name="log_checkpoint_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.origin} @ {self.size}"
+
+
+class Witness(models.Model):
+    """A partner organisation that cosigns checkpoints (c2sp.org/tlog-cosignature)."""
+
+    name = models.CharField(_("organisation"), max_length=200)
+    vkey = models.CharField(
+        _("verifier key"), max_length=300, unique=True, help_text=_("The witness key in vkey form (type 0x04).")
+    )
+    url = models.URLField(_("website"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("witness")
+        verbose_name_plural = _("witnesses")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cosignature(models.Model):
+    checkpoint = models.ForeignKey(LogCheckpoint, on_delete=models.CASCADE, related_name="cosignatures")
+    witness = models.ForeignKey(Witness, on_delete=models.CASCADE, related_name="+")
+    line = models.CharField(max_length=300)  # the signature line, as published
+    signed_at = models.DateTimeField()
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["checkpoint", "witness"], name="cosignature_once")]
+
+    def __str__(self) -> str:
+        return f"{self.witness} on {self.checkpoint}"

@@ -1,8 +1,9 @@
 """Paper signatures: batches gathered at vigils, mosques and meetings.
 
 Only owners record, change or delete a batch (the views check it); each
-change moves the petition's paper total in the same transaction and writes
-an audit entry with the values before and after. The online count is never
+change moves the petition's paper total and appends to its transparency log
+in the same transaction, and writes an audit entry with the values before and
+after. The online count is never
 touched here.
 """
 
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from core.uploads import stored_names
-from petitions import audit_actions, counting
+from petitions import audit_actions, counting, transparency
 from petitions.models import PaperBatch, Petition
 from petitions.uploads import Document, attach
 
@@ -95,6 +96,7 @@ def paper_batch_record(
         attach(batch, document)
         batch.save()
         counting.record_paper_change(petition_id=petition.pk, delta=count, now=now)
+        transparency.record_paper(batch=batch)
         audit.record(by=by, action=audit_actions.PAPER_RECORD, subject=petition, target=batch, details=_values(batch))
         petition.forget_cached_page()
     return batch
@@ -135,6 +137,9 @@ def paper_batch_edit(
         batch.save()
         if batch.count != old_count:
             counting.record_paper_change(petition_id=petition.pk, delta=batch.count - old_count, now=now)
+        if batch.count != old_count or "scan" in changed:  # what the log says of it changed
+            transparency.record_unpaper(petition_id=petition.pk, batch_id=batch.pk)
+            transparency.record_paper(batch=batch)
         after = _values(batch)
         audit.record(
             by=by,
@@ -167,6 +172,7 @@ def paper_batch_delete(*, by: User, batch: PaperBatch, reason: str, now: datetim
             details={"before": before},
         )
         counting.record_paper_change(petition_id=petition.pk, delta=-batch.count, now=now)
+        transparency.record_unpaper(petition_id=petition.pk, batch_id=batch.pk)
         old_files = stored_names(batch.document.name, batch.document_pages)
         batch.delete()
         petition.forget_cached_page()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core import mail
 from core.content_languages import choose
 from core.encryption import unseal
+from petitions import transparency
 from petitions.tokens import Purpose, make_token
 
 
@@ -229,3 +230,10 @@ def send_update_batch(*, update_id: int, attempt: int = 0) -> None:
         )
     else:
         send_update_batch.enqueue(update_id=update.pk)
+
+
+@task
+def make_log_checkpoints() -> None:
+    """One pass of the checkpoint job (petitions.transparency), for a scheduler
+    that enqueues tasks; `manage.py log_checkpoints --loop` runs it in a loop."""
+    transparency.make_checkpoints()

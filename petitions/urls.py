@@ -1,7 +1,7 @@
 from django.urls import path
 
 from core.public_data import served_as_open_data
-from petitions import delivery_views, share_views, views
+from petitions import delivery_views, log_views, share_views, views
 from petitions.feeds import NewPetitionsFeed, PetitionUpdatesFeed
 
 app_name = "petitions"
@@ -13,6 +13,9 @@ urlpatterns = [
     path("petitions/<slug:slug>/updates/feed/", served_as_open_data(PetitionUpdatesFeed()), name="updates_feed"),
     path("petitions/<slug:slug>/sign/", views.petition_sign, name="sign"),
     path("petitions/<slug:slug>/signed/", views.signature_sent, name="signed"),
+    # The count anyone can verify (petitions/log_views.py).
+    path("petitions/<slug:slug>/log/", log_views.log_page, name="log"),
+    path("petitions/<slug:slug>/log/verify/", log_views.log_verify, name="log_verify"),
     # How a petition travels (petitions/share_views.py).
     path("petitions/<slug:slug>/share/", share_views.share_page, name="share"),
     path("petitions/<slug:slug>/share.png", share_views.share_image_current, name="share_image_current"),

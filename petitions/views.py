@@ -18,11 +18,12 @@ from core.body_limits import body_limit
 from core.client_ip import client_ip, client_ip_hash
 from core.cross_origin import cross_origin_protected
 from core.search_query import clean_query
-from petitions import abuse, counting, page_cache, signing
+from petitions import abuse, counting, page_cache, signing, transparency
 from petitions.forms import SignForm
 from petitions.models import CountIsFinal, InvalidTransition, Petition, PetitionQuerySet, Signature
 from petitions.sharing import ASK_TO_SHARE
 from petitions.tokens import LinkExpired, LinkInvalid, Purpose, read_token
+from petitions.transparency import RECEIPT_MESSAGE as RECEIPT
 
 RECENT_SIGNERS = 10
 PETITIONS_PER_PAGE = 12
@@ -219,9 +220,13 @@ def _withdrawn(request: HttpRequest, signature: Signature) -> HttpResponse:
     )
 
 
-def _counted(request: HttpRequest, *, slug: str) -> HttpResponse:
+def _counted(request: HttpRequest, *, slug: str, secret: bytes) -> HttpResponse:
     # The petition page then asks them to share it (includes/share_box.html).
     messages.success(request, _("Thank you! Your signature is confirmed and counted."), extra_tags=ASK_TO_SHARE)
+    # Their receipt, shown once on the page they land on and kept nowhere
+    # (not in their mail, where a seized inbox would prove they signed).
+    petition_id = Petition.objects.values_list("pk", flat=True).get(slug=slug)
+    messages.info(request, transparency.receipt_code(petition_id, secret), extra_tags=RECEIPT)
     return redirect("petitions:detail", slug=slug)
 
 
@@ -229,14 +234,16 @@ def _counted(request: HttpRequest, *, slug: str) -> HttpResponse:
 def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; only the POST confirms, so a mail scanner that
     follows the link changes nothing."""
+    secret = transparency.draw_secret()  # the signer's receipt, if this confirms
     if request.method == "POST":
         # The usual case in one round trip; anything else is read and explained below.
         try:
-            slug = counting.confirm_one(signature_id=read_token(token, purpose=Purpose.CONFIRM), now=timezone.now())
+            signature_id = read_token(token, purpose=Purpose.CONFIRM)
+            slug = counting.confirm_one(signature_id=signature_id, now=timezone.now(), secret=secret)
         except (LinkExpired, LinkInvalid):
             slug = None
         if slug is not None:
-            return _counted(request, slug=slug)
+            return _counted(request, slug=slug, secret=secret)
     try:
         signature = _signature_from_link(token, Purpose.CONFIRM)
     except LinkExpired as expired:
@@ -273,7 +280,7 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
                     _("Thank you! Your signature is confirmed and will count once the organisers have reviewed it."),
                 )
                 return redirect(petition)
-            signature.confirm()
+            signature.confirm(secret=secret)
         except CountIsFinal:
             return _count_is_final(request, petition)
         except InvalidTransition:
@@ -282,7 +289,7 @@ def signature_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 return _withdrawn(request, signature)
             messages.info(request, _("Your signature is already confirmed. Thank you!"))
             return redirect(petition)
-        return _counted(request, slug=petition.slug)
+        return _counted(request, slug=petition.slug, secret=secret)
     return render(request, "petitions/signature_confirm.html", {"signature": signature, "petition": petition})
 
 

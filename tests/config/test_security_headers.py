@@ -49,6 +49,7 @@ def test_production_settings_pass_the_deploy_check_with_hsts_and_secure_cookies(
         REDIS_URL="redis://127.0.0.1:6379/0",
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         PLEA_EMAIL_KEY="k3VbV2rQpL9sWm0nYx7dTa1cE5fGh8jZ",
+        PLEA_LOG_SIGNING_KEY="PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
     )
     check = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

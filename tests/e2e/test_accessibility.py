@@ -76,6 +76,8 @@ PUBLIC = {
     "password-reset": lambda d: "/accounts/password/reset/",
     "not-found": lambda d: "/no-such-page/",
     "sign-up-sheet": lambda d: f"/petitions/{SLUG}/sign-up-sheet/",
+    "log": lambda d: f"/petitions/{SLUG}/log/",
+    "log-verify": lambda d: f"/petitions/{SLUG}/log/verify/",
 }
 ORGANISER = {
     "dashboard": lambda d: "/organisers/",

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from petitions import transparency
 from petitions.abuse import form_started_token
 from petitions.email_keys import email_key, keyed
-from petitions.models import Petition, Signature
+from petitions.models import LogEntry, Petition, Signature
 
 _serial = itertools.count(1)
 
@@ -90,6 +91,17 @@ def assert_count_exact(petition: Petition) -> None:
     petition.refresh_from_db()
     actual = Signature.objects.filter(petition=petition).counted().count()
     assert petition.signature_count == actual, (petition.signature_count, actual)
+    assert_log_counts(petition)
+
+
+def assert_log_counts(petition: Petition) -> None:
+    """The transparency log, read from its first entry, counts what the petition's counters say."""
+    petition.refresh_from_db()
+    log = transparency.replay(
+        LogEntry.objects.filter(petition=petition).order_by("index").values_list("text", "signature_id")
+    )
+    assert log.size == petition.log_size
+    assert (log.online, log.paper) == (petition.signature_count, petition.paper_signature_count)
 
 
 _addresses = itertools.count(1)

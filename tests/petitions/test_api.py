@@ -4,9 +4,11 @@ import datetime
 import json
 
 import pytest
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from petitions import transparency
 from petitions.models import PetitionText, PetitionUpdate
 from tests.cases.factories import draft_case, public_case
 from tests.conftest import rate_limit_rules
@@ -26,7 +28,7 @@ SUMMARY_FIELDS = {
     "opened_at", "closes_at", "closed_at", "signature_count", "paper_signature_count", "total_signature_count", "goal",
 }  # fmt: skip
 DETAIL_FIELDS = SUMMARY_FIELDS | {
-    "story", "victory_note", "translations", "signatures", "updates", "people", "updates_feed",
+    "story", "victory_note", "translations", "signatures", "updates", "people", "updates_feed", "log",
 }  # fmt: skip
 
 
@@ -189,3 +191,21 @@ def test_one_cached_answer_serves_readers_of_every_language(client, django_asser
     first = client.get(url, HTTP_ACCEPT_LANGUAGE="ur").content
     with django_assert_num_queries(0):
         assert client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content == first
+
+
+def test_the_detail_gives_the_log_its_key_and_the_checkpoint_the_count_comes_from(client, petition):
+    confirmed_signature(petition)
+    before = client.get(f"/api/v1/petitions/{petition.slug}/").json()["log"]
+    assert before["checkpoint"] is None
+    transparency.make_checkpoint(petition_id=petition.pk)
+    cache.clear()
+
+    log = client.get(f"/api/v1/petitions/{petition.slug}/").json()["log"]
+
+    assert log["url"] == f"http://127.0.0.1:8000/petition-logs/{petition.pk}/"
+    assert log["verifier_key"] == transparency.signer().verifier.vkey
+    assert log["origin"] == transparency.origin(petition.pk)
+    assert {k: log["checkpoint"][k] for k in ("size", "count", "online_count", "paper_count")} == {
+        "size": 1, "count": 1, "online_count": 1, "paper_count": 0
+    }  # fmt: skip
+    assert log["witnesses"] == []

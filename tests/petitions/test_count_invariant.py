@@ -1,17 +1,21 @@
 """The public count always equals the confirmed, valid signatures, whatever
-signers and moderators do in whatever order."""
+signers and moderators do in whatever order; the transparency log counts the
+same, and every checkpoint signed along the way says so."""
 
 import pytest
+from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from petitions import signing
+from core import signed_note
+from core import transparency_log as tlog
+from petitions import paper, signing, transparency
 from petitions.email_keys import email_hash
-from petitions.models import InvalidTransition, Signature
+from petitions.models import InvalidTransition, LogEntry, PaperBatch, Signature
 from petitions.moderation import RULE_ACTIONS, ModerationRefused, Rule, rule_preview, signatures_moderate_by_rule
-from tests.organisers.factories import moderator_of
-from tests.petitions.factories import open_petition
+from tests.organisers.factories import moderator_of, owner_of
+from tests.petitions.factories import assert_log_counts, open_petition
 
 ADDRESSES = st.sampled_from(
     ["amina@example.org", "AMINA@example.org", " amina+x@example.org", "bilal@gmail.com", "b.ilal@gmail.com",
@@ -24,6 +28,8 @@ class Signing(RuleBasedStateMachine):
         super().__init__()
         self.petition = open_petition()
         self.moderator = moderator_of(self.petition)
+        self.owner = owner_of(self.petition)
+        self.checkpoints = []
 
     def signatures(self):
         return list(Signature.objects.filter(petition=self.petition).order_by("pk"))
@@ -163,6 +169,56 @@ class Signing(RuleBasedStateMachine):
         assert again.review_flag == Signature.Flag.SIGNED_AGAIN
         assert self.counted() == counted_before
 
+    @rule(count=st.integers(min_value=1, max_value=500))
+    def record_a_paper_batch(self, count):
+        paper.paper_batch_record(
+            by=self.owner,
+            petition=self.petition,
+            count=count,
+            gathered_on=timezone.localdate(),
+            place="Vigil",
+            collected_by="Aigerim",
+        )
+
+    @rule(index=st.integers(min_value=0, max_value=5), count=st.integers(min_value=1, max_value=500))
+    def change_a_paper_batch(self, index, count):
+        batches = list(PaperBatch.objects.filter(petition=self.petition).order_by("pk"))
+        if batches:
+            batch = batches[index % len(batches)]
+            paper.paper_batch_edit(by=self.owner, batch=batch, fields={"count": count}, reason="Recounted")
+
+    @rule(index=st.integers(min_value=0, max_value=5))
+    def remove_a_paper_batch(self, index):
+        batches = list(PaperBatch.objects.filter(petition=self.petition).order_by("pk"))
+        if batches:
+            paper.paper_batch_delete(by=self.owner, batch=batches[index % len(batches)], reason="Duplicate")
+
+    @rule()
+    def sign_a_checkpoint(self):
+        """The batched job: its checkpoint counts what the petition shows, and
+        is consistent with every checkpoint before it."""
+        checkpoint = transparency.make_checkpoint(petition_id=self.petition.pk)
+        if checkpoint is None:
+            return
+        self.petition.refresh_from_db()
+        assert checkpoint.count == self.petition.total_signature_count
+        assert checkpoint.online_count == Signature.objects.filter(petition=self.petition).counted().count()
+        text, _ = signed_note.open_note(checkpoint.note, transparency.signer().verifier)
+        leaves = [
+            tlog.leaf_hash(t.encode())
+            for t in LogEntry.objects.filter(petition=self.petition).order_by("index").values_list("text", flat=True)
+        ]
+        read = tlog.memory_reader(leaves)
+        assert tlog.Checkpoint.parse(text).root_hash == tlog.root(checkpoint.size, read)
+        for earlier in self.checkpoints:
+            proof = tlog.consistency_proof(
+                earlier.size, checkpoint.size, transparency.reader(self.petition.pk, checkpoint.size)
+            )
+            tlog.verify_consistency(
+                earlier.size, checkpoint.size, proof, bytes(earlier.root_hash), bytes(checkpoint.root_hash)
+            )
+        self.checkpoints.append(checkpoint)
+
     def counted(self) -> int:
         self.petition.refresh_from_db()
         return self.petition.signature_count
@@ -172,6 +228,10 @@ class Signing(RuleBasedStateMachine):
         self.petition.refresh_from_db()
         counted = Signature.objects.filter(petition=self.petition).counted().count()
         assert self.petition.signature_count == counted
+
+    @invariant()
+    def the_log_counts_what_the_petition_shows(self):
+        assert_log_counts(self.petition)
 
     @invariant()
     def one_live_signature_per_person(self):

@@ -1,3 +1,4 @@
+import importlib.util
 import json
 
 import pytest
@@ -6,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from petitions import transparency
 from petitions.management.commands import load_demo
 from petitions.models import Organiser, Petition
 from tests.conftest import page_text
@@ -106,6 +108,31 @@ def test_the_demo_invents_no_paper_signatures_deliveries_or_responses_and_keeps_
 
     petition.refresh_from_db()
     assert petition.paper_signature_count == 25
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_petitions_log_verifies_offline_from_the_running_demo(live_server, capsys):
+    call_command("load_demo")
+    call_command("log_checkpoints")
+    petition = Petition.objects.get(slug=SLUG)
+    spec = importlib.util.spec_from_file_location("verify_log", settings.BASE_DIR / "scripts" / "verify_log.py")
+    verify_log = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(verify_log)
+
+    status = verify_log.main(
+        [
+            f"{live_server.url}/petition-logs/{petition.pk}/",
+            "--key",
+            transparency.signer().verifier.vkey,
+            "--count",
+            str(petition.total_signature_count),
+        ]
+    )
+
+    assert status == 0, capsys.readouterr().err
+    assert f"count: {petition.total_signature_count} " in capsys.readouterr().out
+    call_command("load_demo")  # loading it again changes nothing in the log
+    assert transparency.make_checkpoint(petition_id=petition.pk) is None
 
 
 def test_the_demo_spam_waits_for_an_organiser_and_no_visitor_sees_it(client):

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.roles import CASE_EDITORS_GROUP, ORGANISERS_GROUP
-from petitions import counting
+from petitions import counting, transparency
+from petitions.models import Petition
 
 # Cases first: the demo petition names the people it fights for.
 DEMO_FIXTURES = ["cases", "petitions", "demo_organiser", "demo_signatures"]
@@ -41,6 +42,9 @@ class Command(BaseCommand):
             counting.repair(petition_ids=[mismatch.petition_id for mismatch in counting.find_mismatches()])
             # Likewise paper batches recorded while trying the demo.
             counting.repair_paper(petition_ids=[m.petition_id for m in counting.find_paper_mismatches()])
+            # And the petitions' logs, which fixtures do not carry.
+            for petition_id in Petition.objects.order_by("pk").values_list("pk", flat=True):
+                transparency.reconcile(petition_id=petition_id)
             for username, password in passwords.items():
                 user = get_user_model().objects.get(username=username)
                 if not user.check_password(password):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from petitions import counting
+from petitions import counting, transparency
 
 
 class Command(BaseCommand):
@@ -26,6 +27,10 @@ class Command(BaseCommand):
             return
         if check:
             raise CommandError(f"{len(mismatches) + len(paper)} petition count(s) differ from their records.")
-        counting.repair(petition_ids=[mismatch.petition_id for mismatch in mismatches])
-        counting.repair_paper(petition_ids=[mismatch.petition_id for mismatch in paper])
+        with transaction.atomic():
+            counting.repair(petition_ids=[mismatch.petition_id for mismatch in mismatches])
+            counting.repair_paper(petition_ids=[mismatch.petition_id for mismatch in paper])
+            # The log is append-only: it is brought in line by correcting entries.
+            for petition_id in sorted({m.petition_id for m in [*mismatches, *paper]}):
+                transparency.reconcile(petition_id=petition_id)
         self.stdout.write(self.style.SUCCESS(f"Repaired {len(mismatches) + len(paper)} petition count(s)."))
