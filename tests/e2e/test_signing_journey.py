@@ -35,7 +35,7 @@ def test_a_visitor_finds_signs_confirms_sees_the_count_rise_and_withdraws(
     foreign = foreign_requests(page, live_server.url)
     page.goto(f"{live_server.url}/en/")
     page.get_by_role("link", name=petition.title).click()
-    expect(page.get_by_text("0 have signed. Let's get to 100!").first).to_be_visible()
+    expect(page.locator(".sign-card").get_by_text("0 have signed. Let's get to 100!")).to_be_visible()
     # A reader gets the shared page: no cookie, no token; the browser's
     # Sec-Fetch-Site vouches for the form (core/cross_origin.py).
     assert page.context.cookies() == []
@@ -50,13 +50,13 @@ def test_a_visitor_finds_signs_confirms_sees_the_count_rise_and_withdraws(
     page.goto(live_server.url + confirm_link(message))
     page.get_by_role("button", name="Confirm my signature").click()
     expect(page.get_by_text("Your signature is confirmed and counted")).to_be_visible()
-    expect(page.get_by_text("1 has signed. Let's get to 100!").first).to_be_visible()
+    expect(page.locator(".sign-card").get_by_text("1 has signed. Let's get to 100!")).to_be_visible()
     expect(page.get_by_text("Amina Yusuf")).to_be_visible()
 
     page.goto(live_server.url + withdraw_link(message))
     page.get_by_role("button", name="Withdraw my signature").click()
     expect(page.get_by_text("Your signature has been withdrawn")).to_be_visible()
-    expect(page.get_by_text("0 have signed. Let's get to 100!").first).to_be_visible()
+    expect(page.locator(".sign-card").get_by_text("0 have signed. Let's get to 100!")).to_be_visible()
     assert Petition.objects.get(pk=petition.pk).signature_count == 0
     assert foreign == []
 
@@ -69,7 +69,7 @@ def test_signing_works_with_javascript_disabled(no_js_page, live_server, petitio
 
     page.goto(live_server.url + confirm_link(mail.outbox[0]))
     page.get_by_role("button", name="Confirm my signature").click()
-    expect(page.get_by_text("1 has signed. Let's get to 100!").first).to_be_visible()
+    expect(page.locator(".sign-card").get_by_text("1 has signed. Let's get to 100!")).to_be_visible()
 
 
 @pytest.mark.parametrize("language", ["en", "ug"])
@@ -84,6 +84,28 @@ def test_a_phone_signs_without_sideways_scrolling(phone_page, live_server, petit
     fill_and_sign(page)
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_on_a_phone_the_count_and_a_way_to_sign_are_on_the_first_screen(browser, live_server, petition):
+    """Without JavaScript, at 360 by 640: the count, the goal and a link to the
+    form show before any scrolling, and the link stays in reach down the story."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}{petition.get_absolute_url()}")
+    summary = page.locator(".sign-summary")
+    expect(summary.get_by_text("0 have signed. Let's get to 100!")).to_be_visible()
+    box = summary.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 640, "the count is below the first screen"
+    header = page.locator("header").bounding_box()
+    assert header is not None and header["height"] < 120, "the header takes more than two rows"
+    page.mouse.wheel(0, 400)
+    in_reach = page.locator(".sign-in-reach a")
+    expect(in_reach).to_be_in_viewport()
+    in_reach.click()
+    expect(page.get_by_role("heading", name="Sign this petition")).to_be_in_viewport()
+    context.close()
 
 
 def test_errors_are_summarised_and_linked_to_their_fields(page, live_server, petition):
