@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from core.signed_note import Signer
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -149,6 +151,8 @@ def check_deploy(**env) -> subprocess.CompletedProcess:
         "PLEA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "PLEA_EMAIL_KEY": secrets.token_urlsafe(32),
+        "PLEA_LOG_SIGNING_KEY": Signer.generate("plea.example.org/petition-logs").skey,
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
