@@ -12,7 +12,20 @@ from django.urls import ResolverMatch
 
 # Petitions, case stories and the open data (the JSON API) are read by anyone.
 PUBLIC_NAMESPACES = frozenset({"petitions", "cases", "api"})
-PUBLIC_VIEWS = frozenset({"open_data", "api_schema", "sitemap", "health", "public_photo", "set_language"})
+PUBLIC_VIEWS = frozenset(
+    {
+        "open_data",
+        "api_schema",
+        "sitemap",
+        "health",
+        "public_photo",
+        "set_language",
+        # Each petition's transparency log, read by verifiers and mirrors.
+        "log_checkpoint",
+        "log_tile",
+        "log_cosign",
+    }
+)
 
 
 def is_public(match: ResolverMatch | None) -> bool:

@@ -21,8 +21,8 @@ from core.bidi import isolated
 from petitions.delivery import delivery_record, response_record
 from petitions.paper import paper_batch_record
 from petitions.uploads import read_document
-from tests.cases.factories import draft_case
-from tests.cases.intake_factories import new_case_submission
+from tests.cases.factories import draft_case, shown_for_publication
+from tests.cases.intake_factories import PDF_BYTES, new_case_submission
 from tests.organisers import factories as f
 from tests.petitions import factories as pf
 
@@ -75,7 +75,7 @@ def marked_world():
     today = timezone.localdate()
     paper_batch_record(
         by=owner, petition=petition, count=5, gathered_on=today, place="Vigil", collected_by="Zqmark Collector",
-        document=read_document(SimpleUploadedFile("s.pdf", b"%PDF-1.4 scan")),
+        document=read_document(SimpleUploadedFile("s.pdf", PDF_BYTES)),
     )  # fmt: skip
     delivery_record(
         by=owner, petition=petition, addressee="Zqmark Consul", institution="Zqmark Consulate", delivered_on=today,
@@ -85,7 +85,7 @@ def marked_world():
     proposer, approver = f.case_editor("zqmarkproposer"), f.case_editor("zqmarkapprover")
     case = draft_case(name="Zqmark Person")
     case_submit(case=case, by=proposer)
-    case_approve(case=case, by=approver)
+    case_approve(case=case, by=approver, shown=shown_for_publication(case))
     content = case_snapshot(case)
     content["case"]["summary"] = "Proposed"
     revision = revision_propose(case=case, content=content, by=proposer)
@@ -158,3 +158,19 @@ def test_names_in_mail_sentences_are_isolated_in_plain_text(client, mailoutbox, 
     )
     (message,) = mailoutbox
     assert isolated("زۇلپىيە") in message.body
+
+
+def test_no_page_title_carries_markup():
+    """A browser shows a <title> as text: <bdi> there would be read out as
+    "<bdi>" in the tab; titles isolate names with |isolated instead."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    offenders = [
+        str(path.relative_to(settings.BASE_DIR))
+        for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "{% block title %}" in line and "|bdi" in line.split("{% endblock %}")[0]
+    ]
+    assert offenders == []
