@@ -44,7 +44,7 @@ help:
 	@echo "make test-resilience  two gunicorns on PostgreSQL and Redis, outages, backup round trip (bench/resilience.py)"
 	@echo "make backup         pg_dump of \$$DATABASE_URL and the uploaded files into DEST (default backups/<time>)"
 	@echo "make restore FROM=DIR  a backup into the empty database at \$$DATABASE_URL"
-	@echo "make lint           ruff check + ruff format --check + the apps' import directions"
+	@echo "make lint           ruff check + ruff format --check + the apps' import directions + mypy"
 	@echo "make lock           recompile the locks (requirements*.txt) from requirements*.in; UPGRADE=pkg raises one package"
 	@echo "make fmt            ruff check --fix + ruff format"
 	@echo "make check          manage.py check, migrations check, check --deploy (production-like env)"
@@ -134,6 +134,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check . || status=1; \
 	$(PY) -m ruff format --check . || status=1; \
 	$(PY) scripts/check_imports.py || status=1; \
+	$(DEV_ENV) $(PY) -m mypy || status=1; \
 	exit $$status
 
 # Fixes first (import sorting, upgrades), then formatting; what cannot be

@@ -2,6 +2,7 @@
 out, and the password change that ends them all but this one."""
 
 import datetime
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -17,13 +18,18 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import sessions
 from accounts.models import SignedInSession
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @login_required
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     current = sessions.current_token(request)
-    rows = list(SignedInSession.objects.filter(user=request.user).active(now).order_by("-last_seen_at", "-pk"))
+    rows = list(
+        SignedInSession.objects.filter(user=cast("User", request.user)).active(now).order_by("-last_seen_at", "-pk")
+    )
     # This device first, then the others, most recently used first.
     rows.sort(key=lambda row: row.token != current)
     context = {
@@ -38,7 +44,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 def session_end(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the account's own sessions: anyone else's is a 404, like a missing one.
-    row = get_object_or_404(SignedInSession.objects.filter(user=request.user), pk=pk)
+    row = get_object_or_404(SignedInSession.objects.filter(user=cast("User", request.user)), pk=pk)
     if row.token == sessions.current_token(request):
         logout(request)
         return redirect("login")

@@ -56,7 +56,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 # One sign-in for the whole site: the admin's own login page would be a
 # second, unthrottled way to try passwords.
-admin.site.login = sign_in.admin_login
+admin.site.login = sign_in.admin_login  # type: ignore[method-assign]  # replaces the admin's own login view
 
 
 class FreshForChanges:

@@ -3,7 +3,7 @@
 `target` is what was acted on; `subject` the record whose history the entry
 belongs to (a petition), shown on that record's history page."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 
@@ -25,7 +25,8 @@ def record(
     if action not in audit_actions:
         raise UnknownAuditAction(f"No app registered the audit action {action!r} (accounts.audit_registry).")
     if target is not None:
-        target_type = target_type or target._meta.model_name
+        # Set on every concrete model; the stubs allow None.
+        target_type = target_type or cast(str, target._meta.model_name)
         target_id = target.pk
     return AuditEntry.objects.create(
         actor=by if by is not None and by.is_authenticated else None,

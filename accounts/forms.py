@@ -54,7 +54,7 @@ class ThrottledPasswordResetForm(PasswordResetForm):
             raise _refusal(error) from None
         return cleaned
 
-    def save(self, **kwargs) -> None:
+    def save(self, **kwargs) -> None:  # type: ignore[override]  # the parent's mail options are not used: a task mails
         email = self.cleaned_data["email"]
         throttle = reset_mail_throttle()
         if throttle.hit(email.casefold()) > throttle.limit:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -110,7 +111,10 @@ def _grant(*, invitation: Invitation, user) -> None:
             user.save(update_fields=["is_staff"])
     subject = invitation.subject
     if subject is not None and invitation.role:
-        role_provider().grant(user=user, subject_id=invitation.subject_id, role=invitation.role)
+        provider = role_provider()
+        if provider is None:
+            raise ImproperlyConfigured("An invitation with a role needs a role provider (accounts.roles).")
+        provider.grant(user=user, subject_id=invitation.subject_id, role=invitation.role)
     audit.record(
         by=user,
         action=audit_actions.INVITATION_ACCEPT,

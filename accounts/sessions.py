@@ -124,7 +124,7 @@ def signed_in_session_end(*, by, signed_in_session: SignedInSession) -> None:
         signed_in_session.delete()
 
 
-def signed_in_sessions_end_others(*, by, keep_session_key: str) -> int:
+def signed_in_sessions_end_others(*, by, keep_session_key: str | None) -> int:
     """The account page's "sign out everywhere else"."""
     with transaction.atomic():
         ended = end_other_sessions(user=by, keep_session_key=keep_session_key)

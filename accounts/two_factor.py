@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
 import django_otp
 from django.conf import settings
@@ -50,6 +51,9 @@ from accounts.sessions import end_other_sessions
 from accounts.tasks import send_two_factor_notice
 from core.client_ip import client_ip, ip_hash
 from core.rate_limits import Throttle
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # When the session last proved a second factor (seconds since the epoch).
 VERIFIED_AT = "plea_second_factor_at"
@@ -162,12 +166,17 @@ def note_verified(request: HttpRequest, *, device) -> None:
             record(
                 by=request.user,
                 action=audit_actions.RECOVERY_CODE_USE,
-                target=request.user,
+                target=cast("User", request.user),  # verified: signed in
                 details={"left": left},
             )
             notify(request, user=request.user, event="recovery_code", left=left)
         else:
-            record(by=request.user, action=audit_actions.SECOND_FACTOR, target=request.user, details={"kind": kind})
+            record(
+                by=request.user,
+                action=audit_actions.SECOND_FACTOR,
+                target=cast("User", request.user),
+                details={"kind": kind},
+            )
 
 
 def is_fresh(request: HttpRequest, *, within: int = FRESH_SECONDS) -> bool:
@@ -342,7 +351,7 @@ def authenticator_confirm(request: HttpRequest, *, device: TOTPDevice, code: str
         record(
             by=request.user,
             action=audit_actions.SECOND_FACTOR_ADD,
-            target=request.user,
+            target=cast("User", request.user),  # verified: signed in
             details={"kind": "authenticator"},
         )
         notify(request, user=request.user, event="added")
@@ -385,7 +394,7 @@ def authenticator_remove(request: HttpRequest, *, device: TOTPDevice | WebAuthnC
     """One authenticator app or passkey goes; if it was the last factor but
     recovery codes, two-factor sign-in is off (codes alone are not a second
     factor). The account's other sessions end."""
-    user = request.user
+    user = cast("User", request.user)  # signed in: never anonymous
     kind = device_kind(device)
     with transaction.atomic():
         device.delete()
@@ -405,7 +414,7 @@ def authenticator_remove(request: HttpRequest, *, device: TOTPDevice | WebAuthnC
 
 def two_factor_remove(request: HttpRequest) -> None:
     """Every second factor of the signed-in account goes."""
-    user = request.user
+    user = cast("User", request.user)  # signed in: never anonymous
     with transaction.atomic():
         kinds = _delete_devices(user)
         record(by=user, action=audit_actions.SECOND_FACTOR_REMOVE, target=user, details={"kinds": kinds})

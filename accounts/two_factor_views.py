@@ -149,7 +149,7 @@ def _password_confirmed(request: HttpRequest) -> bool:
     form = PasswordConfirmForm(request.POST, request=request)
     if form.is_valid():
         return True
-    messages.error(request, " ".join(form.errors.get("password", [])))
+    messages.error(request, " ".join(form.errors.get("password", [])))  # type: ignore[arg-type]  # an ErrorList iterates its messages as str
     return False
 
 

@@ -19,7 +19,7 @@ from cases.partial_dates import DatePrecision
 def _partial(date: datetime.date | None, precision: str) -> str:
     if date is None:
         return ""
-    formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%Y-%m"}
+    formats: dict[str, str] = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%Y-%m"}
     return date.strftime(formats.get(precision, "%Y-%m-%d"))
 
 

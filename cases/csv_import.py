@@ -18,12 +18,13 @@ import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -122,7 +123,7 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
             )
         if not set(header) & {*NAME_COLUMNS, "unnamed_description"}:
             raise UploadRefused(_("The file needs at least one name column, e.g. name_latin."))
-        rows = []
+        rows: list[tuple[int, dict[str, str]]] = []
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
@@ -221,7 +222,7 @@ def check_row(line: int, cells: dict) -> Row:
     values: dict = {"names": names, "name_unknown": not names}
     for column in TEXT_COLUMNS:
         text = cells.get(column, "")
-        errors += _checked_text(column, text, limit=Case._meta.get_field(column).max_length)
+        errors += _checked_text(column, text, limit=cast(int, cast(Field, Case._meta.get_field(column)).max_length))
         values[column] = text
     for column, choices in CHOICE_COLUMNS.items():
         values[column], error = _choice(column, cells.get(column, ""), choices)
@@ -231,7 +232,7 @@ def check_row(line: int, cells: dict) -> Row:
     if reference:
         try:
             validate_slug(reference)
-            errors += [_too_long("reference", reference, 80)] if len(reference) > 80 else []
+            errors += [_too_long("reference", reference, 80)] if len(reference) > 80 else []  # type: ignore[list-item]  # over 80: always a message
         except ValidationError:
             errors.append(_("reference may hold only letters, digits, hyphens and underscores."))
     values["reference"] = reference
@@ -341,6 +342,7 @@ def mark_lookalikes(rows: list[Row]) -> None:
     editors) by spelling, in chunked queries rather than one per row; an
     entry of another database that a case already holds is an error (it is
     that person), and rows of the file that repeat one another are marked."""
+    key: Any  # a name's search key first, then an entry's (database, name, kind, value)
     keys_of = {row.line: set().union(*(_name_keys(name[0]) for name in row.values["names"])) for row in rows}
     found: dict[str, set[int]] = defaultdict(set)
     for chunk in _chunks(set().union(*keys_of.values())):

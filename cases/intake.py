@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -83,9 +83,10 @@ def submission_create(
                 if upload.image is not None:
                     kept.width = max(upload.image.variants)
                     kept.height = upload.image.height_at(kept.width)
-                kept.file.save(content.name, content, save=False)
-                written.append(kept.file.name)
-                kept.pages = save_pages(kept.file.storage, beside=kept.file.name, pages=upload.pages)
+                # kept_file names its file, and a saved file has the name it was stored under.
+                kept.file.save(cast(str, content.name), content, save=False)
+                written.append(cast(str, kept.file.name))
+                kept.pages = save_pages(kept.file.storage, beside=cast(str, kept.file.name), pages=upload.pages)
                 written += [page["name"] for page in kept.pages]
                 kept.save()
             if submission.urgent:
@@ -107,7 +108,7 @@ def duplicate_candidates(submission: Submission) -> list[Case]:
     every name given, through the public name search (near misses on
     PostgreSQL) and through every case's spellings (drafts too, which public
     search never knows)."""
-    found: dict[int, Case] = {}
+    found: dict[int, Case | None] = {}
     same_entry = set()
     if submission.identifier_database and submission.identifier:
         same_entry = set(
@@ -215,13 +216,13 @@ def submission_convert(*, submission: Submission, by: User, now: datetime.dateti
         )
         Testimony.objects.create(
             case=case,
-            testifier_label=Testimony.Relationship(relationship).label,
+            testifier_label=Testimony.Relationship(relationship).label,  # type: ignore[misc]  # a lazy label is stored as its text
             relationship=relationship,
             given_on=timezone.localdate(submission.created_at),
             collected_by="Plea",
             summary="",
             source=account,
-            consent=Submission.TESTIMONY_CONSENT[submission.publication],
+            consent=Submission.TESTIMONY_CONSENT[submission.publication],  # type: ignore[index]  # the field holds Publication values
             internal_notes=gettext("The family asked for: %(publication)s.")
             % {"publication": submission.get_publication_display()},
         )
@@ -334,5 +335,10 @@ def closed_submissions_erase(*, now: datetime.datetime | None = None, days: int)
         erased = expired.count()
         expired.delete()
         storage = SubmissionFile._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+        def delete() -> None:
+            for name in files:
+                storage.delete(name)
+
+        transaction.on_commit(delete)
     return erased

@@ -10,7 +10,7 @@ from cases.revisions import case_submit_content, publication_proposal, revision_
 
 
 def _locked[M: models.Model](thing: M) -> M:
-    return type(thing).objects.select_for_update().get(pk=thing.pk)
+    return type(thing).objects.select_for_update().get(pk=thing.pk)  # type: ignore[attr-defined]  # every model locked here has `objects`
 
 
 def case_submit(*, case: Case, by) -> Case:

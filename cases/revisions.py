@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -67,7 +68,7 @@ class Section:
         return getattr(case, self.related_name).order_by("pk")
 
     def owner(self, row: models.Model, case: Case) -> None:
-        row.case = case
+        row.case = case  # type: ignore[attr-defined]  # every section's model has a `case` foreign key
 
 
 SECTIONS = [
@@ -116,8 +117,13 @@ SECTIONS = [
 # --- Versions as data ---------------------------------------------------------
 
 
+def _model_field(model: type[models.Model] | models.Model, name: str) -> models.Field:
+    """A field a version stores: always a concrete one, never a reverse relation."""
+    return cast(models.Field, model._meta.get_field(name))
+
+
 def _stored(instance: models.Model, name: str) -> Any:
-    model_field = instance._meta.get_field(name)
+    model_field = _model_field(instance, name)
     value = getattr(instance, model_field.attname)
     if isinstance(model_field, CountryField):
         return str(value or "")
@@ -127,19 +133,19 @@ def _stored(instance: models.Model, name: str) -> Any:
 
 
 def _restored(model: type[models.Model], name: str, value: Any) -> Any:
-    model_field = model._meta.get_field(name)
+    model_field = _model_field(model, name)
     if value is None or isinstance(model_field, models.ForeignKey):
         return value
     return model_field.to_python(value)
 
 
-def stored_row(model: type[models.Model], values: dict, fields: list[str], *, many: list[str] = ()) -> dict:
+def stored_row(model: type[models.Model], values: dict, fields: list[str], *, many: Sequence[str] = ()) -> dict:
     """A form's cleaned values as a version stores them: ids for rows,
     ISO dates, sorted ids for many-to-many fields."""
     row: dict[str, Any] = {}
     for name in fields:
         value = values.get(name)
-        model_field = model._meta.get_field(name)
+        model_field = _model_field(model, name)
         if isinstance(value, models.Model):
             value = value.pk
         elif isinstance(model_field, CountryField):
@@ -156,7 +162,7 @@ def stored_row(model: type[models.Model], values: dict, fields: list[str], *, ma
 
 def restored_row(model: type[models.Model], row: dict, fields: list[str]) -> dict:
     """A stored row's values by attribute name, to build an unsaved instance."""
-    return {model._meta.get_field(name).attname: _restored(model, name, row.get(name)) for name in fields}
+    return {_model_field(model, name).attname: _restored(model, name, row.get(name)) for name in fields}
 
 
 def snapshot(case: Case, *, new_after: Content | None = None) -> Content:
@@ -254,7 +260,7 @@ class _Labels:
     def value(self, model: type[models.Model], name: str, value: Any) -> str:
         if name == "sources":
             return "; ".join(self.sources.get(pk, f"#{pk}") for pk in value or [])
-        model_field = model._meta.get_field(name)
+        model_field = _model_field(model, name)
         if value is None or value == "":
             return ""
         if name == "source":
@@ -264,13 +270,13 @@ class _Labels:
         if isinstance(model_field, models.BooleanField):
             return gettext("yes") if value else gettext("no")
         if isinstance(model_field, CountryField):
-            return str(dict(model_field.choices).get(value, value))
+            return str(dict(model_field.choices).get(value, value))  # type: ignore[arg-type]  # a CountryField's choices are the countries
         if model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))
         return str(value)
 
     def label(self, model: type[models.Model], name: str) -> str:
-        return str(model._meta.get_field(name).verbose_name)
+        return str(_model_field(model, name).verbose_name)
 
 
 def _row_label(section: Section, row: dict, labels: _Labels) -> str:
@@ -351,7 +357,7 @@ def apply(case: Case, content: Content) -> None:
     people = set(Case.objects.filter(pk__in=case_ids).exclude(pk=case.pk).values_list("pk", flat=True))
     old_reference = case.reference
     for name in CASE_FIELDS:
-        setattr(case, Case._meta.get_field(name).attname, _restored(Case, name, content["case"][name]))
+        setattr(case, _model_field(Case, name).attname, _restored(Case, name, content["case"][name]))
     case.save(update_fields=[*CASE_FIELDS, "updated_at"])
     if case.reference != old_reference and case.visibility == Visibility.PUBLIC:
         # Old shares of the old address explain themselves, and never lead
@@ -372,13 +378,13 @@ def apply(case: Case, content: Content) -> None:
         for row in content[section.key]:
             if section.key == "links" and row["relative"] not in people:
                 continue
-            instance = existing.get(row["id"]) if row["id"] in wanted else section.model()
+            instance = existing[row["id"]] if row["id"] in wanted else section.model()
             section.owner(instance, case)
             for name in section.fields:
                 value = _restored(section.model, name, row[name])
                 if name == "source" and value not in source_ids:
                     value = None
-                setattr(instance, section.model._meta.get_field(name).attname, value)
+                setattr(instance, _model_field(section.model, name).attname, value)
             instance.save()
             for name in section.many:
                 getattr(instance, name).set([pk for pk in row[name] if pk in source_ids])
@@ -427,7 +433,7 @@ def publication_proposal(case: Case) -> CaseRevision | None:
     if proposal is None and case.awaiting_approval:
         proposal = CaseRevision.objects.create(
             case=case, content=snapshot(case), origin=CaseRevision.Origin.PUBLICATION,
-            proposed_by=case.submitted_by, proposed_at=case.submitted_at,
+            proposed_by=case.submitted_by, proposed_at=case.submitted_at,  # type: ignore[misc]  # awaiting approval: submitted_at is set
         )  # fmt: skip
     return proposal
 
@@ -500,6 +506,8 @@ def revision_propose(
         if case.visibility != Visibility.PUBLIC:
             raise InvalidTransition(gettext("Only changes to a public case are reviewed: edit this one directly."))
         base = current_version(case)
+        if base is None:  # a public case always has an approved version (made above if missing)
+            raise InvalidTransition(gettext("Only changes to a public case are reviewed: edit this one directly."))
         if not compare(base.content, content):
             return None
         _supersede_waiting(case, origins=[CaseRevision.Origin.EDIT, CaseRevision.Origin.RESTORE])

@@ -36,7 +36,7 @@ def body_limit(max_bytes: int) -> Callable[[Callable], Callable]:
     """The largest body `view` accepts; apply it outermost, so the resolver sees it."""
 
     def decorate(view: Callable) -> Callable:
-        view.plea_body_limit = max_bytes
+        view.plea_body_limit = max_bytes  # type: ignore[attr-defined]  # a mark the middleware reads back
         return view
 
     return decorate
@@ -85,5 +85,5 @@ class RequestBodyLimit:
         body = received.getvalue()
         # Django reads a body without a length as empty: give it the one counted here.
         request.META["CONTENT_LENGTH"] = str(len(body))
-        request._stream = LimitedStream(io.BytesIO(body), len(body))
+        request._stream = LimitedStream(io.BytesIO(body), len(body))  # type: ignore[assignment]  # what Django itself puts here
         return None

@@ -5,8 +5,10 @@ view; past a few thousand, "more than 10,000" tells an organiser as much.
 """
 
 from functools import cached_property
+from typing import cast
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 
 class CappedPaginator(Paginator):
@@ -26,7 +28,8 @@ class CappedPaginator(Paginator):
             return min(self.counted, self.cap + 1)
         # SELECT COUNT(*) FROM (... LIMIT cap + 1): stops scanning at the cap.
         # Unordered: an ORDER BY would make the database walk rows in order.
-        return self.object_list.order_by()[: self.cap + 1].count()
+        # Only ever given querysets; the stubs type object_list as any sequence.
+        return cast(QuerySet, self.object_list).order_by()[: self.cap + 1].count()
 
     @cached_property
     def capped(self) -> bool:

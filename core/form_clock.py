@@ -20,7 +20,7 @@ class FormTiming(StrEnum):
     MISSING = "missing"  # absent, forged, expired, or served for another form
 
 
-def started_token(*, scope: str, at: float | None = None) -> str:
+def started_token(*, scope: str | None, at: float | None = None) -> str:
     """When a form bound to `scope` was shown, signed. Whole seconds, rounded
     up, so a form never looks older than it is; and so one token serves
     every page of a scope handed out in the same second, signed once."""
@@ -28,12 +28,12 @@ def started_token(*, scope: str, at: float | None = None) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _signed_second(second: int, scope: str, secret_key: str) -> str:
+def _signed_second(second: int, scope: str | None, secret_key: str) -> str:
     # secret_key is part of the cache key only: a rotated key signs anew.
     return signing.dumps([second, scope], salt=SALT)
 
 
-def timing(token: str, *, scope: str, now: float | None = None) -> FormTiming:
+def timing(token: str, *, scope: str | None, now: float | None = None) -> FormTiming:
     """Whether the form was filled in at a person's pace: not faster than
     PLEA_MIN_FILL_SECONDS, not older than PLEA_FORM_MAX_AGE."""
     try:

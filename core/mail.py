@@ -89,7 +89,7 @@ def _transfer_encoding(text: str) -> str:
 class TemplatedMail(EmailMessage):
     """Django's message with its text parts encoded so that links stay whole."""
 
-    def message(self, *, policy: email.policy.Policy = email.policy.default):
+    def message(self, *, policy: email.policy.Policy | None = email.policy.default):
         msg = super().message(policy=policy)
         for part in msg.walk():
             if part.get_content_maintype() != "text" or part.is_attachment():

@@ -15,10 +15,11 @@ page can be shared from a cache and a family's browser gets no cookie.
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import cast
 
 from crispy_forms.layout import Div
 from django import forms
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core import form_clock, rate_limits
@@ -78,7 +79,8 @@ class GuardedForm(forms.Form):
 
     def restart_clock(self) -> None:
         """Give a re-shown form a fresh start time."""
-        self.data = self.data.copy()
+        # A bound form's data is a QueryDict (or a dict): both copy; the stubs say Mapping.
+        self.data = cast(QueryDict, self.data).copy()
         self.data[STARTED] = form_clock.started_token(scope=self.clock_scope)
 
     def refuse(self, verdict: Verdict) -> int:

@@ -24,6 +24,7 @@ import urllib.parse
 from dataclasses import asdict, dataclass
 from functools import cache as memoize
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -91,7 +92,8 @@ def site_footer() -> str:
 
 
 def shaping_available() -> bool:
-    return features.check("raqm")
+    # None only for a feature Pillow does not know; it knows raqm.
+    return cast(bool, features.check("raqm"))
 
 
 @memoize
@@ -184,7 +186,7 @@ class _Writer:
         """One line, from the start edge of the reader's direction."""
         runs = font_runs(text, right_to_left=self.right_to_left, bold=bold)
         if self.right_to_left:
-            x = WIDTH - MARGIN
+            x: float = WIDTH - MARGIN
             for face, chunk in runs:
                 font = _font(face, size)
                 x -= font.getlength(chunk, **self._shaping())

@@ -15,9 +15,10 @@ Only for the database backend; any other backend is the caller's business
 """
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, router
+from django.db.models import Field
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import TaskResultStatus, normalize_json
@@ -62,7 +63,8 @@ def insert_parts(
     }
     meta = DBTaskResult._meta
     quote = connection.ops.quote_name
-    fields = [meta.get_field(name) for name in _FIELDS]
+    # Concrete columns, never reverse relations.
+    fields = [cast(Field, meta.get_field(name)) for name in _FIELDS]
     head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
     select = ", ".join(expressions.get(field.name, "%s") for field in fields)
     params = [

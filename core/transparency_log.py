@@ -236,7 +236,7 @@ def entries_path(index: int, width: int = TILE_WIDTH) -> str:
     return "tile/entries/" + tile_path(0, index, width).removeprefix("tile/0/")
 
 
-def parse_tile_path(path: str) -> tuple[str, int, int]:
+def parse_tile_path(path: str) -> tuple[str | int, int, int]:
     """(level or "entries", index, width) from a tile path; ValueError if malformed."""
     parts = path.split("/")
     if len(parts) < 3 or parts[0] != "tile":

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import warnings
+from typing import IO, cast
 
 from PIL import Image, ImageCms, ImageOps
 
@@ -59,7 +60,10 @@ def _srgb(image: Image.Image) -> Image.Image:
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         mode = "RGBA" if image.mode in {"RGBA", "LA", "PA"} else "RGB"
-        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=mode)
+        # None only with inPlace=True, which is not asked for here.
+        return cast(
+            Image.Image, ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=mode)
+        )
     except (ImageCms.PyCMSError, OSError, ValueError):
         # A broken profile is dropped, not trusted: the pixels stay as they are.
         return image
@@ -112,13 +116,14 @@ def render_image(image: Image.Image, *, widths: list[int]) -> tuple[dict, list[b
     factor = image.width // max(widths)
     if factor >= 2:
         image = image.reduce(factor)
-    variants, blobs = [], []
+    variants: list[tuple[int, int]] = []
+    blobs: list[bytes] = []
     for width in sorted(set(widths)):
         target = min(width, image.width)
         if any(target == done for done, _ in variants):
             continue
         height = max(1, round(image.height * target / image.width))
-        copy = image if target == image.width else image.resize((target, height), Image.LANCZOS)
+        copy = image if target == image.width else image.resize((target, height), Image.Resampling.LANCZOS)
         out = io.BytesIO()
         # A new Image carries no info dict from the file: no exif, xmp or icc
         # argument is passed, so none is written.
@@ -165,7 +170,8 @@ def _poppler(command: list[str], *, cpu_seconds: float) -> tuple[int, bytes]:
             process.wait()
             raise Refused("too_heavy")
         time.sleep(0.01)
-    return process.returncode, process.stdout.read()
+    # Opened with stdout=PIPE: never None.
+    return process.returncode, cast(IO[bytes], process.stdout).read()
 
 
 def _page_count(path: str, *, cpu_seconds: float) -> int:

@@ -275,7 +275,10 @@ def read_upload(
 
 def read_image(upload, *, limits: UploadLimits, widths: tuple[int, ...] = PHOTO_WIDTHS) -> ReencodedImage:
     """A photo (of a person, of a testimony): an image only, drawn at `widths`."""
-    return read_upload(upload, limits=limits, widths=widths, pdf=False).image
+    image = read_upload(upload, limits=limits, widths=widths, pdf=False).image
+    if image is None:  # with pdf=False an upload is an image or refused
+        raise RuntimeError("read_upload(pdf=False) gave no image")
+    return image
 
 
 # --- Keeping what was read ----------------------------------------------------------
@@ -287,6 +290,8 @@ def kept_file(upload: Upload) -> tuple[ContentFile, str]:
     name = uuid.uuid4().hex
     if upload.is_pdf:
         return ContentFile(encryption.seal_bytes(upload.original_pdf), name=f"{name}.pdf.sealed"), PDF
+    if upload.image is None:  # an upload is a PDF or an image
+        raise RuntimeError("an upload with neither a PDF nor an image")
     return ContentFile(upload.image.largest, name=f"{name}.webp"), WEBP
 
 
@@ -303,7 +308,7 @@ def save_pages(storage: Storage, *, beside: str, pages: tuple[ReencodedImage, ..
     return kept
 
 
-def stored_names(name: str, pages: list[dict]) -> list[str]:
+def stored_names(name: str | None, pages: list[dict]) -> list[str]:
     """Every file a record's upload left in the storage, to delete them together."""
     return [name, *(page["name"] for page in pages)] if name else []
 

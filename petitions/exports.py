@@ -123,6 +123,7 @@ def export_record(*, by: AbstractBaseUser, petition: Petition, emails: bool) -> 
     (the rows the export holds, which for the emails is far fewer than the
     signatures)."""
     if emails:
+        columns: tuple[str, ...]
         action, columns, rows = audit_actions.EXPORT_EMAILS, UPDATE_EMAIL_COLUMNS, _wanting_updates(petition)
     else:
         action, columns, rows = audit_actions.EXPORT_SIGNATURES, DELIVERY_COLUMNS, _delivered(petition)

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -329,7 +329,7 @@ def rule_preview(
     now: datetime.datetime | None = None,
 ) -> Preview:
     """What the rule's action would change, from a dry run of its transition."""
-    qs: QuerySet = rule.matching(petition)
+    qs: SignatureQuerySet = rule.matching(petition)
     if max_id is None:
         max_id = qs.aggregate(top=Max("pk"))["top"] or 0
     would = ACTIONS[action].many(qs.filter(pk__lte=max_id), now or timezone.now(), True)

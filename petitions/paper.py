@@ -182,4 +182,9 @@ def paper_batch_delete(*, by: User, batch: PaperBatch, reason: str, now: datetim
 
 def _delete_files_on_commit(batch: PaperBatch, names: list[str]) -> None:
     storage = batch.document.storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+    def delete() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)

@@ -3,7 +3,7 @@ updates, translations. Each runs in a transaction, takes the acting user as `by`
 writes an audit entry; mail goes out on commit."""
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -22,7 +22,10 @@ PETITION_FIELDS = ("title", "summary", "addressed_to", "organiser_name", "story"
 TEXT_FIELDS = ("title", "summary", "addressed_to", "organiser_name", "story")
 
 
-User = AbstractBaseUser
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+else:
+    User = AbstractBaseUser
 
 
 class ActionRefused(Exception):

@@ -1,11 +1,13 @@
 """The public signing workflow: sign, confirm, withdraw, re-send."""
 
 import datetime
+from collections.abc import Callable
 from enum import StrEnum
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -52,10 +54,11 @@ def reminder_kind(signature: Signature) -> str | None:
     """What to mail an address that signed here already: its confirmation link
     again while pending, a note once confirmed; nothing to an invalidated or
     withdrawn signature."""
-    return {
+    kinds: dict[str, str] = {
         Signature.State.PENDING: SignerMail.CONFIRM,
         Signature.State.CONFIRMED: SignerMail.ALREADY_SIGNED,
-    }.get(signature.state)
+    }
+    return kinds.get(signature.state)
 
 
 def signature_remind(*, signature: Signature, now: datetime.datetime | None = None) -> SignOutcome:
@@ -179,7 +182,8 @@ def _insert_unless_signed(
     CTE; there the caller queues it.
     """
     connection = connections[Signature.objects.db]
-    quote = connection.ops.quote_name
+    # Every column named here is a concrete one; the stubs allow a column of None.
+    quote = cast(Callable[[str | None], str], connection.ops.quote_name)
     fields = [field for field in Signature._meta.concrete_fields if not field.primary_key]
     tombstone = SignatureTombstone._meta
     held = (
@@ -196,7 +200,7 @@ def _insert_unless_signed(
         else:
             values.append("%s")
             params.append(value)
-    unique = ", ".join(quote(Signature._meta.get_field(name).column) for name in ("petition", "email_key"))
+    unique = ", ".join(quote(cast(Field, Signature._meta.get_field(name)).column) for name in ("petition", "email_key"))
     sql = (
         f"INSERT INTO {quote(Signature._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
         f"VALUES ({', '.join(values)}) ON CONFLICT ({unique}) DO NOTHING RETURNING {quote(Signature._meta.pk.column)}"
@@ -225,7 +229,7 @@ def _queue_after_signing(*, signature_id: int | None, fresh: bool, sealed_addres
     """With the database queue, the task row is written in the signature's
     own transaction: one commit, and a mail is queued exactly when its
     signature is stored. Any other backend is called once that commits."""
-    kwargs = {"signature_id": signature_id, "fresh": fresh}
+    kwargs: dict[str, Any] = {"signature_id": signature_id, "fresh": fresh}
     if sealed_address:
         kwargs["sealed_address"] = sealed_address
     if task_queue.is_database_queue(mail_after_signing):

@@ -31,7 +31,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.apps import apps
@@ -184,7 +184,7 @@ def record_counted(*, petition_id: int, signature_ids: list[int]) -> None:
     or reinstating): a reinstated one's `add` follows from its last, others
     get a secret no one keeps."""
     previous = _last_adds(petition_id, signature_ids)
-    lines = []
+    lines: list[tuple[str, int | None]] = []
     for signature_id in sorted(signature_ids):
         if signature_id in previous:
             lines.append((f"add {readd_hex(previous[signature_id][1])}", signature_id))
@@ -257,9 +257,9 @@ def reconcile(*, petition_id: int) -> int:
 class LogState:
     size: int = 0
     added: int = 0
-    revoked: dict[str, int] | None = None
-    batches: dict[str, int] | None = None  # batch id -> count, while counted
-    live_signatures: dict[int, int] | None = None  # signature id -> add index (when known)
+    revoked: dict[str, int] = field(default_factory=dict)
+    batches: dict[str, int] = field(default_factory=dict)  # batch id -> count, while counted
+    live_signatures: dict[int, int] = field(default_factory=dict)  # signature id -> add index (when known)
 
     def __post_init__(self):
         self.revoked = dict(self.revoked or {})

@@ -27,7 +27,7 @@ class Command(db_worker.Command):
             "in RUNNING (default: %(default)r)",
         )
 
-    def handle(
+    def handle(  # type: ignore[override]  # adds --claim; the parent's stub types **options as dicts
         self,
         *,
         verbosity: int,
