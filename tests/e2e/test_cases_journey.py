@@ -34,7 +34,7 @@ def test_a_visitor_filters_searches_reads_a_case_and_goes_on_to_its_petition(
     assert_accessible(page)
 
     page.get_by_role("link", name="Sign").first.click()
-    expect(page.get_by_text("have signed").first).to_be_visible()
+    expect(page.locator(".sign-card").get_by_text("have signed")).to_be_visible()
     expect(page.get_by_text("The people behind this petition")).to_be_visible()
 
 
