@@ -215,3 +215,16 @@ def petition_text_save(*, by: User, petition: Petition, language: str, fields: d
             details={"translation": language, "changed": sorted(fields)},
         )  # fmt: skip
     return text
+
+
+def export_recipient_set(*, by: User, petition: Petition, key: str) -> None:
+    """Register (or, with "", remove) the age key that address exports are encrypted to."""
+    with transaction.atomic():
+        Petition.objects.filter(pk=petition.pk).update(export_recipient=key)
+        audit.record(
+            by=by,
+            action=audit_actions.PETITION_EDIT,
+            subject=petition,
+            target=petition,
+            details={"export_recipient": key},
+        )

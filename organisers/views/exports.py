@@ -3,17 +3,15 @@ key that exports of addresses are encrypted to (petitions.export_keys)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts import audit
 from accounts.roles import OWNING_ROLES
 from accounts.two_factor import fresh_second_factor_required
 from organisers.access import petition_for
 from organisers.export_forms import ExportKeyForm
-from petitions import audit_actions, exports
+from petitions import exports, services
 from petitions.export_keys import encrypted_for
 
 
@@ -59,15 +57,7 @@ def export_key(request: HttpRequest, slug: str) -> HttpResponse:
     form = ExportKeyForm(request.POST or None, initial={"export_recipient": petition.export_recipient})
     if request.method == "POST" and form.is_valid():
         key = form.cleaned_data["export_recipient"]
-        with transaction.atomic():
-            type(petition).objects.filter(pk=petition.pk).update(export_recipient=key)
-            audit.record(
-                by=request.user,
-                action=audit_actions.PETITION_EDIT,
-                subject=petition,
-                target=petition,
-                details={"export_recipient": key},
-            )
+        services.export_recipient_set(by=request.user, petition=petition, key=key)
         if key:
             messages.success(request, _("Exports of signers' addresses are now encrypted to this key."))
         else:
